@@ -1,0 +1,78 @@
+"""Avatar pictures: checked, cleaned and stored.
+
+An uploaded file is never stored as it came: it must be a PNG, JPEG or WebP under
+the size cap, small enough in pixels to be safe to decode (decompression bombs),
+and it is re-encoded as a fresh PNG, which drops EXIF (GPS and all) and anything
+hidden after the image data.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from .storage import atomic_write_bytes, png_bytes
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # well above any phone photo, far below a bomb
+FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
+AVATAR_PX = 512
+
+
+class AvatarError(ValueError):
+    """The picture cannot be used; the message says why in plain words."""
+
+
+def clean(data: bytes) -> Image.Image:
+    """Decode an untrusted upload into a safe, EXIF-free RGB(A) picture at most AVATAR_PX square."""
+    if not data:
+        raise AvatarError("The file is empty.")
+    if len(data) > MAX_BYTES:
+        raise AvatarError(f"The picture is too large ({len(data) / 1_048_576:.1f} MB); the limit is 5 MB.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                kind = probe.format
+                width, height = probe.size
+        if kind not in FORMATS:
+            raise AvatarError(f"Use a PNG, JPEG or WebP picture (this file is {kind or 'not a picture'}).")
+        if width * height > MAX_PIXELS:
+            raise AvatarError("The picture has too many pixels to open safely.")
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)  # keep the photo upright, then drop EXIF
+    except AvatarError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise AvatarError("The picture has too many pixels to open safely.") from None
+    except Exception:  # Pillow raises many types for broken files; all mean the same to a user
+        raise AvatarError("This file is not a picture Storymaker can read (PNG, JPEG or WebP).") from None
+    mode = "RGBA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "RGB"
+    picture = image.convert(mode)
+    picture.thumbnail((AVATAR_PX, AVATAR_PX), Image.Resampling.LANCZOS)
+    # A fresh image carries no metadata from the upload.
+    fresh = Image.new(mode, picture.size)
+    fresh.paste(picture)
+    return fresh
+
+
+def store(data_dir: Path, user_id: int, data: bytes) -> str:
+    """Clean and store an avatar; returns its path relative to `data_dir`."""
+    picture = clean(data)
+    relative = f"avatars/user_{int(user_id)}/{uuid.uuid4().hex}.png"
+    atomic_write_bytes(Path(data_dir) / relative, png_bytes(picture))
+    return relative
+
+
+def store_image(data_dir: Path, user_id: int, picture: Image.Image) -> str:
+    """Store a picture we made ourselves (a drawn avatar); returns its relative path."""
+    picture = picture.convert("RGB")
+    picture.thumbnail((AVATAR_PX, AVATAR_PX), Image.Resampling.LANCZOS)
+    relative = f"avatars/user_{int(user_id)}/{uuid.uuid4().hex}.png"
+    atomic_write_bytes(Path(data_dir) / relative, png_bytes(picture))
+    return relative

@@ -1,0 +1,217 @@
+"""Books: their options, their cast and their scenes as stored rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import sqlite_utils
+
+from . import styles
+from .characters import read_avatar
+from .db import now_iso, write_transaction
+from .models.base import CharacterLook, StoryBrief
+from .scenes import Scene
+
+MAX_TITLE, MAX_PREMISE, MAX_LANGUAGE, MAX_CAST = 120, 600, 40, 6
+
+# Book status for people: what My Books shows.
+DRAFT, GENERATING, READY, NEEDS_ATTENTION, CANCELED = "draft", "generating", "ready", "needs attention", "canceled"
+
+
+class BookError(ValueError):
+    """Bad book options. `fields` maps each bad field to what is wrong with it."""
+
+    def __init__(self, fields: dict[str, str]):
+        self.fields = fields
+        super().__init__(" ".join(fields.values()))
+
+
+@dataclass(frozen=True)
+class BookOptions:
+    title: str
+    premise: str = ""
+    age_band: str = styles.DEFAULT_AGE_BAND
+    style: str = styles.DEFAULT_STYLE
+    language: str = "English"
+    scene_count: int = styles.DEFAULT_SCENES
+
+    def cleaned(self) -> "BookOptions":
+        """Trimmed options, or BookError naming every bad field."""
+        problems: dict[str, str] = {}
+        title = " ".join((self.title or "").split())
+        if not title:
+            problems["title"] = "A book needs a title."
+        elif len(title) > MAX_TITLE:
+            problems["title"] = f"A title has at most {MAX_TITLE} characters."
+        premise = (self.premise or "").strip()
+        if len(premise) > MAX_PREMISE:
+            problems["premise"] = f"The premise has at most {MAX_PREMISE} characters."
+        if self.age_band not in styles.AGE_BANDS:
+            problems["age_band"] = f"Choose an age band: {', '.join(styles.AGE_BANDS)}."
+        if self.style not in styles.ART_STYLES:
+            problems["style"] = f"Choose an art style: {', '.join(styles.ART_STYLES)}."
+        language = " ".join((self.language or "").split())
+        if not language or len(language) > MAX_LANGUAGE:
+            problems["language"] = "Name the language the story is written in."
+        try:
+            count = int(self.scene_count)
+        except (TypeError, ValueError):
+            count = 0
+        if not styles.MIN_SCENES <= count <= styles.MAX_SCENES:
+            problems["scene_count"] = f"A book has {styles.MIN_SCENES} to {styles.MAX_SCENES} scenes."
+        if problems:
+            raise BookError(problems)
+        return BookOptions(title, premise, self.age_band, self.style, language, count)
+
+
+@dataclass(frozen=True)
+class Book:
+    id: int
+    user_id: int
+    title: str
+    premise: str
+    age_band: str
+    style: str
+    language: str
+    scene_count: int
+    status: str
+    error: str | None
+    created_at: str
+    cast: tuple[CharacterLook, ...] = field(default=(), compare=False)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.cast]
+
+    def brief(self) -> StoryBrief:
+        return StoryBrief(
+            self.title, self.cast, self.premise, self.age_band, self.style, self.language, self.scene_count
+        )
+
+
+_BOOK_COLUMNS = "id, user_id, title, premise, age_band, style, language, scene_count, status, error, created_at"
+
+
+def create(
+    db: sqlite_utils.Database,
+    user_id: int,
+    options: BookOptions,
+    cast: Sequence[tuple[int | None, CharacterLook, str | None]],
+) -> int:
+    """Store a new book and a copy of its cast: (character id, look, avatar path) each."""
+    options = options.cleaned()
+    if not cast:
+        raise BookError({"characters": "Choose at least one character."})
+    if len(cast) > MAX_CAST:
+        raise BookError({"characters": f"A book has at most {MAX_CAST} characters."})
+    names = [look.name.casefold() for _, look, _ in cast]
+    if len(set(names)) != len(names):
+        raise BookError({"characters": "Two characters in one book cannot share a name."})
+    now = now_iso()
+    with write_transaction(db):
+        book_id = db.execute(
+            "INSERT INTO books (user_id, title, premise, age_band, style, language, scene_count, status, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [user_id, options.title, options.premise, options.age_band, options.style, options.language,
+             options.scene_count, DRAFT, now, now],
+        ).lastrowid
+        for position, (character_id, look, avatar_path) in enumerate(cast):
+            db.execute(
+                "INSERT INTO book_characters (book_id, character_id, position, name, look, personality, avatar_path) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [book_id, character_id, position, look.name, look.look, look.personality, avatar_path],
+            )
+    return int(book_id)  # type: ignore[arg-type]
+
+
+def get(db: sqlite_utils.Database, user_id: int, book_id: int, data_dir: Path | None = None) -> Book | None:
+    """The book, only if it belongs to `user_id`; with `data_dir`, the cast's avatars are loaded."""
+    row = db.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE id = ? AND user_id = ?", [book_id, user_id]).fetchone()
+    return _with_cast(db, row, data_dir) if row else None
+
+
+def get_any(db: sqlite_utils.Database, book_id: int, data_dir: Path | None = None) -> Book | None:
+    """The book whoever owns it: for background jobs only, which act for the owner."""
+    row = db.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE id = ?", [book_id]).fetchone()
+    return _with_cast(db, row, data_dir) if row else None
+
+
+def _with_cast(db: sqlite_utils.Database, row: tuple, data_dir: Path | None) -> Book:
+    cast_rows = db.execute(
+        "SELECT name, look, personality, avatar_path FROM book_characters WHERE book_id = ? ORDER BY position", [row[0]]
+    ).fetchall()
+    cast = tuple(
+        CharacterLook(name, look, personality, read_avatar(data_dir, avatar) if data_dir else None)
+        for name, look, personality, avatar in cast_rows
+    )
+    return Book(*row, cast=cast)
+
+
+def list_for(db: sqlite_utils.Database, user_id: int, limit: int = 24, offset: int = 0) -> list[Book]:
+    rows = db.execute(
+        f"SELECT {_BOOK_COLUMNS} FROM books WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+        [user_id, limit, offset],
+    ).fetchall()
+    return [Book(*row) for row in rows]
+
+
+def set_status(db: sqlite_utils.Database, book_id: int, status: str, error: str | None = None) -> None:
+    db.execute("UPDATE books SET status = ?, error = ?, updated_at = ? WHERE id = ?", [status, error, now_iso(), book_id])
+
+
+# ---------------------------------------------------------------- scenes as rows
+
+# Scene status: what the grid shows per page.
+PENDING, DRAWING, DONE, FAILED = "pending", "drawing", "done", "failed"
+
+
+@dataclass(frozen=True)
+class SceneRow:
+    scene: Scene
+    status: str
+    error: str | None
+    image_version: int
+
+
+def replace_scenes(db: sqlite_utils.Database, book_id: int, scenes: Sequence[Scene]) -> None:
+    """Store a new scene list for the book (a new or rewritten story)."""
+    now = now_iso()
+    with write_transaction(db):
+        db.execute("DELETE FROM scenes WHERE book_id = ?", [book_id])
+        for s in scenes:
+            db.execute(
+                "INSERT INTO scenes (book_id, scene, title, text, illustration, characters, status, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [book_id, s.scene, s.title, s.text, s.illustration, ";".join(s.characters), PENDING, now],
+            )
+
+
+def scene_rows(db: sqlite_utils.Database, book_id: int) -> list[SceneRow]:
+    rows = db.execute(
+        "SELECT scene, title, text, illustration, characters, status, error, image_version FROM scenes "
+        "WHERE book_id = ? ORDER BY scene",
+        [book_id],
+    ).fetchall()
+    return [
+        SceneRow(Scene(n, t, x, i, tuple(c for c in cast.split(";") if c)), status, error, version)
+        for n, t, x, i, cast, status, error, version in rows
+    ]
+
+
+def get_scene(db: sqlite_utils.Database, book_id: int, number: int) -> Scene | None:
+    for row in scene_rows(db, book_id):
+        if row.scene.scene == number:
+            return row.scene
+    return None
+
+
+def set_scene_status(
+    db: sqlite_utils.Database, book_id: int, number: int, status: str, error: str | None = None, *, drawn: bool = False
+) -> None:
+    db.execute(
+        "UPDATE scenes SET status = ?, error = ?, image_version = image_version + ?, updated_at = ? "
+        "WHERE book_id = ? AND scene = ?",
+        [status, error, 1 if drawn else 0, now_iso(), book_id, number],
+    )

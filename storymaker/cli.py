@@ -1,0 +1,181 @@
+"""`python -m storymaker`: make a book headless, or run a worker."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Sequence, TextIO
+
+from . import accounts, avatars, books, characters, storage, styles, studio
+from .avatars import AvatarError
+from .books import BookError, BookOptions
+from .characters import CharacterError
+from .config import ConfigError, load_settings
+from .engine import Engine
+from .runner import Runner
+
+EPILOG = """\
+configuration (environment variables, or the same keys in .streamlit/secrets.toml):
+  OPENAI_API_KEY           use OpenAI models (without it the built-in offline models run)
+  OPENAI_BASE_URL          any OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama
+  STORYMAKER_PROVIDER      offline | openai, to force one
+  STORYMAKER_TEXT_MODEL, STORYMAKER_IMAGE_MODEL, STORYMAKER_IMAGE_SIZE, STORYMAKER_IMAGE_QUALITY
+  STORYMAKER_DATA_DIR      where books and the database live (default: ./data)
+  STORYMAKER_CONCURRENCY   pictures drawn in parallel (default: 4)
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m storymaker",
+        description="Storymaker: a title and a few characters in, an illustrated picture book out.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    make = commands.add_parser(
+        "make-book",
+        help="make a whole illustrated book and print its folder",
+        description="Write the story, draw every page and the cover, and print the book folder as the last line.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    make.add_argument("--title", required=True, help="the book's title")
+    make.add_argument("--character", action="append", required=True, metavar='"NAME: LOOK"',
+                      help='a character and how they look, e.g. "Pip: a tiny grey cat" (repeat for more)')
+    make.add_argument("--scenes", type=int, default=styles.DEFAULT_SCENES, metavar="N",
+                      help=f"number of pages, {styles.MIN_SCENES} to {styles.MAX_SCENES} (default {styles.DEFAULT_SCENES})")
+    make.add_argument("--age", choices=list(styles.AGE_BANDS), default=styles.DEFAULT_AGE_BAND, help="the reader's age band")
+    make.add_argument("--style", choices=list(styles.ART_STYLES), default=styles.DEFAULT_STYLE, help="the art style")
+    make.add_argument("--language", default="English", help="the language of the story text (default English)")
+    make.add_argument("--premise", default="", metavar="TEXT", help="a premise or lesson to weave in")
+    make.add_argument("--avatar", action="append", default=[], metavar="NAME=PATH",
+                      help="a reference picture (PNG, JPEG or WebP) for a character")
+    make.add_argument("--user", default=accounts.LOCAL_USER, metavar="NAME",
+                      help="file the book under this account (default: a local account)")
+    make.add_argument("--concurrency", type=int, default=None, metavar="N", help="pictures drawn in parallel")
+
+    worker = commands.add_parser(
+        "worker",
+        help="run queued jobs from the database until stopped",
+        description="Run the same jobs as the app, in a separate process against the same database. "
+                    "Stop it with Ctrl-C or SIGTERM; unfinished jobs are picked up again by the next runner.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    worker.add_argument("--concurrency", type=int, default=None, metavar="N", help="jobs run in parallel")
+    return parser
+
+
+class UserError(Exception):
+    """A problem with the command's input; printed without a traceback."""
+
+
+def _cast(engine: Engine, user_id: int, specs: Sequence[str], avatar_specs: Sequence[str]) -> list[int]:
+    db = engine.db()
+    avatar_files: dict[str, Path] = {}
+    for spec in avatar_specs:
+        name, sep, path = spec.partition("=")
+        if not sep or not name.strip() or not path.strip():
+            raise UserError(f"--avatar takes NAME=PATH, not {spec!r}")
+        avatar_files[name.strip().casefold()] = Path(path.strip()).expanduser()
+    existing = {c.name.casefold(): c for c in characters.list_for(db, user_id)}
+    ids = []
+    for spec in specs:
+        name, look = characters.parse_spec(spec)
+        character = existing.get(name.casefold())
+        if character is None or (look and look != character.look):
+            character = characters.create(db, user_id, name, look)
+            existing[name.casefold()] = character
+        avatar_file = avatar_files.pop(name.casefold(), None)
+        if avatar_file is not None:
+            try:
+                data = avatar_file.read_bytes()
+            except OSError as exc:
+                raise UserError(f"cannot read the avatar for {name}: {exc.strerror} ({avatar_file})") from None
+            try:
+                relative = avatars.store(engine.data_dir, user_id, data)
+            except AvatarError as exc:
+                raise UserError(f"the avatar for {name} cannot be used: {exc}") from None
+            characters.set_avatar(db, user_id, character.id, relative)
+        ids.append(character.id)
+    if avatar_files:
+        raise UserError(f"--avatar names a character that is not in the book: {', '.join(avatar_files)}")
+    return ids
+
+
+def _show_progress(engine: Engine, user_id: int, book_id: int, out: TextIO) -> studio.Progress:
+    tty = out.isatty()
+    last = ""
+    while True:
+        now = studio.progress(engine, user_id, book_id)
+        story = {"queued": "waiting", "running": "writing", "succeeded": "written"}.get(now.story or "", now.story or "")
+        line = f"story {story}; pages {now.pages_done}/{now.book.scene_count}; cover {now.cover or 'waiting'}"
+        if tty:
+            filled = int(now.fraction * 30)
+            out.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {line:<60}")
+            out.flush()
+        elif line != last:
+            out.write(line + "\n")
+            out.flush()
+        last = line
+        if not now.running:
+            if tty:
+                out.write("\n")
+            return now
+        time.sleep(0.1)
+
+
+def make_book(args: argparse.Namespace) -> int:
+    engine = Engine(load_settings(concurrency=args.concurrency))
+    db = engine.db()
+    user = accounts.get_or_create(db, args.user)
+    ids = _cast(engine, user.id, args.character, args.avatar)
+    options = BookOptions(args.title, args.premise, args.age, args.style, args.language, args.scenes)
+    print(f"Making \"{options.title}\" with the {engine.settings.describe()}", file=sys.stderr)
+    runner = Runner(engine).start()
+    try:
+        book_id = studio.start_book(engine, user.id, options, ids)
+        final = _show_progress(engine, user.id, book_id, sys.stderr)
+    finally:
+        runner.stop()
+    folder = storage.book_dir(engine.books_dir, book_id)
+    if final.book.status != books.READY:
+        print(f"The book is not finished: {final.book.error or final.book.status}", file=sys.stderr)
+        print(folder.resolve())
+        return 1
+    print(folder.resolve())
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    engine = Engine(load_settings(concurrency=args.concurrency))
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    runner = Runner(engine).start()
+    print(f"Worker {runner.worker_id} running jobs from {engine.settings.db_path} "
+          f"with the {engine.settings.describe()} (Ctrl-C stops)", file=sys.stderr)
+    stop.wait()
+    runner.stop()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    try:
+        return {"make-book": make_book, "worker": worker}[args.command](args)
+    except BookError as exc:
+        print("error: " + "; ".join(f"{field.replace('_', ' ')}: {msg}" for field, msg in exc.fields.items()), file=sys.stderr)
+    except (UserError, ConfigError, CharacterError, accounts.AccountError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    return 2

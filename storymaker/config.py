@@ -1,0 +1,132 @@
+"""Settings, read from environment variables and an optional secrets TOML file.
+
+Precedence: environment variable, then `.streamlit/secrets.toml` (the file Streamlit
+itself reads, so one file configures both the app and the CLI), then the default.
+The API key is held in a field that never appears in a repr, so it cannot leak into
+logs or tracebacks by accident.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+# Current OpenAI defaults, chosen from the installed SDK's model list: the
+# `gpt-image-1` and `dall-e-*` image models are retired.
+DEFAULT_TEXT_MODEL = "gpt-5.4-mini"
+DEFAULT_IMAGE_MODEL = "gpt-image-2"
+PROVIDERS = ("offline", "openai")
+
+
+class ConfigError(ValueError):
+    """A setting has a value Storymaker cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    provider: str = "offline"
+    api_key: str | None = field(default=None, repr=False)
+    base_url: str | None = None
+    text_model: str = DEFAULT_TEXT_MODEL
+    image_model: str = DEFAULT_IMAGE_MODEL
+    image_size: str = "1024x1024"
+    image_quality: str = "medium"
+    # Seconds for one HTTP request; pictures take far longer than text.
+    text_timeout: float = 120.0
+    image_timeout: float = 240.0
+    # Retries done inside the SDK for one call (they count towards the job's attempts).
+    sdk_max_retries: int = 2
+    data_dir: Path = Path("data")
+    concurrency: int = 4
+
+    @property
+    def is_offline(self) -> bool:
+        return self.provider == "offline"
+
+    def describe(self) -> str:
+        """One line for people: which models are in use, never the key."""
+        if self.is_offline:
+            return "offline models (built in, no API key needed)"
+        where = f" at {self.base_url}" if self.base_url else ""
+        return f"OpenAI-compatible models{where}: {self.text_model} for text, {self.image_model} for pictures"
+
+    @property
+    def books_dir(self) -> Path:
+        return self.data_dir / "storymaker"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "storymaker.db"
+
+
+# Setting name -> (environment variable, secrets.toml key, converter)
+_SOURCES: dict[str, tuple[str, str, Any]] = {
+    "provider": ("STORYMAKER_PROVIDER", "STORYMAKER_PROVIDER", str),
+    "api_key": ("OPENAI_API_KEY", "OPENAI_API_KEY", str),
+    "base_url": ("OPENAI_BASE_URL", "OPENAI_BASE_URL", str),
+    "text_model": ("STORYMAKER_TEXT_MODEL", "STORYMAKER_TEXT_MODEL", str),
+    "image_model": ("STORYMAKER_IMAGE_MODEL", "STORYMAKER_IMAGE_MODEL", str),
+    "image_size": ("STORYMAKER_IMAGE_SIZE", "STORYMAKER_IMAGE_SIZE", str),
+    "image_quality": ("STORYMAKER_IMAGE_QUALITY", "STORYMAKER_IMAGE_QUALITY", str),
+    "text_timeout": ("STORYMAKER_TEXT_TIMEOUT", "STORYMAKER_TEXT_TIMEOUT", float),
+    "image_timeout": ("STORYMAKER_IMAGE_TIMEOUT", "STORYMAKER_IMAGE_TIMEOUT", float),
+    "sdk_max_retries": ("STORYMAKER_SDK_MAX_RETRIES", "STORYMAKER_SDK_MAX_RETRIES", int),
+    "data_dir": ("STORYMAKER_DATA_DIR", "STORYMAKER_DATA_DIR", Path),
+    "concurrency": ("STORYMAKER_CONCURRENCY", "STORYMAKER_CONCURRENCY", int),
+}
+
+
+def read_secrets(path: Path | None = None) -> dict[str, Any]:
+    """The flat top-level values of `.streamlit/secrets.toml`, or {} when absent."""
+    path = path or Path(".streamlit") / "secrets.toml"
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    return {k: v for k, v in data.items() if not isinstance(v, dict)}
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None,
+    secrets: Mapping[str, Any] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Build Settings from the environment and secrets, then explicit overrides."""
+    env = os.environ if env is None else env
+    secrets = read_secrets() if secrets is None else secrets
+    values: dict[str, Any] = {}
+    for name, (env_name, secret_name, convert) in _SOURCES.items():
+        raw = env.get(env_name)
+        if raw in (None, ""):
+            raw = secrets.get(secret_name)
+        if raw in (None, ""):
+            continue
+        try:
+            values[name] = convert(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{env_name} must be a {convert.__name__}, not {raw!r}") from None
+    values.update({k: v for k, v in overrides.items() if v is not None})
+
+    if "provider" in values:
+        values["provider"] = str(values["provider"]).strip().lower()
+        if values["provider"] not in PROVIDERS:
+            raise ConfigError(f"STORYMAKER_PROVIDER must be one of {', '.join(PROVIDERS)}")
+    else:
+        # A configured key selects OpenAI; without one the offline models run.
+        values["provider"] = "openai" if values.get("api_key") else "offline"
+    if values["provider"] == "openai" and not values.get("api_key"):
+        if values.get("base_url"):
+            # Local OpenAI-compatible servers (Ollama, LM Studio) accept any key.
+            values["api_key"] = "not-needed"
+        else:
+            raise ConfigError("STORYMAKER_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL)")
+    if int(values.get("concurrency", 4)) < 1:
+        raise ConfigError("STORYMAKER_CONCURRENCY must be at least 1")
+    known = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in values.items() if k in known})

@@ -1,0 +1,113 @@
+"""Page and cover generation: prompt -> picture -> PNG + thumbnail."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PIL import Image
+
+from . import lettering, prompts, storage, styles, usage
+from .books import Book
+from .engine import Engine
+from .models.base import CharacterLook, ImageRequest
+from .scenes import Scene
+
+Checkpoint = Callable[[], None]
+
+
+def image_size(engine: Engine) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in engine.settings.image_size.lower().split("x"))
+    except ValueError:
+        w, h = 1024, 1024
+    if engine.image_model.is_offline:
+        # The offline painter's pages are at least 1024 px on the short side.
+        scale = max(1.0, 1024 / min(w, h))
+        w, h = int(w * scale), int(h * scale)
+    return w, h
+
+
+def _looks(book: Book, names: tuple[str, ...]) -> tuple[CharacterLook, ...]:
+    wanted = {n.casefold() for n in names}
+    return tuple(c for c in book.cast if c.name.casefold() in wanted)
+
+
+def page_prompt(book: Book, scene: Scene) -> str:
+    on_page = _looks(book, scene.characters)
+    return prompts.render(
+        "generate_chapter.md",
+        scene=scene,
+        book_title=book.title,
+        age_band=book.age_band,
+        style_prompt=styles.ART_STYLES[book.style].prompt,
+        characters=[{"name": c.name, "look": c.look} for c in on_page],
+    )
+
+
+def cover_prompt(book: Book) -> str:
+    return prompts.render(
+        "generate_cover.md",
+        book_title=book.title,
+        age_band=book.age_band,
+        premise=book.premise,
+        style_prompt=styles.ART_STYLES[book.style].prompt,
+        characters=[{"name": c.name, "look": c.look} for c in book.cast],
+    )
+
+
+def _draw(engine: Engine, book: Book, request: ImageRequest) -> Image.Image:
+    result = engine.image_model.draw(request)
+    usage.record(engine.db(), book.id, "image", engine.image_model.model_id, images=result.images)
+    return result.image
+
+
+def render_page(engine: Engine, book: Book, scene: Scene, checkpoint: Checkpoint = lambda: None) -> Image.Image:
+    """Draw one page's picture; model errors propagate to the caller."""
+    request = ImageRequest(
+        prompt=page_prompt(book, scene),
+        scene=scene.illustration,
+        characters=_looks(book, scene.characters),
+        style=book.style,
+        size=image_size(engine),
+        seed=f"{book.id}:{book.title}:{scene.scene}",
+    )
+    checkpoint()
+    return _draw(engine, book, request)
+
+
+def render_cover(engine: Engine, book: Book, checkpoint: Checkpoint = lambda: None) -> Image.Image:
+    """Draw the cover art and set the title on it; needs only the title, cast and style."""
+    request = ImageRequest(
+        prompt=cover_prompt(book),
+        scene=f"{book.title}. {book.premise}".strip(),
+        characters=book.cast,
+        style=book.style,
+        size=image_size(engine),
+        seed=f"{book.id}:{book.title}:cover",
+        kind="cover",
+    )
+    checkpoint()
+    return lettering.set_title(_draw(engine, book, request), book.title)
+
+
+def store_page(engine: Engine, book_id: int, scene: int, picture: Image.Image) -> None:
+    storage.save_picture(storage.book_dir(engine.books_dir, book_id), storage.scene_name(scene), picture)
+
+
+def store_cover(engine: Engine, book_id: int, picture: Image.Image) -> None:
+    storage.save_picture(storage.book_dir(engine.books_dir, book_id), "cover", picture)
+
+
+def draw_avatar(engine: Engine, name: str, look: str, personality: str, style: str = styles.DEFAULT_STYLE) -> Image.Image:
+    """Paint a portrait for a character with the current image model."""
+    request = ImageRequest(
+        prompt=prompts.render("generate_avatar.md", name=name, look=look, personality=personality,
+                              style_prompt=styles.ART_STYLES[style].prompt),
+        scene=f"a portrait of {name}, {look}",
+        characters=(CharacterLook(name, look, personality),),
+        style=style,
+        size=(1024, 1024),
+        seed=f"avatar:{name}:{look}",
+        kind="avatar",
+    )
+    return engine.image_model.draw(request).image

@@ -1,0 +1,328 @@
+"""Jobs as rows in SQLite. This module is the only place a job's status changes.
+
+A job is claimed with one atomic UPDATE ... RETURNING, so two runners (threads
+or processes) never get the same job. A running job holds a lease that its
+runner's heartbeat keeps extending; `sweep()` turns jobs whose lease ran out
+(their runner died) back into queued jobs, or into failures after the last
+attempt. Results are published inside `publishing()`, which re-checks, under the
+write lock, that this runner still owns the job: a job that was canceled,
+superseded or swept meanwhile writes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Iterator, Sequence
+
+import sqlite_utils
+
+from . import books
+from .db import now_iso, write_transaction
+
+LEASE_S = 30.0
+MAX_ATTEMPTS = 3
+BACKOFF_BASE_S, BACKOFF_MAX_S = 2.0, 60.0
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+class Kind(StrEnum):
+    STORY = "story"
+    COVER = "cover"
+    PAGE = "page"
+
+
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class JobLost(Exception):
+    """This runner no longer owns the job (canceled, superseded or swept): stop, write nothing."""
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    book_id: int
+    kind: str
+    scene: int | None
+    attempts: int
+    max_attempts: int
+    worker: str
+
+
+# Runners in this process wait on this; every change that may free or create work
+# bumps the generation, so a runner never sleeps through a wake-up it just missed.
+work_arrived = threading.Condition()
+_generation = 0
+
+
+def generation() -> int:
+    return _generation
+
+
+def wake() -> None:
+    global _generation
+    with work_arrived:
+        _generation += 1
+        work_arrived.notify_all()
+
+
+def _insert(db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None, max_attempts: int) -> int:
+    return int(db.execute(
+        "INSERT INTO jobs (book_id, kind, scene, status, max_attempts, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [book_id, str(kind), scene, JobStatus.QUEUED, max_attempts, now_iso()],
+    ).lastrowid)  # type: ignore[arg-type]
+
+
+def enqueue(
+    db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None = None, *, max_attempts: int = MAX_ATTEMPTS
+) -> int:
+    """Queue a job. A newer page or story job supersedes older active ones for the same target."""
+    with write_transaction(db):
+        _cancel_where(db, "book_id = ? AND kind = ? AND scene IS ?", [book_id, str(kind), scene], "superseded by a newer request")
+        job_id = _insert(db, book_id, kind, scene, max_attempts)
+        if kind == Kind.PAGE and scene is not None:
+            books.set_scene_status(db, book_id, scene, books.PENDING)
+        books.set_status(db, book_id, books.GENERATING)
+    wake()
+    return job_id
+
+
+def enqueue_pages(db: sqlite_utils.Database, book_id: int, scenes: Sequence[int]) -> list[int]:
+    with write_transaction(db):
+        ids = []
+        for scene in scenes:
+            _cancel_where(db, "book_id = ? AND kind = ? AND scene = ?", [book_id, Kind.PAGE, scene], "superseded by a newer request")
+            ids.append(_insert(db, book_id, Kind.PAGE, scene, MAX_ATTEMPTS))
+            books.set_scene_status(db, book_id, scene, books.PENDING)
+        books.set_status(db, book_id, books.GENERATING)
+    wake()
+    return ids
+
+
+def claim(
+    db: sqlite_utils.Database, worker: str, kinds: Sequence[str] = tuple(Kind), lease_s: float = LEASE_S
+) -> Job | None:
+    """Atomically take the oldest runnable job of one of `kinds`, or None."""
+    now = time.time()
+    marks = ",".join("?" * len(kinds))
+    row = db.execute(
+        "UPDATE jobs SET status = ?, worker = ?, attempts = attempts + 1, lease_until = ?, started_at = ?, error = NULL "
+        f"WHERE id = (SELECT id FROM jobs WHERE status = ? AND not_before <= ? AND kind IN ({marks}) ORDER BY id LIMIT 1) "
+        "AND status = ? RETURNING id, book_id, kind, scene, attempts, max_attempts",
+        [JobStatus.RUNNING, worker, now + lease_s, now_iso(), JobStatus.QUEUED, now, *map(str, kinds), JobStatus.QUEUED],
+    ).fetchone()
+    if row is None:
+        return None
+    job = Job(*row, worker=worker)
+    if job.kind == Kind.PAGE and job.scene is not None:
+        books.set_scene_status(db, job.book_id, job.scene, books.DRAWING)
+    return job
+
+
+def heartbeat(db: sqlite_utils.Database, worker: str, job_ids: Sequence[int], lease_s: float = LEASE_S) -> None:
+    if job_ids:
+        marks = ",".join("?" * len(job_ids))
+        db.execute(
+            f"UPDATE jobs SET lease_until = ? WHERE worker = ? AND status = ? AND id IN ({marks})",
+            [time.time() + lease_s, worker, JobStatus.RUNNING, *job_ids],
+        )
+
+
+def check(db: sqlite_utils.Database, job: Job) -> None:
+    """Raise JobLost if this runner no longer owns the job; called between steps."""
+    row = db.execute("SELECT status, worker FROM jobs WHERE id = ?", [job.id]).fetchone()
+    if row is None or row[0] != JobStatus.RUNNING or row[1] != job.worker:
+        raise JobLost(job.id)
+
+
+@contextmanager
+def publishing(
+    db: sqlite_utils.Database, job: Job, follow_ups: Sequence[tuple[str, int | None]] = ()
+) -> Iterator[None]:
+    """Write the job's result, mark it succeeded and queue its follow-ups as one step.
+
+    Runs under the write lock and only if the job is still ours, so a canceled,
+    superseded or swept job never writes: for any page, the last request wins.
+    """
+    with write_transaction(db):
+        check(db, job)
+        yield
+        _finish(db, job, JobStatus.SUCCEEDED, None)
+        if job.kind == Kind.PAGE and job.scene is not None:
+            books.set_scene_status(db, job.book_id, job.scene, books.DONE, drawn=True)
+        for kind, scene in follow_ups:
+            _cancel_where(db, "book_id = ? AND kind = ? AND scene IS ?", [job.book_id, kind, scene], "superseded by a newer request")
+            _insert(db, job.book_id, kind, scene, MAX_ATTEMPTS)
+            if kind == Kind.PAGE and scene is not None:
+                books.set_scene_status(db, job.book_id, scene, books.PENDING)
+        _refresh_book(db, job.book_id)
+    wake()
+
+
+def _finish(db: sqlite_utils.Database, job: Job, status: JobStatus, error: str | None) -> bool:
+    cursor = db.execute(
+        "UPDATE jobs SET status = ?, error = ?, finished_at = ?, lease_until = NULL "
+        "WHERE id = ? AND worker = ? AND status = ?",
+        [status, error, now_iso(), job.id, job.worker, JobStatus.RUNNING],
+    )
+    return cursor.rowcount == 1
+
+
+def fail(db: sqlite_utils.Database, job: Job, message: str) -> None:
+    """A failure that retrying cannot fix: the message is for the user."""
+    with write_transaction(db):
+        if _finish(db, job, JobStatus.FAILED, message):
+            _mark_target_failed(db, job.book_id, job.kind, job.scene, message)
+            _refresh_book(db, job.book_id)
+    wake()
+
+
+def retry_later(db: sqlite_utils.Database, job: Job, message: str, *, retry_after: float | None, extra_tries: int = 0) -> bool:
+    """Requeue a transient failure with backoff; fails it instead once its attempts are used up.
+
+    `extra_tries` counts the HTTP retries the SDK already made inside this attempt,
+    so they are spent from the same budget instead of multiplying it.
+    Returns True when the job was requeued.
+    """
+    with write_transaction(db):
+        row = db.execute("SELECT attempts FROM jobs WHERE id = ? AND worker = ? AND status = ?",
+                         [job.id, job.worker, JobStatus.RUNNING]).fetchone()
+        if row is None:
+            return False
+        attempts = row[0] + max(0, extra_tries)
+        if attempts >= job.max_attempts:
+            final = f"{message} (gave up after {attempts} tries)"
+            _finish(db, job, JobStatus.FAILED, final)
+            _mark_target_failed(db, job.book_id, job.kind, job.scene, final)
+            _refresh_book(db, job.book_id)
+            requeued = False
+        else:
+            delay = retry_after if retry_after is not None else min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** (attempts - 1))
+            delay *= 1 + random.random() * 0.1  # jitter, so parallel pages do not retry in lockstep
+            db.execute(
+                "UPDATE jobs SET status = ?, attempts = ?, error = ?, not_before = ?, worker = NULL, lease_until = NULL WHERE id = ?",
+                [JobStatus.QUEUED, attempts, message, time.time() + delay, job.id],
+            )
+            if job.kind == Kind.PAGE and job.scene is not None:
+                books.set_scene_status(db, job.book_id, job.scene, books.PENDING, f"Retrying: {message}")
+            requeued = True
+    wake()
+    return requeued
+
+
+def cancel_book(db: sqlite_utils.Database, book_id: int) -> int:
+    """Cancel a book's queued and running jobs; running ones stop at their next step."""
+    with write_transaction(db):
+        count = _cancel_where(db, "book_id = ?", [book_id], "canceled")
+        db.execute(
+            "UPDATE scenes SET status = ?, error = ? WHERE book_id = ? AND status IN (?, ?)",
+            [books.FAILED, "Canceled before this page was drawn.", book_id, books.PENDING, books.DRAWING],
+        )
+        _refresh_book(db, book_id)
+    return count
+
+
+def _cancel_where(db: sqlite_utils.Database, where: str, params: list, reason: str) -> int:
+    cursor = db.execute(
+        f"UPDATE jobs SET status = ?, error = ?, finished_at = ?, lease_until = NULL WHERE status IN (?, ?) AND {where}",
+        [JobStatus.CANCELED, reason, now_iso(), *ACTIVE, *params],
+    )
+    return cursor.rowcount
+
+
+def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int]:
+    """Recover jobs whose runner stopped: requeue them, or fail them after the last attempt.
+
+    Returns (requeued, failed). Pictures already stored are kept; their jobs are done.
+    """
+    now = time.time() if now is None else now
+    with write_transaction(db):
+        lost = db.execute(
+            "SELECT id, book_id, kind, scene, attempts, max_attempts FROM jobs WHERE status = ? AND lease_until < ?",
+            [JobStatus.RUNNING, now],
+        ).fetchall()
+        requeued = failed = 0
+        for job_id, book_id, kind, scene, attempts, max_attempts in lost:
+            if attempts >= max_attempts:
+                message = f"The worker stopped while working on this {kind} {attempts} times; giving up."
+                db.execute(
+                    "UPDATE jobs SET status = ?, error = ?, finished_at = ?, lease_until = NULL, worker = NULL WHERE id = ?",
+                    [JobStatus.FAILED, message, now_iso(), job_id],
+                )
+                _mark_target_failed(db, book_id, kind, scene, message)
+                failed += 1
+            else:
+                db.execute(
+                    "UPDATE jobs SET status = ?, worker = NULL, lease_until = NULL, not_before = 0 WHERE id = ?",
+                    [JobStatus.QUEUED, job_id],
+                )
+                if kind == Kind.PAGE and scene is not None:
+                    books.set_scene_status(db, book_id, scene, books.PENDING)
+                requeued += 1
+            _refresh_book(db, book_id)
+    if requeued:
+        wake()
+    return requeued, failed
+
+
+def _mark_target_failed(db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None, message: str) -> None:
+    if kind == Kind.PAGE and scene is not None:
+        books.set_scene_status(db, book_id, scene, books.FAILED, message)
+
+
+def _refresh_book(db: sqlite_utils.Database, book_id: int) -> None:
+    """Derive the book's status from its jobs: the single rule My Books shows."""
+    counts = dict(db.execute(
+        "SELECT status, COUNT(*) FROM jobs WHERE book_id = ? AND id IN "
+        "(SELECT MAX(id) FROM jobs WHERE book_id = ? GROUP BY kind, scene) GROUP BY status",
+        [book_id, book_id],
+    ).fetchall())
+    if counts.get(JobStatus.QUEUED) or counts.get(JobStatus.RUNNING):
+        status, error = books.GENERATING, None
+    elif counts.get(JobStatus.FAILED):
+        status, error = books.NEEDS_ATTENTION, _first_error(db, book_id)
+    elif counts.get(JobStatus.CANCELED):
+        status, error = books.CANCELED, None
+    elif counts:
+        status, error = books.READY, None
+    else:
+        status, error = books.DRAFT, None
+    books.set_status(db, book_id, status, error)
+
+
+def _first_error(db: sqlite_utils.Database, book_id: int) -> str | None:
+    row = db.execute(
+        "SELECT kind, scene, error FROM jobs WHERE book_id = ? AND status = ? ORDER BY id DESC LIMIT 1",
+        [book_id, JobStatus.FAILED],
+    ).fetchone()
+    if row is None:
+        return None
+    kind, scene, error = row
+    where = f"page {scene}" if kind == Kind.PAGE else f"the {kind}"
+    return f"{where}: {error}"
+
+
+def active_count(db: sqlite_utils.Database, book_id: int | None = None) -> int:
+    if book_id is None:
+        row = db.execute("SELECT COUNT(*) FROM jobs WHERE status IN (?, ?)", list(ACTIVE)).fetchone()
+    else:
+        row = db.execute("SELECT COUNT(*) FROM jobs WHERE book_id = ? AND status IN (?, ?)", [book_id, *ACTIVE]).fetchone()
+    return int(row[0])
+
+
+def next_due(db: sqlite_utils.Database) -> float | None:
+    """When the earliest queued job may run (epoch seconds), or None when none is queued."""
+    row = db.execute("SELECT MIN(not_before) FROM jobs WHERE status = ?", [JobStatus.QUEUED]).fetchone()
+    return row[0] if row and row[0] is not None else None

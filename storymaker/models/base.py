@@ -1,0 +1,90 @@
+"""The model seam: a text model and an image model, each with one method.
+
+Requests carry both the rendered prompt (what a remote model reads) and the
+structured facts it was rendered from (what the offline models work from), so
+the offline models stay deterministic without parsing our own prompts back.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from PIL import Image
+
+
+@dataclass(frozen=True)
+class CharacterLook:
+    name: str
+    look: str = ""
+    personality: str = ""
+    avatar: bytes | None = field(default=None, repr=False)  # PNG bytes of a reference picture
+
+
+@dataclass(frozen=True)
+class StoryBrief:
+    title: str
+    characters: tuple[CharacterLook, ...]
+    premise: str = ""
+    age_band: str = "6-8"
+    style: str = "watercolor"
+    language: str = "English"
+    scene_count: int = 10
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class TextRequest:
+    messages: tuple[Message, ...]
+    schema: dict[str, Any] | None = None  # JSON schema for structured output, when wanted
+    schema_name: str = "answer"
+    brief: StoryBrief | None = None
+
+
+@dataclass(frozen=True)
+class TextResult:
+    text: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    prompt: str  # the full rendered illustration prompt
+    scene: str  # what the picture shows: setting, action, time of day, weather, mood
+    characters: tuple[CharacterLook, ...]  # who is in the picture
+    style: str
+    size: tuple[int, int]
+    seed: str  # stable identity (book and page) so the same request gives the same picture
+    kind: Literal["page", "cover", "avatar"] = "page"
+
+
+@dataclass(frozen=True)
+class ImageResult:
+    image: Image.Image
+    images: int = 1  # billed pictures
+
+
+class TextModel(ABC):
+    model_id: str = "text"
+    supports_schema: bool = False
+    is_offline: bool = False
+
+    @abstractmethod
+    def complete(self, request: TextRequest) -> TextResult:
+        """Answer the request; raise a `ModelError` subclass on failure."""
+
+
+class ImageModel(ABC):
+    model_id: str = "image"
+    is_offline: bool = False
+
+    @abstractmethod
+    def draw(self, request: ImageRequest) -> ImageResult:
+        """Paint the picture; raise a `ModelError` subclass on failure."""

@@ -1,0 +1,31 @@
+"""What can go wrong when a model is asked for something.
+
+Errors are classified once, here, so the job runner can decide what to retry
+without knowing which provider raised them.
+"""
+
+from __future__ import annotations
+
+
+class ModelError(Exception):
+    """A model call failed; `str(error)` is a message a user can read."""
+
+    retryable: bool = False
+
+    def __init__(self, message: str, *, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TransientModelError(ModelError):
+    """Rate limit, timeout, connection error or server error: worth trying again later."""
+
+    retryable = True
+
+
+class RefusedError(ModelError):
+    """The service refused the request (content policy). Not retried."""
+
+
+class ModelConfigError(ModelError):
+    """Wrong key, unknown model, bad request: retrying cannot help; the user must act."""

@@ -1,0 +1,197 @@
+"""The job runner: a thread pool that claims jobs from SQLite and runs them.
+
+One Runner per process (the app keeps it in `st.cache_resource`; the `worker`
+command runs one in its own process against the same database). Pages and the
+story share `concurrency` slots; covers get a lane of their own so a cover never
+delays the pages. `run_until_idle()` is the inline mode: jobs run one by one in
+the calling thread, which keeps tests free of sleeps and threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+from . import books, illustrate, jobs, story
+from .engine import Engine
+from .jobs import Job, JobLost, Kind
+from .models.errors import ModelError, TransientModelError
+from .scenes import SceneError
+
+log = logging.getLogger(__name__)
+
+MAIN_LANE = (Kind.STORY, Kind.PAGE)
+COVER_LANE = (Kind.COVER,)
+
+
+def run_job(engine: Engine, job: Job) -> None:
+    """Do one job's work and publish its result; errors propagate to `execute`."""
+    db = engine.db()
+    book = books.get_any(db, job.book_id, engine.data_dir)
+    if book is None:
+        raise JobLost(job.id)  # the book was deleted meanwhile
+
+    def checkpoint() -> None:
+        jobs.check(db, job)
+
+    if job.kind == Kind.STORY:
+        scenes = story.ask_for_scenes(engine, book, checkpoint)
+        with jobs.publishing(db, job, follow_ups=[(Kind.PAGE, s.scene) for s in scenes]):
+            story.save_scenes(engine, book.id, scenes)
+    elif job.kind == Kind.COVER:
+        picture = illustrate.render_cover(engine, book, checkpoint)
+        with jobs.publishing(db, job):
+            illustrate.store_cover(engine, book.id, picture)
+    elif job.kind == Kind.PAGE:
+        scene = books.get_scene(db, book.id, int(job.scene or 0))
+        if scene is None:
+            raise ModelError(f"Page {job.scene} is no longer in the story.")
+        picture = illustrate.render_page(engine, book, scene, checkpoint)
+        with jobs.publishing(db, job):
+            illustrate.store_page(engine, book.id, scene.scene, picture)
+    else:
+        raise ModelError(f"Unknown job kind {job.kind!r}.")
+
+
+def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_job) -> None:
+    """Run a claimed job and record how it ended; never raises."""
+    db = engine.db()
+    try:
+        work(engine, job)
+    except JobLost:
+        log.info("job %s was canceled or taken over; its result was dropped", job.id)
+    except TransientModelError as error:
+        jobs.retry_later(db, job, str(error), retry_after=error.retry_after,
+                         extra_tries=max(0, getattr(error, "tries", 1) - 1))
+    except (ModelError, SceneError) as error:
+        jobs.fail(db, job, str(error))
+    except Exception:
+        log.exception("job %s (%s) crashed", job.id, job.kind)
+        what = f"page {job.scene}" if job.kind == Kind.PAGE else f"the {job.kind}"
+        jobs.fail(db, job, f"Something went wrong while making {what}. Try again; if it keeps failing, the log has details.")
+
+
+class Runner:
+    def __init__(
+        self,
+        engine: Engine,
+        concurrency: int | None = None,
+        *,
+        lease_s: float = jobs.LEASE_S,
+        poll_s: float = 1.0,
+        work: Callable[[Engine, Job], None] = run_job,
+    ):
+        self.engine = engine
+        self.concurrency = max(1, concurrency or engine.settings.concurrency)
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.lease_s = lease_s
+        self.poll_s = poll_s  # how often to look for work queued by other processes
+        self.work = work
+        self._active: dict[int, str] = {}  # job id -> lane
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._pool: ThreadPoolExecutor | None = None
+
+    # ------------------------------------------------------------ background mode
+
+    def start(self) -> "Runner":
+        jobs.sweep(self.engine.db())
+        self._pool = ThreadPoolExecutor(self.concurrency + 1, thread_name_prefix="storymaker-job")
+        for target in (self._dispatch, self._heartbeat):
+            thread = threading.Thread(target=target, name=f"storymaker-{target.__name__[1:]}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self, wait: bool = True) -> None:
+        self._stop.set()
+        jobs.wake()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        if self._pool:
+            self._pool.shutdown(wait=wait, cancel_futures=True)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._threads) and not self._stop.is_set()
+
+    def _lane_free(self, lane: tuple[Kind, ...], capacity: int) -> int:
+        with self._lock:
+            return capacity - sum(1 for l in self._active.values() if l == lane[0])
+
+    def _dispatch(self) -> None:
+        db = self.engine.db()
+        last_sweep = time.monotonic()
+        while not self._stop.is_set():
+            seen = jobs.generation()
+            claimed = False
+            try:
+                for lane, capacity in ((MAIN_LANE, self.concurrency), (COVER_LANE, 1)):
+                    for _ in range(self._lane_free(lane, capacity)):
+                        job = jobs.claim(db, self.worker_id, lane, self.lease_s)
+                        if job is None:
+                            break
+                        claimed = True
+                        with self._lock:
+                            self._active[job.id] = lane[0]
+                        assert self._pool is not None
+                        self._pool.submit(self._run, job)
+                if time.monotonic() - last_sweep > self.lease_s:
+                    jobs.sweep(db)
+                    last_sweep = time.monotonic()
+            except Exception:  # a locked or vanished database must not kill the dispatcher
+                log.exception("job dispatcher hiccup")
+            if claimed:
+                continue
+            timeout = self.poll_s
+            due = jobs.next_due(db)
+            if due is not None and due > time.time():
+                timeout = min(timeout, max(0.01, due - time.time()))
+            with jobs.work_arrived:
+                if jobs.generation() == seen and not self._stop.is_set():
+                    jobs.work_arrived.wait(timeout)
+
+    def _run(self, job: Job) -> None:
+        try:
+            execute(self.engine, job, self.work)
+        finally:
+            with self._lock:
+                self._active.pop(job.id, None)
+            jobs.wake()
+
+    def _heartbeat(self) -> None:
+        db = self.engine.db()
+        while not self._stop.wait(self.lease_s / 3):
+            with self._lock:
+                active = list(self._active)
+            try:
+                jobs.heartbeat(db, self.worker_id, active, self.lease_s)
+            except Exception:
+                log.exception("heartbeat failed")
+
+    # ------------------------------------------------------------ inline mode
+
+    def run_until_idle(self, timeout: float = 300.0) -> int:
+        """Run queued jobs in this thread until none is left; waits out retry backoffs. Returns jobs run."""
+        db = self.engine.db()
+        jobs.sweep(db)
+        deadline = time.monotonic() + timeout
+        ran = 0
+        while time.monotonic() < deadline:
+            job = jobs.claim(db, self.worker_id, tuple(Kind), self.lease_s)
+            if job is not None:
+                execute(self.engine, job, self.work)
+                ran += 1
+                continue
+            due = jobs.next_due(db)
+            if due is None:
+                return ran
+            time.sleep(min(max(0.0, due - time.time()), max(0.0, deadline - time.monotonic())))
+        return ran

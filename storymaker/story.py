@@ -1,0 +1,72 @@
+"""Story generation: prompt -> text model -> validated scenes -> story.csv."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from . import books, prompts, storage, styles, usage
+from .books import Book
+from .engine import Engine
+from .models.base import Message, TextRequest
+from .models.errors import ModelError
+from .scenes import Scene, SceneError, json_schema, parse_answer, to_csv
+
+MAX_ASKS = 3  # the first ask plus two re-asks with the problems listed
+
+
+class StoryError(ModelError):
+    """The model's answer never fitted the scene contract; not worth retrying blindly."""
+
+
+def story_messages(book: Book) -> tuple[Message, ...]:
+    variables = dict(
+        title=book.title,
+        characters=[{"name": c.name, "look": c.look, "personality": c.personality} for c in book.cast],
+        premise=book.premise,
+        language=book.language,
+        age_guidance=styles.AGE_BANDS[book.age_band],
+        words=styles.WORDS_PER_PAGE[book.age_band],
+        scene_count=book.scene_count,
+    )
+    return (
+        Message("system", prompts.render("story_system.md")),
+        Message("user", prompts.render("generate_story.md", **variables)),
+    )
+
+
+def ask_for_scenes(engine: Engine, book: Book, checkpoint: Callable[[], None] = lambda: None) -> list[Scene]:
+    """Ask the text model for the book's scenes, re-asking with the problems when the answer is invalid."""
+    model = engine.text_model
+    messages = story_messages(book)
+    schema = json_schema(book.scene_count, book.names) if model.supports_schema else None
+    problems: list[str] = []
+    for _ in range(MAX_ASKS):
+        checkpoint()
+        result = model.complete(TextRequest(messages, schema=schema, schema_name="picture_book", brief=book.brief()))
+        usage.record(engine.db(), book.id, "text", model.model_id,
+                     input_tokens=result.input_tokens, output_tokens=result.output_tokens)
+        try:
+            return parse_answer(result.text, book.scene_count, book.names)
+        except SceneError as error:
+            problems = error.problems
+            repair = prompts.render("repair_story.md", problems=problems, scene_count=book.scene_count, names=book.names)
+            messages = messages + (Message("assistant", result.text[:20_000]), Message("user", repair))
+    shown = "; ".join(problems[:5]) + (" ..." if len(problems) > 5 else "")
+    raise StoryError(f"The story model's answer did not fit a {book.scene_count}-page book after {MAX_ASKS} tries ({shown}). Try again, or choose another model.")
+
+
+def write_story(engine: Engine, book: Book, checkpoint: Callable[[], None] = lambda: None) -> list[Scene]:
+    """Generate and store the book's scenes: in the database and as story.csv."""
+    scenes = ask_for_scenes(engine, book, checkpoint)
+    checkpoint()
+    save_scenes(engine, book.id, scenes)
+    return scenes
+
+
+def save_scenes(engine: Engine, book_id: int, scenes: list[Scene]) -> None:
+    books.replace_scenes(engine.db(), book_id, scenes)
+    write_csv(engine, book_id, scenes)
+
+
+def write_csv(engine: Engine, book_id: int, scenes: list[Scene]) -> None:
+    storage.atomic_write_text(storage.story_path(storage.book_dir(engine.books_dir, book_id)), to_csv(scenes))

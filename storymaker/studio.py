@@ -1,0 +1,140 @@
+"""The operations a screen (or the CLI) needs to make and steer a book.
+
+Every function takes the acting user's id and touches only that user's books, so
+a page can pass whatever it read from the URL without checking ownership itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from . import books, characters, jobs, storage
+from .books import Book, BookOptions, SceneRow
+from .engine import Engine
+from .jobs import JobStatus, Kind
+from .models.base import CharacterLook
+from .scenes import Scene
+
+
+class NotFound(LookupError):
+    """No such book for this user (it may exist, but not for them)."""
+
+
+def _own_book(engine: Engine, user_id: int, book_id: int) -> Book:
+    book = books.get(engine.db(), user_id, book_id)
+    if book is None:
+        raise NotFound(f"There is no book {book_id} in your library.")
+    return book
+
+
+def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids: Sequence[int]) -> int:
+    """Create a book from the user's characters and queue its story and cover at once."""
+    db = engine.db()
+    cast = []
+    for character_id in character_ids:
+        character = characters.get(db, user_id, int(character_id))
+        if character is None:
+            raise books.BookError({"characters": "One of the chosen characters no longer exists."})
+        cast.append((character.id, CharacterLook(character.name, character.look, character.personality), character.avatar_path))
+    book_id = books.create(db, user_id, options, cast)
+    queue_new_book(engine, book_id)
+    return book_id
+
+
+def queue_new_book(engine: Engine, book_id: int) -> None:
+    db = engine.db()
+    jobs.enqueue(db, book_id, Kind.STORY)
+    jobs.enqueue(db, book_id, Kind.COVER)
+
+
+@dataclass(frozen=True)
+class Progress:
+    book: Book
+    story: str | None  # the story job's status, None before it was queued
+    cover: str | None
+    scenes: list[SceneRow]
+    counts: dict[str, int] = field(default_factory=dict)  # page job status -> count (latest job per page)
+
+    @property
+    def pages_done(self) -> int:
+        return sum(1 for s in self.scenes if s.status == books.DONE)
+
+    @property
+    def running(self) -> bool:
+        return self.book.status == books.GENERATING
+
+    @property
+    def fraction(self) -> float:
+        """0..1 for a progress bar: the story counts as one page's worth, the cover as another."""
+        total = self.book.scene_count + 2
+        done = self.pages_done + (self.story == JobStatus.SUCCEEDED) + (self.cover == JobStatus.SUCCEEDED)
+        return min(1.0, done / total)
+
+
+def progress(engine: Engine, user_id: int, book_id: int) -> Progress:
+    db = engine.db()
+    book = _own_book(engine, user_id, book_id)
+    latest = db.execute(
+        "SELECT kind, scene, status FROM jobs WHERE id IN (SELECT MAX(id) FROM jobs WHERE book_id = ? GROUP BY kind, scene)",
+        [book_id],
+    ).fetchall()
+    story = next((s for k, _, s in latest if k == Kind.STORY), None)
+    cover = next((s for k, _, s in latest if k == Kind.COVER), None)
+    counts: dict[str, int] = {}
+    for kind, _, status in latest:
+        if kind == Kind.PAGE:
+            counts[status] = counts.get(status, 0) + 1
+    return Progress(book, story, cover, books.scene_rows(db, book_id), counts)
+
+
+def regenerate_page(engine: Engine, user_id: int, book_id: int, scene: int) -> int:
+    """Redraw one page from its current row; a newer request supersedes an older one."""
+    _own_book(engine, user_id, book_id)
+    if books.get_scene(engine.db(), book_id, scene) is None:
+        raise NotFound(f"Book {book_id} has no page {scene}.")
+    return jobs.enqueue(engine.db(), book_id, Kind.PAGE, scene)
+
+
+def regenerate_all_pages(engine: Engine, user_id: int, book_id: int) -> list[int]:
+    _own_book(engine, user_id, book_id)
+    numbers = [row.scene.scene for row in books.scene_rows(engine.db(), book_id)]
+    return jobs.enqueue_pages(engine.db(), book_id, numbers)
+
+
+def retry_failed(engine: Engine, user_id: int, book_id: int) -> list[int]:
+    """Queue again whatever failed: the story (which redraws every page) or the failed pages and cover."""
+    progress_now = progress(engine, user_id, book_id)
+    db = engine.db()
+    if progress_now.story in (JobStatus.FAILED, JobStatus.CANCELED) or not progress_now.scenes:
+        return [jobs.enqueue(db, book_id, Kind.STORY)] + (
+            [jobs.enqueue(db, book_id, Kind.COVER)] if progress_now.cover != JobStatus.SUCCEEDED else []
+        )
+    queued = []
+    if progress_now.cover in (JobStatus.FAILED, JobStatus.CANCELED):
+        queued.append(jobs.enqueue(db, book_id, Kind.COVER))
+    failed = [row.scene.scene for row in progress_now.scenes if row.status == books.FAILED]
+    return queued + (jobs.enqueue_pages(db, book_id, failed) if failed else [])
+
+
+def rewrite_story(engine: Engine, user_id: int, book_id: int) -> int:
+    """Throw the scenes away and write the story again (its pages follow)."""
+    _own_book(engine, user_id, book_id)
+    db = engine.db()
+    jobs.cancel_book(db, book_id)
+    return jobs.enqueue(db, book_id, Kind.STORY)
+
+
+def cancel(engine: Engine, user_id: int, book_id: int) -> int:
+    _own_book(engine, user_id, book_id)
+    return jobs.cancel_book(engine.db(), book_id)
+
+
+def book_folder(engine: Engine, user_id: int, book_id: int):
+    _own_book(engine, user_id, book_id)
+    return storage.book_dir(engine.books_dir, book_id)
+
+
+def scenes_of(engine: Engine, user_id: int, book_id: int) -> list[Scene]:
+    _own_book(engine, user_id, book_id)
+    return [row.scene for row in books.scene_rows(engine.db(), book_id)]
