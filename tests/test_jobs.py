@@ -1,0 +1,235 @@
+import threading
+import time
+
+import pytest
+
+from storymaker import books, jobs, storage, studio
+from storymaker.books import BookOptions
+from storymaker.jobs import JobStatus, Kind
+from storymaker.models.errors import ModelConfigError, RefusedError, TransientModelError
+from storymaker.runner import Runner, execute
+
+from .conftest import make_cast
+
+
+def start(engine, user, scenes=4):
+    return studio.start_book(engine, user.id, BookOptions("The Lighthouse Cat", scene_count=scenes), make_cast(engine, user.id))
+
+
+def statuses(engine, book_id):
+    return dict(((k, s), st) for k, s, st in engine.db().execute(
+        "SELECT kind, scene, status FROM jobs WHERE id IN (SELECT MAX(id) FROM jobs WHERE book_id = ? GROUP BY kind, scene)",
+        [book_id]).fetchall())
+
+
+def folder(engine, book_id):
+    return storage.book_dir(engine.books_dir, book_id)
+
+
+def test_a_new_book_queues_story_and_cover_then_fans_out_pages(mock_engine, user):
+    book_id = start(mock_engine, user)
+    assert statuses(mock_engine, book_id) == {("story", None): "queued", ("cover", None): "queued"}
+    Runner(mock_engine).run_until_idle()
+    assert set(statuses(mock_engine, book_id).values()) == {"succeeded"}
+    assert len(statuses(mock_engine, book_id)) == 2 + 4
+    names = sorted(p.name for p in folder(mock_engine, book_id).iterdir())
+    assert names == ["cover.png", "scene_01.png", "scene_02.png", "scene_03.png", "scene_04.png", "story.csv", "thumbs"]
+    assert books.get(mock_engine.db(), user.id, book_id).status == books.READY
+    assert all(r.status == books.DONE for r in books.scene_rows(mock_engine.db(), book_id))
+
+
+def test_claiming_is_atomic_across_many_threads(mock_engine, user):
+    book_id = start(mock_engine, user)
+    db = mock_engine.db()
+    db.execute("DELETE FROM jobs")
+    for n in range(200):
+        jobs._insert(db, book_id, Kind.PAGE, n, 3)
+    claimed, errors = [], []
+
+    def worker(index):
+        from storymaker import db as database
+        conn = mock_engine.db()
+        try:
+            while (job := jobs.claim(conn, f"w{index}")) is not None:
+                claimed.append(job.id)
+                with jobs.publishing(conn, job):
+                    pass
+        except Exception as exc:  # "database is locked" would land here
+            errors.append(exc)
+        finally:
+            database.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(32)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(claimed) == 200 and len(set(claimed)) == 200
+    assert db.execute("SELECT COUNT(*) FROM jobs WHERE status = 'succeeded'").fetchone()[0] == 200
+
+
+def test_a_refused_page_fails_with_the_reason_and_the_rest_finish(mock_engine, user):
+    mock_engine.image_model.fail["2"] = [RefusedError("The picture was refused: safety system.")]
+    book_id = start(mock_engine, user)
+    Runner(mock_engine).run_until_idle()
+    rows = {r.scene.scene: r for r in books.scene_rows(mock_engine.db(), book_id)}
+    assert rows[2].status == books.FAILED and "safety system" in rows[2].error
+    assert [rows[n].status for n in (1, 3, 4)] == [books.DONE] * 3
+    page_2_requests = [r for r in mock_engine.image_model.requests if r.seed.endswith(":2")]
+    assert len(page_2_requests) == 1  # not retried
+    book = books.get(mock_engine.db(), user.id, book_id)
+    assert book.status == books.NEEDS_ATTENTION and "page 2" in book.error
+
+
+def test_transient_errors_retry_after_the_asked_delay(mock_engine, user, monkeypatch):
+    mock_engine.image_model.fail["1"] = [TransientModelError("Rate limited", retry_after=0.3)]
+    book_id = start(mock_engine, user)
+    began = time.monotonic()
+    Runner(mock_engine).run_until_idle()
+    assert time.monotonic() - began >= 0.3
+    assert statuses(mock_engine, book_id)[("page", 1)] == "succeeded"
+    attempts = mock_engine.db().execute("SELECT attempts FROM jobs WHERE kind='page' AND scene=1").fetchone()[0]
+    assert attempts == 2
+
+
+def test_a_job_that_always_fails_ends_failed_with_its_message(mock_engine, user, monkeypatch):
+    monkeypatch.setattr(jobs, "BACKOFF_BASE_S", 0.01)
+    mock_engine.image_model.fail["3"] = [TransientModelError("The image service is down (503)")] * 10
+    book_id = start(mock_engine, user)
+    Runner(mock_engine).run_until_idle()
+    row = mock_engine.db().execute("SELECT status, attempts, error FROM jobs WHERE kind='page' AND scene=3").fetchone()
+    assert row[0] == "failed" and row[1] == jobs.MAX_ATTEMPTS
+    assert "service is down" in row[2] and "gave up after 3 tries" in row[2]
+
+
+def test_sdk_retries_count_against_the_attempts(mock_engine, user):
+    error = TransientModelError("Server error")
+    error.tries = 3  # the SDK already tried three times inside one attempt
+    mock_engine.image_model.fail["1"] = [error]
+    book_id = start(mock_engine, user)
+    Runner(mock_engine).run_until_idle()
+    assert statuses(mock_engine, book_id)[("page", 1)] == "failed"
+
+
+def test_config_errors_are_not_retried(mock_engine, user):
+    mock_engine.image_model.fail["cover"] = [ModelConfigError("The OpenAI key was not accepted.")]
+    book_id = start(mock_engine, user)
+    Runner(mock_engine).run_until_idle()
+    assert statuses(mock_engine, book_id)[("cover", None)] == "failed"
+    assert sum(r.kind == "cover" for r in mock_engine.image_model.requests) == 1
+
+
+def test_a_crash_in_a_job_is_a_clear_failure_not_a_traceback(mock_engine, user):
+    book_id = start(mock_engine, user)
+
+    def boom(engine, job):
+        raise ZeroDivisionError("secret internals")
+
+    Runner(mock_engine, work=boom).run_until_idle()
+    errors = [e for (e,) in mock_engine.db().execute("SELECT error FROM jobs WHERE book_id = ?", [book_id])]
+    assert errors and all("Something went wrong" in e and "secret internals" not in e for e in errors)
+
+
+def test_an_expired_lease_is_requeued_and_the_old_runner_cannot_publish(mock_engine, user):
+    book_id = start(mock_engine, user)
+    db = mock_engine.db()
+    old = jobs.claim(db, "old-worker", (Kind.STORY,), lease_s=0.01)
+    time.sleep(0.02)
+    assert jobs.sweep(db) == (1, 0)
+    new = jobs.claim(db, "new-worker", (Kind.STORY,))
+    assert new.id == old.id and new.attempts == 2
+    with pytest.raises(jobs.JobLost):
+        with jobs.publishing(db, old):
+            raise AssertionError("the old runner must not get here")
+    with jobs.publishing(db, new):
+        pass
+    assert statuses(mock_engine, book_id)[("story", None)] == "succeeded"
+
+
+def test_the_sweep_fails_a_job_after_its_last_attempt(mock_engine, user):
+    book_id = start(mock_engine, user)
+    db = mock_engine.db()
+    db.execute("UPDATE jobs SET attempts = max_attempts - 1 WHERE kind = 'story'")
+    jobs.claim(db, "dying", (Kind.STORY,), lease_s=-1)
+    assert jobs.sweep(db) == (0, 1)
+    error = db.execute("SELECT error FROM jobs WHERE kind='story'").fetchone()[0]
+    assert "stopped while working" in error
+    Runner(mock_engine).run_until_idle()  # the cover still gets drawn
+    assert statuses(mock_engine, book_id) == {("story", None): "failed", ("cover", None): "succeeded"}
+    assert books.get(db, user.id, book_id).status == books.NEEDS_ATTENTION
+
+
+def test_cancel_stops_running_work_without_half_written_files(mock_engine, user):
+    book_id = start(mock_engine, user)
+    runner = Runner(mock_engine)
+    db = mock_engine.db()
+    # write the story inline, then cancel while page 1 is being drawn
+    story_job = jobs.claim(db, runner.worker_id, (Kind.STORY,))
+    execute(mock_engine, story_job)
+
+    def cancel_mid_draw(request):
+        studio.cancel(mock_engine, user.id, book_id)
+
+    mock_engine.image_model.gate = cancel_mid_draw
+    runner.run_until_idle()
+    assert books.get(db, user.id, book_id).status == books.CANCELED
+    assert not list(folder(mock_engine, book_id).glob("scene_*.png"))
+    assert not list(folder(mock_engine, book_id).rglob("*.tmp-*"))
+    assert jobs.active_count(db, book_id) == 0
+    assert len(mock_engine.image_model.requests) == 1  # nothing ran after the cancel
+
+
+def test_regenerating_twice_keeps_the_later_request(mock_engine, user):
+    book_id = start(mock_engine, user)
+    Runner(mock_engine).run_until_idle()
+    db = mock_engine.db()
+    first = studio.regenerate_page(mock_engine, user.id, book_id, 2)
+    first_job = jobs.claim(db, "w1", (Kind.PAGE,))
+    assert first_job.id == first
+    second = studio.regenerate_page(mock_engine, user.id, book_id, 2)  # supersedes the running one
+    assert statuses(mock_engine, book_id)[("page", 2)] == "queued"
+    Runner(mock_engine).run_until_idle()
+    with pytest.raises(jobs.JobLost):
+        with jobs.publishing(db, first_job):
+            pass
+    last_request = mock_engine.image_model.requests[-1]
+    assert last_request.seed.endswith(":2")
+    assert db.execute("SELECT status FROM jobs WHERE id = ?", [second]).fetchone()[0] == "succeeded"
+    assert db.execute("SELECT status FROM jobs WHERE id = ?", [first]).fetchone()[0] == "canceled"
+
+
+def test_another_user_cannot_steer_the_book(mock_engine, user):
+    from storymaker import accounts
+    book_id = start(mock_engine, user)
+    mallory = accounts.get_or_create(mock_engine.db(), "mallory")
+    for operation in (studio.cancel, studio.rewrite_story, studio.retry_failed, studio.progress):
+        with pytest.raises(studio.NotFound):
+            operation(mock_engine, mallory.id, book_id)
+    with pytest.raises(studio.NotFound):
+        studio.regenerate_page(mock_engine, mallory.id, book_id, 1)
+
+
+def test_background_runner_finishes_a_book(mock_engine, user):
+    runner = Runner(mock_engine, concurrency=3).start()
+    try:
+        book_id = start(mock_engine, user, scenes=6)
+        deadline = time.monotonic() + 10
+        while studio.progress(mock_engine, user.id, book_id).running and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        runner.stop()
+    final = studio.progress(mock_engine, user.id, book_id)
+    assert final.book.status == books.READY and final.pages_done == 6 and final.fraction == 1.0
+
+
+def test_retry_failed_redraws_only_failed_pages(mock_engine, user):
+    mock_engine.image_model.fail["4"] = [RefusedError("refused")]
+    book_id = start(mock_engine, user)
+    Runner(mock_engine).run_until_idle()
+    before = len(mock_engine.image_model.requests)
+    queued = studio.retry_failed(mock_engine, user.id, book_id)
+    assert len(queued) == 1
+    Runner(mock_engine).run_until_idle()
+    assert len(mock_engine.image_model.requests) == before + 1
+    assert books.get(mock_engine.db(), user.id, book_id).status == books.READY
