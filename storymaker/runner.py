@@ -68,7 +68,7 @@ def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_
         log.info("job %s was canceled or taken over; its result was dropped", job.id)
     except TransientModelError as error:
         jobs.retry_later(db, job, str(error), retry_after=error.retry_after,
-                         extra_tries=max(0, getattr(error, "tries", 1) - 1))
+                         extra_tries=max(0, error.tries - 1))
     except (ModelError, SceneError) as error:
         jobs.fail(db, job, str(error))
     except Exception:

@@ -12,9 +12,12 @@ class ModelError(Exception):
 
     retryable: bool = False
 
-    def __init__(self, message: str, *, retry_after: float | None = None):
+    def __init__(self, message: str, *, retry_after: float | None = None, tries: int = 1):
         super().__init__(message)
         self.retry_after = retry_after
+        # HTTP requests this call really made, the SDK's own retries included, so the
+        # job runner can spend them from its retry budget instead of multiplying it.
+        self.tries = tries
 
 
 class TransientModelError(ModelError):

@@ -1,0 +1,372 @@
+"""The OpenAI models: text and pictures through the openai SDK.
+
+`OPENAI_BASE_URL` points the same code at any OpenAI-compatible server (Ollama,
+vLLM, LM Studio), so the text model tolerates servers without structured output.
+
+Counting tries: the SDK retries rate limits, timeouts and 5xx itself (up to
+`sdk_max_retries` times), and the job runner must count those against its own
+budget. The SDK already knows the number: a successful call made through
+`with_raw_response` carries `retries_taken`, and every request it sends carries
+its retry index in the `x-stainless-retry-count` header, so a failed call's
+`error.request` tells how many attempts came before it. Reading those keeps the
+count exact per call without shared state between threads (an event hook on a
+shared HTTP client would need thread-local bookkeeping). Each call therefore
+sets `error.tries` on the ModelError it raises, and `last_tries` (per thread)
+after success or failure.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email.utils
+import io
+import json
+import re
+import threading
+import time
+from functools import partial
+from typing import Any, Callable
+
+import httpx2
+import openai
+from PIL import Image
+
+from ..config import Settings
+from .base import ImageModel, ImageRequest, ImageResult, TextModel, TextRequest, TextResult
+from .errors import ModelConfigError, ModelError, RefusedError, TransientModelError
+
+# Codes and words OpenAI uses when its safety system turns a request down.
+_REFUSAL_CODES = {"content_policy_violation", "moderation_blocked", "content_filter", "safety_violation"}
+_REFUSAL_WORDS = re.compile(r"safety system|content policy|content_policy|moderation|safety_violation", re.I)
+# What a server says when it cannot do the response_format we asked for.
+_FORMAT_WORDS = re.compile(r"response.?format|json.?schema|json.?object|structured.?output", re.I)
+_MAX_EDIT_IMAGES = 16  # the edits endpoint takes at most 16 reference pictures
+
+
+class _OpenAIBase:
+    """What the text and image models share: one SDK client, try counting, error mapping."""
+
+    kind = "text"
+
+    def __init__(self, settings: Settings, *, model: str, timeout: float):
+        self.model_id = model
+        self._base_url = settings.base_url
+        self._timeout = timeout
+        self._local = threading.local()
+        try:
+            self._client = openai.OpenAI(
+                api_key=settings.api_key,
+                base_url=settings.base_url or None,
+                # Connecting should be quick even when drawing takes minutes.
+                timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
+                max_retries=settings.sdk_max_retries,
+            )
+        except openai.OpenAIError:  # no key anywhere
+            raise ModelConfigError("OpenAI needs an API key: set OPENAI_API_KEY.") from None
+
+    def __repr__(self) -> str:  # never shows the key
+        where = f", base_url={self._base_url!r}" if self._base_url else ""
+        return f"{type(self).__name__}(model={self.model_id!r}{where})"
+
+    @property
+    def last_tries(self) -> int:
+        """HTTP attempts made by the last call from this thread (SDK retries included)."""
+        return getattr(self._local, "tries", 0)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _call(self, send: Callable[[], Any]) -> Any:
+        """Run one raw SDK call; return the parsed answer or raise a ModelError with `tries`."""
+        error: ModelError | None = None
+        try:
+            raw = send()
+        except openai.OpenAIError as exc:
+            self._local.tries = self.last_tries + _tries_from_error(exc)
+            error = self._map_error(exc)
+        if error is not None:
+            # Raised outside the except block so the SDK exception (whose request
+            # still holds the Authorization header) is not chained onto ours.
+            raise self._with_tries(error)
+        self._local.tries = self.last_tries + raw.retries_taken + 1
+        try:
+            return raw.parse()
+        except Exception:
+            error = ModelError(f"The {self.kind} service sent an answer Storymaker could not read.")
+        raise self._with_tries(error)
+
+    def _start(self) -> None:
+        self._local.tries = 0
+
+    def _with_tries(self, error: ModelError) -> ModelError:
+        error.tries = self.last_tries  # type: ignore[attr-defined]
+        return error
+
+    def _map_error(self, exc: openai.OpenAIError) -> ModelError:
+        return map_openai_error(exc, service=self.kind, model=self.model_id, timeout=self._timeout, secret=self._client.api_key)
+
+
+class OpenAITextModel(_OpenAIBase, TextModel):
+    supports_schema = True
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings, model=settings.text_model, timeout=settings.text_timeout)
+        # How much structured output this server takes: json_schema, json_object or
+        # nothing. Lowered when the server rejects a format, and kept for this client.
+        self._formats = ["json_schema", "json_object", "none"]
+        self._format_lock = threading.Lock()
+
+    def complete(self, request: TextRequest) -> TextResult:
+        self._start()
+        while True:
+            fmt = self._formats[0] if request.schema is not None else "none"
+            try:
+                completion = self._call(lambda: self._send(request, fmt))
+                break
+            except _FormatRejected:
+                if fmt == "none":
+                    raise
+                with self._format_lock:  # another thread may have lowered it already
+                    if self._formats[0] == fmt:
+                        self._formats.pop(0)
+        return TextResult(_answer_text(completion, self._with_tries), *_usage(completion))
+
+    def _send(self, request: TextRequest, fmt: str) -> Any:
+        messages = [{"role": m.role, "content": m.content} for m in request.messages]
+        kwargs: dict[str, Any] = {}
+        if fmt == "json_schema":
+            kwargs["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": request.schema_name, "schema": request.schema, "strict": True},
+            }
+        elif request.schema is not None:
+            # The server will not enforce the schema, so describe it in words instead
+            # (json_object mode also needs the word "JSON" in the messages).
+            _add_system_note(messages, "Answer with JSON only, matching this JSON schema:\n" + json.dumps(request.schema))
+            if fmt == "json_object":
+                kwargs["response_format"] = {"type": "json_object"}
+        return self._client.chat.completions.with_raw_response.create(
+            model=self.model_id, messages=messages, **kwargs
+        )
+
+    def _map_error(self, exc: openai.OpenAIError) -> ModelError:
+        error = super()._map_error(exc)
+        if isinstance(error, ModelConfigError) and _rejects_format(exc):
+            return _FormatRejected(str(error))
+        return error
+
+
+class _FormatRejected(ModelConfigError):
+    """The server cannot do the response_format we asked for (try a simpler one)."""
+
+
+def _add_system_note(messages: list[dict[str, str]], note: str) -> None:
+    # Some chat templates accept a system message only at the start.
+    if messages and messages[0]["role"] == "system":
+        messages[0] = {"role": "system", "content": messages[0]["content"] + "\n\n" + note}
+    else:
+        messages.insert(0, {"role": "system", "content": note})
+
+
+class OpenAIImageModel(_OpenAIBase, ImageModel):
+    kind = "picture"
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings, model=settings.image_model, timeout=settings.image_timeout)
+        self._size = settings.image_size
+        self._quality = settings.image_quality
+
+    def draw(self, request: ImageRequest) -> ImageResult:
+        self._start()
+        size = "1024x1024" if request.kind == "avatar" else self._size
+        references = [c for c in request.characters if c.avatar][:_MAX_EDIT_IMAGES]
+        images = self._client.images.with_raw_response
+        # GPT image models always answer with base64 and reject response_format.
+        if references:
+            # Drawing from the avatars keeps each character looking the same on every page.
+            files = [_avatar_file(c.name, c.avatar) for c in references]  # type: ignore[arg-type]
+            send = partial(
+                images.edit, image=files, prompt=request.prompt, model=self.model_id, size=size, quality=self._quality
+            )
+        else:
+            send = partial(
+                images.generate,
+                model=self.model_id,
+                prompt=request.prompt,
+                size=size,
+                quality=self._quality,
+                output_format="png",
+                n=1,
+            )
+        answer = self._call(send)
+        return ImageResult(self._decode(answer))
+
+    def _decode(self, answer: Any) -> Image.Image:
+        data = getattr(answer, "data", None) or []
+        first = data[0] if data else None
+        b64 = getattr(first, "b64_json", None)
+        if not b64:
+            if getattr(first, "url", None):
+                message = (
+                    "The picture service sent a link instead of the picture; "
+                    "Storymaker needs a GPT image model, which returns the picture itself."
+                )
+            else:
+                message = "The picture service answered without a picture."
+            raise self._with_tries(ModelError(message))
+        try:
+            raw = base64.b64decode(b64, validate=False)
+            with Image.open(io.BytesIO(raw)) as probe:
+                probe.verify()  # catches truncated or corrupt files before we use them
+            with Image.open(io.BytesIO(raw)) as image:
+                return image.convert("RGB")
+        except (binascii.Error, ValueError, OSError, Image.DecompressionBombError):
+            raise self._with_tries(ModelError("The picture service sent a picture Storymaker could not open.")) from None
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def map_openai_error(
+    exc: BaseException, *, service: str = "text", model: str = "", timeout: float | None = None, secret: str = ""
+) -> ModelError:
+    """Turn an SDK exception into a ModelError whose message a parent can read."""
+    reason = _service_message(exc, secret)
+    status = getattr(exc, "status_code", None)
+    if isinstance(exc, openai.APITimeoutError):
+        within = f" within {timeout:g} seconds" if timeout else ""
+        return TransientModelError(f"The {service} service did not answer{within}; it will be tried again.")
+    if isinstance(exc, openai.APIConnectionError):
+        return TransientModelError(f"Could not reach the {service} service; check the network or OPENAI_BASE_URL.")
+    if isinstance(exc, openai.RateLimitError):
+        if _code(exc) == "insufficient_quota":  # a 429 that waiting cannot fix
+            return ModelConfigError("The OpenAI account has run out of credit; check its plan and billing.")
+        return TransientModelError(
+            f"The {service} service is busy (rate limit reached); it will be tried again.",
+            retry_after=_retry_after(exc),
+        )
+    if isinstance(exc, openai.APIStatusError) and (status is None or status >= 500 or status in (408, 409)):
+        return TransientModelError(
+            f"The {service} service had a problem (error {status}); it will be tried again.",
+            retry_after=_retry_after(exc),
+        )
+    if isinstance(exc, openai.BadRequestError) and (_code(exc) in _REFUSAL_CODES or _REFUSAL_WORDS.search(reason)):
+        error = RefusedError(f"The {service} service refused this request: {reason or 'its safety system said no.'}")
+        error.reason = reason  # type: ignore[attr-defined]
+        return error
+    if isinstance(exc, openai.AuthenticationError):
+        return ModelConfigError("The OpenAI key was not accepted; check OPENAI_API_KEY.")
+    if isinstance(exc, openai.NotFoundError):
+        return ModelConfigError(
+            f"The model {model!r} was not found; check the model name and OPENAI_BASE_URL." + _suffix(reason)
+        )
+    if isinstance(exc, openai.PermissionDeniedError):
+        return ModelConfigError(f"This OpenAI key may not use the model {model!r}." + _suffix(reason))
+    if isinstance(exc, openai.APIStatusError):
+        return ModelConfigError(f"The {service} service turned the request down (error {status})." + _suffix(reason))
+    return ModelError(f"The {service} service failed unexpectedly ({type(exc).__name__}).")
+
+
+def _tries_from_error(exc: BaseException) -> int:
+    # The SDK stamps each attempt with its retry index; the failing attempt's
+    # request is on the exception (status, timeout and connection errors alike).
+    request = getattr(exc, "request", None)
+    try:
+        return int(request.headers.get("x-stainless-retry-count", "0")) + 1  # type: ignore[union-attr]
+    except (AttributeError, TypeError, ValueError):
+        return 1
+
+
+def _code(exc: BaseException) -> str:
+    return str(getattr(exc, "code", None) or "")
+
+
+def _service_message(exc: BaseException, secret: str) -> str:
+    """The service's own explanation, cleaned for people: no JSON, no HTML, no key."""
+    body = getattr(exc, "body", None)
+    message = body.get("message") if isinstance(body, dict) else body if isinstance(body, str) else None
+    if not isinstance(message, str) or message.lstrip().startswith(("{", "[", "<")):
+        return ""
+    message = " ".join(message.split())
+    if secret and len(secret) >= 4:
+        message = message.replace(secret, "***")
+    return message[:300] + ("..." if len(message) > 300 else "")
+
+
+def _suffix(reason: str) -> str:
+    return f" The service said: {reason}" if reason else ""
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    """Seconds the service asked us to wait (retry-after-ms or retry-after), if it did."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            return max(float(value) / scale, 0.0)
+        except ValueError:
+            parsed = email.utils.parsedate_tz(value)
+            if parsed is not None:
+                return max(email.utils.mktime_tz(parsed) - time.time(), 0.0)
+    return None
+
+
+def _rejects_format(exc: BaseException) -> bool:
+    """Did the server turn the request down because of response_format?"""
+    if not isinstance(exc, (openai.BadRequestError, openai.UnprocessableEntityError)):
+        return False
+    param = str(getattr(exc, "param", None) or "")
+    return param.startswith("response_format") or bool(_FORMAT_WORDS.search(_service_message(exc, "") or str(exc)))
+
+
+def _answer_text(completion: Any, with_tries: Callable[[ModelError], ModelError]) -> str:
+    choices = getattr(completion, "choices", None) or []
+    if not choices:
+        raise with_tries(ModelError("The text service answered without any text."))
+    message = getattr(choices[0], "message", None)
+    refusal = getattr(message, "refusal", None)
+    if refusal:
+        error = RefusedError(f"The text service declined to write this: {' '.join(str(refusal).split())}")
+        error.reason = refusal  # type: ignore[attr-defined]
+        raise with_tries(error)
+    text = _content_text(getattr(message, "content", None))
+    if text is None or not text.strip():
+        if getattr(choices[0], "finish_reason", None) == "content_filter":
+            raise with_tries(RefusedError("The text service's safety filter stopped this story."))
+        raise with_tries(ModelError("The text service sent an empty answer."))
+    return text
+
+
+def _content_text(content: Any) -> str | None:
+    # Usually a string; some compatible servers send a list of parts instead.
+    if content is None or isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = [p.get("text") if isinstance(p, dict) else getattr(p, "text", None) for p in content]
+        return "".join(p for p in parts if isinstance(p, str)) or None
+    if isinstance(content, dict) and isinstance(content.get("text"), str):
+        return content["text"]
+    return None
+
+
+def _usage(completion: Any) -> tuple[int, int]:
+    usage = getattr(completion, "usage", None)
+    return (int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0))
+
+
+def _avatar_file(name: str, data: bytes) -> tuple[str, bytes, str]:
+    # Bytes (not file objects) so the SDK can resend them when it retries.
+    if data.startswith(b"\xff\xd8"):
+        ext, mime = "jpg", "image/jpeg"
+    elif data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        ext, mime = "webp", "image/webp"
+    else:
+        ext, mime = "png", "image/png"
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "character"
+    return (f"avatar_{safe}.{ext}", data, mime)
