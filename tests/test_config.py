@@ -46,3 +46,12 @@ def test_bad_settings_name_the_setting(env, words):
 def test_defaults_are_current_models():
     assert DEFAULT_IMAGE_MODEL not in {"gpt-image-1", "dall-e-2", "dall-e-3"}
     assert Settings().data_dir.name == "data"
+
+
+def test_the_secrets_example_names_every_setting():
+    from pathlib import Path
+    from storymaker.config import _SOURCES
+
+    example = (Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml.example").read_text()
+    for _, secret_name, _ in _SOURCES.values():
+        assert f"# {secret_name} = " in example

@@ -1,0 +1,104 @@
+"""`python -m storymaker make-book` end to end with the offline models."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from storymaker import db
+from storymaker.cli import main
+from storymaker.scenes import COLUMNS, parse_csv
+
+ROOT = Path(__file__).resolve().parent.parent
+CAST = ["--character", "Mia: a curious girl with red boots", "--character", "Pip: a tiny grey cat"]
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    path = tmp_path / "books-live-here"
+    monkeypatch.setenv("STORYMAKER_DATA_DIR", str(path))
+    return path
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_make_book_writes_exactly_the_book_folder(data_dir, capsys):
+    code, out, err = run(capsys, "make-book", "--title", "The Lighthouse Cat", *CAST)
+    assert code == 0, err
+    folder = Path(out.strip().splitlines()[-1])
+    assert folder.parent == (data_dir / "storymaker").resolve() and folder.name.startswith("book_")
+    pages = [f"scene_{n:02d}.png" for n in range(1, 11)]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["story.csv", "cover.png", "thumbs", *pages])
+    assert sorted(p.name for p in (folder / "thumbs").iterdir()) == sorted(
+        ["cover.webp", *(p.replace(".png", ".webp") for p in pages)])
+
+    scenes = parse_csv((folder / "story.csv").read_bytes(), 10, ["Mia", "Pip"])
+    assert (folder / "story.csv").read_text().splitlines()[0] == ",".join(COLUMNS)
+    assert {name for s in scenes for name in s.characters} == {"Mia", "Pip"}
+
+    for page in pages + ["cover.png"]:
+        with Image.open(folder / page) as picture:
+            assert picture.format == "PNG" and min(picture.size) >= 1024
+    for thumb in (folder / "thumbs").iterdir():
+        assert thumb.stat().st_size < 64 * 1024
+        with Image.open(thumb) as picture:
+            assert picture.format == "WEBP" and max(picture.size) == 256
+    assert "pages 10/10" in err and "offline models" in err
+
+
+def test_make_book_options_reach_the_book(data_dir, capsys):
+    code, out, err = run(capsys, "make-book", "--title", "Snow Day", "--scenes", "4", "--age", "3-5",
+                         "--style", "pixel-art", "--premise", "sharing is caring", "--user", "grace", *CAST)
+    assert code == 0, err
+    folder = Path(out.strip().splitlines()[-1])
+    assert len(list(folder.glob("scene_*.png"))) == 4
+    row = db.connect(data_dir / "storymaker.db").execute(
+        "SELECT b.title, b.scene_count, b.age_band, b.style, b.premise, u.username FROM books b JOIN users u ON u.id = b.user_id"
+    ).fetchone()
+    assert row == ("Snow Day", 4, "3-5", "pixel-art", "sharing is caring", "grace")
+
+
+def test_an_avatar_is_cleaned_and_used(data_dir, capsys, tmp_path):
+    avatar = tmp_path / "pip.jpg"
+    Image.new("RGB", (300, 300), (20, 180, 220)).save(avatar, "JPEG")
+    code, out, err = run(capsys, "make-book", "--title", "Pip's Day", "--scenes", "4", *CAST, "--avatar", f"Pip={avatar}")
+    assert code == 0, err
+    stored = list((data_dir / "avatars").rglob("*.png"))
+    assert len(stored) == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scenes", "40"], "scene count: A book has 4 to 16 scenes"),
+    (["--avatar", "Bob=x.png"], "not in the book: bob"),
+    (["--avatar", "Pip"], "--avatar takes NAME=PATH"),
+    (["--avatar", "Pip=missing.png"], "cannot read the avatar for Pip"),
+])
+def test_bad_input_gets_a_clear_message_and_no_book(data_dir, capsys, args, message):
+    code, out, err = run(capsys, "make-book", "--title", "T", *CAST, *args)
+    assert code == 2 and message in err and "Traceback" not in err
+    assert not (data_dir / "storymaker").exists()
+
+
+def test_a_file_that_is_not_a_picture_is_refused(data_dir, capsys, tmp_path):
+    fake = tmp_path / "pip.png"
+    fake.write_text("not a picture at all")
+    code, out, err = run(capsys, "make-book", "--title", "T", *CAST, "--avatar", f"Pip={fake}")
+    assert code == 2 and "not a picture" in err
+
+
+def test_help_documents_every_option():
+    result = subprocess.run([sys.executable, "-m", "storymaker", "make-book", "--help"], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
+    for option in ("--title", "--character", "--scenes", "--age", "--style", "--language", "--premise",
+                   "--avatar", "--user", "STORYMAKER_DATA_DIR", "OPENAI_BASE_URL"):
+        assert option in result.stdout
+    top = subprocess.run([sys.executable, "-m", "storymaker", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert "make-book" in top.stdout and "worker" in top.stdout
