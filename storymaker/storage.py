@@ -68,9 +68,14 @@ def png_bytes(image: Image.Image) -> bytes:
 
 def thumbnail_bytes(image: Image.Image, px: int = THUMB_PX) -> bytes:
     thumb = image.convert("RGB")
-    thumb.thumbnail((px, px), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    # A cheap box reduction first (to about twice the target), then a good filter.
+    factor = max(1, min(thumb.size) // (px * 2))
+    if factor > 1:
+        thumb = thumb.reduce(factor)
+    thumb.thumbnail((px, px), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
-    thumb.save(buffer, format="WEBP", quality=78, method=4)
+    # method=2: a third of method 4's time for a file within a few per cent of its size.
+    thumb.save(buffer, format="WEBP", quality=78, method=2)
     return buffer.getvalue()
 
 
