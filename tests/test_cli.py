@@ -102,3 +102,8 @@ def test_help_documents_every_option():
         assert option in result.stdout
     top = subprocess.run([sys.executable, "-m", "storymaker", "--help"], cwd=ROOT, capture_output=True, text=True)
     assert "make-book" in top.stdout and "worker" in top.stdout
+
+
+def test_the_offline_writer_says_when_it_cannot_write_the_language(data_dir, capsys):
+    code, out, err = run(capsys, "make-book", "--title", "El gato", "--scenes", "4", "--language", "Klingon", *CAST)
+    assert code == 0 and "writes in English, not Klingon" in err

@@ -1,0 +1,36 @@
+"""The offline text model: a deterministic, in-process story writer.
+
+It needs no key and no network. It ignores the rendered prompt (that is for
+remote models) and writes straight from the story brief, returning the same
+JSON shape a remote model is asked for: {"scenes": [{scene, title, text,
+illustration, characters}, ...]}. The same brief always gives the same book.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..storyteller import LANGUAGES, language_code, write_book
+from .base import TextModel, TextRequest, TextResult
+from .errors import ModelConfigError
+
+
+class OfflineTextModel(TextModel):
+    model_id = "offline-storyteller"
+    supports_schema = True
+    is_offline = True
+    # What the UI can promise: books in any other language are written in English.
+    languages: tuple[str, ...] = LANGUAGES
+
+    def writes(self, language: str) -> bool:
+        """True when a book in this language is written in that language (not in English)."""
+        return language_code(language) is not None
+
+    def complete(self, request: TextRequest) -> TextResult:
+        brief = request.brief
+        if brief is None:
+            raise ModelConfigError("The offline writer needs a story brief")
+        if not any((c.name or "").strip() for c in brief.characters):
+            raise ModelConfigError("The offline writer needs at least one named character")
+        scenes = write_book(brief)
+        return TextResult(text=json.dumps({"scenes": scenes}, ensure_ascii=False), input_tokens=0, output_tokens=0)

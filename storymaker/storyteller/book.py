@@ -1,0 +1,548 @@
+"""Writing one book: plan the beats, give each page its cast, time and place,
+then let the phrase banks and the composer write it.
+
+Page keys (what templates may use):
+  characters  A hero, B friend (or a helper animal in a one-character book),
+              L/P who leads/partners this page, T who saves the day, F who is afraid,
+              C the third character; each X also has X_s (possessive), X_he, X_him,
+              X_his, X_self, X_a, X_desc, X_look, X_kind, X_trait, X_habit, X_flavor,
+              X_likes, X_feat, X_feat_act, X_feat_sound, X_sound, X_can, X_act
+  group       all, others, rest
+  world       place, at, spot, junk, junk2, hidden, borrower, helper, helper_the, helper_sound,
+              beacon, traveller, traveller_the, safe, creature, creature_the, creature_home,
+              contest, thing, things, dest, wonder, fix, fix_worked, fix_broke, obj, obj_a,
+              obj_his, obj_noun, obj_adj, newcomer, newcomer_the, goal, motto
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+
+from ..models.base import StoryBrief
+from ..styles import WORDS_PER_PAGE
+from . import en_story as story
+from . import en_world as lex
+from .cast import Actor, fold, read_actor
+from .compose import Composer, O, Opt, fill
+from .world import World, choose_world
+
+LANGUAGES: tuple[str, ...] = ("English",)
+_LANGUAGE_NAMES = {"english": "en", "en": "en", "eng": "en", "en-gb": "en", "en-us": "en", "inglés": "en",
+                   "ingles": "en"}
+
+
+def language_code(name: str) -> str | None:
+    """"English", "english", "en" -> "en"; None for a language we can't write."""
+    return _LANGUAGE_NAMES.get((name or "").strip().lower())
+
+
+# ---------------------------------------------------------------- the plan
+
+_EXTRAS = ["attempt", "ending", "meet", "attempt", "plan", "low", "attempt", "celebrate", "helper", "play",
+           "attempt", "omen"]
+_ORDER = ["open", "meet", "play", "omen", "problem", "plan", "attempts", "low", "turn", "resolve", "celebrate", "ending"]
+
+
+def plan_beats(n: int, cast_size: int) -> list[str]:
+    extras = _EXTRAS[: max(0, n - 4)]
+    if cast_size == 1:
+        extras = ["play2" if e == "meet" else e for e in extras]
+    attempts = extras.count("attempt")
+    beats: list[str] = []
+    for kind in _ORDER:
+        if kind in ("open", "problem", "turn", "resolve"):
+            beats.append(kind)
+        elif kind == "attempts":
+            tries = ["attempt"] * attempts
+            if "helper" in extras:
+                tries.insert((attempts + 1) // 2, "helper")
+            beats.extend(tries)
+        elif kind == "play":
+            beats.extend(k for k in extras if k in ("play", "play2"))
+        elif kind in extras:
+            beats.append(kind)
+    return beats
+
+
+_MOOD = {"open": "happy", "meet": "happy", "play": "excited", "play2": "happy", "omen": "calm", "plan": "brave",
+         "helper": "calm", "low": "sad", "turn": "excited", "resolve": "happy", "celebrate": "excited",
+         "ending": "peaceful"}
+_PROBLEM_MOOD = {"storm": "scared", "fear": "scared", "lost": "sad", "friend": "sad", "contest": "scared",
+                 "journey": "excited", "broken": "sad", "newfriend": "sad", "surprise": "excited"}
+_ATTEMPT_MOOD = {"storm": "brave", "fear": "brave", "contest": "excited", "journey": "brave", "surprise": "excited",
+                 "newfriend": "calm", "lost": "calm", "friend": "calm", "broken": "calm"}
+_DAY = ["morning", "morning", "day", "day", "afternoon", "afternoon", "afternoon", "sunset"]
+
+
+def _time_weather(family: str, fear: str, kind: str, frac: float, setting: str, has_celebrate: bool) -> tuple[str, str]:
+    snow = setting == "snow"
+    fair = "snow" if snow else "sunny"
+    if family == "storm":
+        if kind in ("open", "meet", "play", "play2"):
+            return ("morning" if frac < 0.15 else "afternoon"), fair
+        if kind == "omen":
+            return "afternoon", "wind"
+        if kind in ("problem", "plan"):
+            return "evening", "storm"
+        if kind in ("attempt", "helper", "low", "turn"):
+            return "night", "storm"
+        if kind == "resolve":
+            return "night", "rain"
+        if kind == "celebrate":
+            return "morning", "rainbow"
+        return ("day" if has_celebrate else "dawn"), "rainbow"
+    if family == "fear" and fear == "dark" or family == "journey":
+        dark = family == "fear"
+        if kind in ("open", "meet", "play", "play2"):
+            return ("dawn" if family == "journey" and frac < 0.1 else "morning"), fair
+        if kind == "omen":
+            return ("sunset" if dark else "morning"), fair
+        if kind in ("problem", "plan"):
+            return ("dusk" if dark else "morning"), ("" if dark else fair)
+        if kind in ("attempt", "helper", "low", "turn"):
+            return ("night" if dark else _DAY[min(len(_DAY) - 1, 2 + int(frac * 4))]), ("" if dark else fair)
+        if kind in ("resolve", "celebrate"):
+            return ("night" if dark else "sunset"), ""
+        return "night", ""
+    if kind in ("resolve", "celebrate", "ending"):
+        t = {"resolve": "afternoon", "celebrate": "sunset", "ending": "evening"}[kind]
+        if family in ("lost", "surprise") and kind == "ending":
+            t = "night"
+        if family == "surprise" and kind in ("resolve", "celebrate"):
+            t = "evening"
+        return t, ("" if t in ("evening", "night", "sunset") else fair)
+    t = _DAY[min(len(_DAY) - 1, int(frac * (len(_DAY) - 1) * 1.1))]
+    return t, fair
+
+
+# ---------------------------------------------------------------- people as words
+
+def _article(phrase: str) -> str:
+    return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
+
+
+def _plain(text: str) -> bool:
+    return bool(text) and not re.search(r"[{}<>\[\]|#*_`~\\]", text)
+
+
+def actor_keys(actor: Actor, rng: random.Random) -> dict:
+    name = actor.name
+    kind = lex.KIND_NOUN.get(actor.kind) if actor.kind else None
+    adj = lex.SIZES.get(actor.size) if actor.size else None
+    colour = lex.COLOURS.get(actor.colour) if actor.colour else None
+    desc = f"the {adj or colour or 'little'} {kind}" if kind else None
+    a_phrase = _article(" ".join(x for x in (adj, colour, kind) if x)) if kind else None
+    if actor.trait and kind and not adj and not colour:
+        a_phrase = _article(f"{lex.TRAITS[actor.trait][0]} {kind}")
+    g = actor.gender
+    he, him, his, self_ = {"f": ("she", "her", "her", "herself"), "m": ("he", "him", "his", "himself")}.get(
+        g, (desc or name, desc or name, "their", "themselves"))
+    k = {"X": name, "X_s": name + "'s", "X_he": he, "X_him": him, "X_his": his, "X_self": self_,
+         "X_desc": desc, "X_a": a_phrase, "X_kind": kind, "X_body": None}
+
+    feats = []
+    for colour_key, item in actor.items:
+        noun, plural, acts, sound = lex.ITEMS[item]
+        if item in ("paws", "nose", "hair") and not colour_key:
+            continue
+        c = lex.COLOURS.get(colour_key) if colour_key else None
+        feats.append(((f"{c} {noun}" if c else noun), acts, sound, plural))
+    if not feats and actor.kind in lex.KIND_FEATS:
+        for item in lex.KIND_FEATS[actor.kind]:
+            noun, plural, acts, sound = lex.ITEMS[item]
+            feats.append((noun, acts, sound, plural))
+        k["X_body"] = True
+    look = actor.look.strip().rstrip(".")
+    low = look.lower()
+    if _plain(look) and len(look.split()) <= 14 and (low.startswith(("a ", "an ")) and (kind or feats)):
+        k["X_look"] = look[:1].lower() + look[1:]
+    elif a_phrase and feats and not k.get("X_body"):
+        k["X_look"] = f"{a_phrase} with {feats[0][0]}"
+    else:
+        k["X_look"] = a_phrase
+    if feats:
+        f = feats[rng.randrange(len(feats))]
+        k["X_feat"], k["X_feat_act"], k["X_feat_sound"] = f[0], rng.choice(f[1]), f[2]
+    trait = lex.TRAITS.get(actor.trait) if actor.trait else None
+    if trait:
+        k["X_trait"], k["X_habit"], k["X_flavor"] = trait
+        if actor.trait in ("nervous", "shy", "careful"):
+            k["X_nervous"] = "a little nervous"
+    else:
+        k["X_flavor"] = "lent a hand"
+    if actor.likes and _plain(actor.likes):
+        k["X_likes"] = actor.likes
+    move, sound = lex.KIND_MOVE.get(actor.kind, lex.HUMAN_MOVE) if actor.kind else lex.HUMAN_MOVE
+    k["X_sound"] = sound
+    can, act = lex.ABILITY.get(actor.ability, lex.ABILITY["notice"])
+    k["X_can"], k["X_act"] = can, act
+    return k
+
+
+def _npc_keys(the: str) -> dict:
+    return {"X": the, "X_s": the + "'s", "X_he": the, "X_him": the, "X_his": "its", "X_self": "itself",
+            "X_desc": the, "X_a": the, "X_flavor": "helped as best it could", "X_can": "help",
+            "X_act": "looked around carefully"}
+
+
+_TEMPLATED = {"X_habit", "X_flavor", "X_feat_act", "X_act"}  # our phrases; user text is never a template
+
+
+def _role(prefix: str, keys: dict) -> dict:
+    out = {}
+    for key, value in keys.items():
+        if value is None:
+            continue
+        if key in _TEMPLATED and isinstance(value, str) and "{X" in value:
+            value = fill(value, keys, prose=False) or None
+            if value is None:
+                continue
+        out[prefix + key[1:]] = value
+    return out
+
+
+def join_names(names: list[str]) -> str:
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return names[0] if names else ""
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _title_case(text: str) -> str:
+    small = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "by"}
+    words = text.split()
+    return " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
+# ---------------------------------------------------------------- pictures
+
+PLACE_PIC = {
+    "forest": "in the forest", "beach": "on the beach", "sea": "out on the sea", "lighthouse": "at the lighthouse",
+    "mountain": "on the mountain", "meadow": "in a meadow", "garden": "in the garden", "park": "in the park",
+    "town": "in the town", "village": "in the village", "street": "on a town street", "house": "inside the house",
+    "bedroom": "in a cosy bedroom", "kitchen": "in the kitchen", "castle": "at the castle", "space": "in space",
+    "moon": "on the moon", "river": "by the river", "lake": "by the lake", "pond": "by the pond",
+    "snow": "in the snow", "desert": "in the desert", "underwater": "underwater", "cave": "in a cave",
+    "school": "at school", "farm": "on the farm", "sky": "up in the sky",
+}
+_WEATHER_PIC = {"sunny": "sunny", "rain": "rainy", "storm": "stormy", "wind": "windy", "fog": "foggy",
+                "snow": "snowy", "rainbow": "rainbow-bright"}
+_WEATHER_TAIL = {"storm": "storm clouds, wind and rain", "rain": "soft rain", "rainbow": "a rainbow in the sky",
+                 "fog": "thick fog", "wind": "wind blowing", "snow": "snow falling"}
+
+
+def _picture(place_word: str, setting_pic: str | None, time: str, weather: str, action: str,
+             cast: list[tuple[str, str]], mood: str) -> str:
+    lead = f"{_WEATHER_PIC[weather]} {time}" if weather in _WEATHER_PIC else time
+    lead = lead[:1].upper() + lead[1:]
+    where = PLACE_PIC.get(place_word, f"in the {place_word}")
+    scene = f"{lead} {where}"
+    if setting_pic:
+        scene += f": {setting_pic}"
+    if weather in _WEATHER_TAIL and weather != "sunny":
+        scene += f", {_WEATHER_TAIL[weather]}"
+    people = "; ".join(f"{name}, {look}" if look else name for name, look in cast)
+    text = f"{scene}. {action[:1].upper() + action[1:]}."
+    if people:
+        text += f" Characters: {people}."
+    return text + f" Mood: {mood}. No words or letters in the picture."
+
+
+# ---------------------------------------------------------------- writing
+
+def _seed(brief: StoryBrief) -> random.Random:
+    parts = [brief.title, brief.premise, brief.age_band, brief.style, brief.language, str(brief.scene_count)]
+    for c in brief.characters:
+        parts += [c.name, c.look, c.personality]
+    digest = hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8")).digest()
+    return random.Random(int.from_bytes(digest[:16], "big"))
+
+
+def _choose(rng: random.Random, items: list, k: int) -> list:
+    items = list(items)
+    rng.shuffle(items)
+    return items[:k]
+
+
+_TURN_PREFERENCE = {
+    "storm": ("small", "dark", "glow", "notice", "clever", "climb", "fly", "nose"),
+    "broken": ("small", "clever", "notice", "nose", "dark", "climb"),
+    "lost": ("nose", "fly", "small", "notice", "climb", "tall", "dark", "ears"),
+    "friend": ("ears", "nose", "fly", "tall", "climb", "notice", "dark"),
+    "journey": ("fly", "tall", "climb", "notice", "nose", "ears"),
+}
+
+
+def _pick_turn(actors: list[Actor], family: str, lesson: str | None) -> int:
+    if len(actors) == 1:
+        return 0
+    if family in ("newfriend",) or lesson == "listening":
+        for a in actors:
+            if set(a.traits) & {"shy", "quiet", "gentle", "patient", "kind"}:
+                return a.index
+    for ability in _TURN_PREFERENCE.get(family, ()):
+        for a in actors:
+            if a.ability == ability:
+                return a.index
+    for a in actors:
+        if set(a.traits) & {"clever", "creative", "curious", "brave"}:
+            return a.index
+    return 1
+
+
+def write_book(brief: StoryBrief) -> list[dict]:
+    rng = _seed(brief)
+    actors = [read_actor(c, i) for i, c in enumerate(brief.characters) if (c.name or "").strip()]
+    if not actors:
+        raise ValueError("a story needs at least one named character")
+    n = max(1, int(brief.scene_count))
+    world = choose_world(brief.title, brief.premise, actors, rng)
+    family = world.family
+    if family == "fear" and world.fear == "new":
+        family = "newfriend"
+
+    # The hero is the character the title is about, else the first one.
+    title_words = set(re.findall(r"\w+", fold(brief.title)))
+    hero = next((a for a in actors if a.kind and (a.kind in title_words or
+                 lex.KIND_NOUN.get(a.kind, "").split()[-1] in title_words)), None)
+    hero = next((a for a in actors if fold(a.name) and set(re.findall(r"\w+", fold(a.name))) <= title_words), hero)
+    hero = hero or actors[0]
+    order = [hero] + [a for a in actors if a is not hero]
+    actors = [Actor(**{**a.__dict__, "index": i}) for i, a in enumerate(order)]
+
+    fam = story.FEARS[world.fear if world.fear in story.FEARS else "dark"] if family == "fear" else story.FAMILIES[family]
+    setting = lex.SETTINGS[world.setting]
+    place_word = world.pic_word if world.pic_word in lex.PLACE_WORDS else None
+
+    # Who does what.
+    t_index = _pick_turn(actors, family, world.lesson)
+    f_index = next((a.index for a in actors if set(a.traits) & {"nervous", "shy"}), 0)
+    if family == "fear" and t_index == f_index:
+        t_index = (f_index + 1) % len(actors) if len(actors) > 1 else f_index
+
+    # Shared keys.
+    base: dict = {}
+    pw = place_word or world.setting
+    base["place_word"] = pw
+    base["Place_word"] = pw[:1].upper() + pw[1:]
+    base["room_pic"] = lex.ROOM_PIC.get(pw, "inside")
+    for key in ("name", "at", "title"):
+        base[{"name": "place", "at": "at", "title": "Place_title"}[key]] = fill(setting[key], base, prose=False)
+    helper = setting["helper"]
+    base.update(helper=helper[0], helper_the=helper[1], helper_sound=helper[2], helper_the_s=helper[1] + "'s",
+                Helper_title=_title_case(helper[1]), helper_pic=helper[0])
+    base.update(beacon=setting["beacon"], traveller=setting["traveller"][0], traveller_the=setting["traveller"][1],
+                safe=setting["safe"], creature=setting["creature"][0], creature_the=setting["creature"][1],
+                creature_home=setting["creature"][2], contest=fill(setting["contest"][0], base, prose=False),
+                thing=setting["contest"][1], things=setting["contest"][2], dest=fill(setting["dest"], base, prose=False),
+                wonder=setting["wonder"], fix=setting["fix"][0], fix_worked=setting["fix"][2],
+                fix_broke=setting["fix"][3], hidden=setting["hidden"], borrower=setting["borrower"],
+                borrower_pic=setting["borrower"], borrower_the=re.sub(r"^an? ", "the ", setting["borrower"]), newcomer=setting["newcomer"][0], newcomer_the=setting["newcomer"][1])
+    noun = lex.OBJECTS[world.obj]
+    adj = lex.OBJECT_ADJ.get(world.obj)
+    base.update(obj=f"the {noun}", obj_noun=noun, Obj_noun=_title_case(noun), obj_adj=adj or "special",
+                obj_a=_article(f"{adj} {noun}" if adj else noun))
+    base["motto"] = world.motto
+    base["obj_pic"] = base["obj_a"]
+
+    actor_k = [actor_keys(a, rng) for a in actors]
+    names = [a.name for a in actors]
+    base["all"] = join_names(names)
+    base["others"] = join_names(names[1:]) or None
+    base["rest"] = join_names(names[3:]) or None
+    base.update(_role("A", actor_k[0]))
+    base["obj_his"] = f"{base['A_his']} {adj + ' ' if adj else ''}{noun}"
+    companion = _npc_keys(helper[1])
+    base.update(_role("B", actor_k[1] if len(actors) > 1 else companion))
+    if len(actors) > 2:
+        base.update(_role("C", actor_k[2]))
+    base.update(_role("T", actor_k[t_index]))
+    base.update(_role("F", actor_k[f_index]))
+    base["goal"] = fill(fam["goal"], base, prose=False)
+
+    lesson = story.LESSONS.get(world.lesson or "", None)
+    echo = list(lesson["echo"]) if lesson else []
+    echo_s = list(lesson["echo_s"]) if lesson else []
+    if world.lesson_word:
+        word = world.lesson_word
+        hits = [e for e in echo if word in fold(e)]
+        echo = hits or echo
+        hits_s = [e for e in echo_s if word in fold(e)]
+        echo_s = hits_s or echo_s
+    if world.motto:
+        echo, echo_s = story.MOTTO, story.MOTTO_S
+    if not echo:
+        echo, echo_s = story.LESSONS["friendship"]["echo"], story.LESSONS["friendship"]["echo_s"]
+
+    specials = {
+        "intro": setting["intro"], "intro_s": setting["intro_s"], "purpose": setting["purpose"],
+        "home": setting["home"], "sense": setting["sense"], "celebrate": fam["celebrate"],
+        "celebrate_s": fam["celebrate_s"], "ending": fam["ending"], "ending_s": fam["ending_s"],
+        "helper_clue": fam["helper_clue"], "helper_clue_s": fam["helper_clue_s"], "low_line": fam["low_line"],
+        "echo": echo, "echo_s": echo_s,
+    }
+
+    if family == "journey":
+        pool = {"space": story.JOURNEY_SPACE, "underwater": story.JOURNEY_SEA, "beach": story.JOURNEY_SEA,
+                "lighthouse": story.JOURNEY_SEA}.get(world.setting, fam["attempts"])
+    else:
+        pool = fam["attempts"]
+
+    beats = plan_beats(n, len(actors))
+    n_attempts = beats.count("attempt")
+    # The clue-giving attempts read best last, so keep the pool's order among the chosen few.
+    chosen = sorted(_choose(rng, range(len(pool)), n_attempts), key=lambda i: i)
+    if n_attempts > len(pool):
+        chosen = list(range(len(pool))) + [None] * (n_attempts - len(pool))
+    spots = _choose(rng, setting["spots"], len(setting["spots"]))
+    junk = _choose(rng, setting["junk"], len(setting["junk"]))
+    plays = _choose(rng, setting["play"], len(setting["play"]))
+
+    band = brief.age_band if brief.age_band in WORDS_PER_PAGE else "6-8"
+    form = {"3-5": "s", "6-8": "m", "9-12": "m"}[band]
+    rich = band == "9-12"
+    composer = Composer(rng, WORDS_PER_PAGE[band])
+    used_titles: set[str] = set()
+    pages: list[dict] = []
+    attempt_i = 0
+    has_celebrate = "celebrate" in beats
+    include_all = "meet" not in beats and len(actors) > 1
+
+    for i, kind in enumerate(beats):
+        frac = i / max(1, len(beats) - 1)
+        keys = dict(base)
+        # Lead and partner default to the hero and friend; never the one who is afraid, in a fear story.
+        lead0 = next((j for j in range(len(actors)) if not (family == "fear" and j == f_index)), None)
+        keys.update(_role("L", actor_k[lead0]) if lead0 is not None else _role("L", companion))
+        keys.update(_role("P", actor_k[1] if len(actors) > 1 else companion))
+        item = None
+        cast = list(range(len(actors)))
+        parts: list = []
+        place = None
+        if kind == "attempt":
+            idx = chosen[attempt_i] if attempt_i < len(chosen) else None
+            lead = attempt_i % len(actors)
+            partner = (lead + 1) % len(actors)
+            keys.update(_role("L", actor_k[lead]))
+            keys.update(_role("P", actor_k[partner] if len(actors) > 1 else companion))
+            if family == "fear" and lead == f_index:
+                if len(actors) > 1:
+                    keys.update(_role("L", actor_k[partner]))
+                    lead, partner = partner, lead
+                else:
+                    keys.update(_role("L", companion))
+            spot_phrase, spot_place = spots[attempt_i % len(spots)]
+            keys["spot"] = spot_phrase
+            keys["junk"], keys["junk2"] = junk[attempt_i % len(junk)], junk[(attempt_i + 1) % len(junk)]
+            cast = sorted({lead, partner, f_index} if family == "fear" else {lead, partner})
+            if len(actors) == 1:
+                cast = [0]
+            item = pool[idx] if idx is not None else None
+            if item is None:  # more tries than the bank holds: a quiet, generic try
+                item = story.PLAY
+            place = fill(item.get("place") or spot_place, base, prose=False) if ("{spot}" in item["pic"] or item.get("place")) else None
+            attempt_i += 1
+        elif kind == "open":
+            item = story.OPEN
+            cast = list(range(len(actors))) if include_all else [0]
+        elif kind == "meet":
+            item = story.MEET
+        elif kind in ("play", "play2"):
+            item = story.PLAY
+            keys["play"] = plays[0 if kind == "play" else 1 % len(plays)]
+            keys.update(_role("L", actor_k[0]))
+        elif kind == "plan":
+            item = story.PLAN
+        elif kind == "low":
+            item = story.LOW
+            lead = (attempt_i - 1) % len(actors) if attempt_i else 0
+            keys.update(_role("L", actor_k[lead]))
+            keys.update(_role("P", actor_k[(lead + 1) % len(actors)] if len(actors) > 1 else companion))
+            if family == "fear":
+                keys.update(_role("L", actor_k[f_index]))
+        elif kind == "helper":
+            item = story.HELPER
+            keys.update(_role("L", actor_k[0]))
+        elif kind == "celebrate":
+            item = story.CELEBRATE
+            keys.update(_role("L", actor_k[-1]))
+        elif kind == "ending":
+            item = story.ENDING
+            night = _time_weather(family, world.fear, kind, frac, world.setting, has_celebrate)[0] in ("evening", "night")
+            keys["ending_title"] = "Goodnight, {}".format(base["A"]) if night else "A Bright New Day"
+        else:
+            item = fam[kind]
+
+        parts = list(item[form])
+        if rich:
+            parts += list(item["x"])
+        if kind == "open" and include_all:
+            parts += list(story.WITH_ALL[form])
+        if kind == "meet" and len(actors) > 2:
+            parts += list(story.MORE[form])
+        if kind == "plan" and lesson:
+            parts.append(O(*lesson["plan"], p=2))
+        if kind == "turn":
+            if "attempt" not in beats:
+                parts.insert(0, ["They tried and tried, but nothing worked.", "They tried everything they could think of."]
+                             if form == "m" else ["They tried and tried."])
+            if lesson:
+                parts.insert(0, O(*lesson["turn"], p=1 if world.lesson_word else 3))
+        if kind == "resolve" and "ending" not in beats:
+            parts.append("@echo_s" if form == "s" else "@echo")
+        time, weather = _time_weather(family, world.fear, kind, frac, world.setting, has_celebrate)
+        weather = item.get("weather") or weather
+        if kind in ("attempt",) and family == "storm":
+            weather = "storm"
+        if form == "s":
+            parts.append(O(*story.FILL_KIND_S.get(kind, ()), p=6))
+            parts.append(O(*story.FILL_KIND_S.get(kind, ()), p=8))
+            parts.append(O(*story.FILL_ANY_S, p=9))
+        else:
+            # One touch of feeling per page; plain narration (FILL_ANY) tops up long pages.
+            parts.append(O(*story.FILL_KIND.get(kind, ()), p=6))
+            parts.append(O(*story.FILL_KIND.get(kind, ()), p=10))  # a last resort for short pages
+            # Stars and birdsong don't belong in a storm: rough weather speaks for itself.
+            rough = weather in ("storm", "rain", "fog", "wind")
+            times = () if rough else story.FILL_TIME.get(time, ())
+            parts.append(O(*story.FILL_WEATHER.get(weather, ()), *times, p=7))
+            parts.append(O(*times, p=8))
+            if not rough:
+                parts.append(O(*setting["sense"], p=8))
+            parts += [O(line, p=9) for line in story.FILL_ANY]
+        parts = [_expand(p, specials) for p in parts]
+
+        text = composer.page(parts, keys)
+        titles = item["title"] or ["Page {n}"]
+        keys["n"] = str(i + 1)
+        title = composer.title(titles, keys, used_titles) or composer.title(
+            [t + " Again" for t in titles] + ["Page {n}"], keys, used_titles) or f"Page {i + 1}"
+
+        mood = {"problem": _PROBLEM_MOOD.get(family, "sad"), "attempt": _ATTEMPT_MOOD.get(family, "calm")}.get(
+            kind, _MOOD.get(kind, "happy"))
+
+        on_page = [actors[j] for j in cast]
+        pic_keys = dict(keys)
+        pic_keys["all"] = join_names([a.name for a in on_page] + ([helper[1]] if len(actors) == 1 else []))
+        action = fill(item["pic"], pic_keys, prose=False) or "the friends together"
+        where = place or (world.pic_word if world.pic_word in PLACE_PIC else world.setting)
+        setting_pic = fill(setting["pic"], base, prose=False) if (kind in ("open", "resolve", "ending") and not place) else None
+        illustration = _picture(where, setting_pic, time, weather, action,
+                                [(a.name, a.look if _plain(a.look) else "") for a in on_page], mood)
+        pages.append({"scene": i + 1, "title": title, "text": text, "illustration": illustration,
+                      "characters": [a.name for a in on_page]})
+    return pages
+
+
+def _expand(part, specials: dict):
+    if isinstance(part, str) and part.startswith("@"):
+        return list(specials[part[1:]])
+    if isinstance(part, Opt) and len(part.variants) == 1 and part.variants[0].startswith("@"):
+        return Opt(part.priority, tuple(specials[part.variants[0][1:]]))
+    return part
+
+
+def _named(name: str, text: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text) is not None
