@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storymaker import accounts, books, characters, db, illustrate, studio  # noqa: E402
+from storymaker import accounts, books, characters, db, illustrate, storage, studio  # noqa: E402
 from storymaker.books import BookOptions  # noqa: E402
 from storymaker.config import Settings  # noqa: E402
 from storymaker.engine import Engine  # noqa: E402
@@ -65,9 +65,9 @@ def main() -> None:
         draw_ms, store_ms = [], []
         for row in rows:
             t0 = time.perf_counter()
-            picture = illustrate.render_page(engine, book, row.scene)
+            drawn = illustrate.render_page(engine, book, row.scene)
             t1 = time.perf_counter()
-            illustrate.store_page(engine, book.id, row.scene.scene, picture)
+            illustrate.store_page(engine, book.id, row.scene.scene, storage.encode_picture(drawn.image, drawn.png))
             t2 = time.perf_counter()
             draw_ms.append((t1 - t0) * 1000)
             store_ms.append((t2 - t1) * 1000)

@@ -41,6 +41,8 @@ class Settings:
     sdk_max_retries: int = 2
     data_dir: Path = Path("data")
     concurrency: int = 4
+    # Seconds a running job stays claimed without a heartbeat before another runner may take it.
+    lease_s: float = 30.0
 
     @property
     def is_offline(self) -> bool:
@@ -76,6 +78,7 @@ _SOURCES: dict[str, tuple[str, str, Any]] = {
     "sdk_max_retries": ("STORYMAKER_SDK_MAX_RETRIES", "STORYMAKER_SDK_MAX_RETRIES", int),
     "data_dir": ("STORYMAKER_DATA_DIR", "STORYMAKER_DATA_DIR", Path),
     "concurrency": ("STORYMAKER_CONCURRENCY", "STORYMAKER_CONCURRENCY", int),
+    "lease_s": ("STORYMAKER_LEASE_S", "STORYMAKER_LEASE_S", float),
 }
 
 
@@ -128,5 +131,7 @@ def load_settings(
             raise ConfigError("STORYMAKER_PROVIDER=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL)")
     if int(values.get("concurrency", 4)) < 1:
         raise ConfigError("STORYMAKER_CONCURRENCY must be at least 1")
+    if float(values.get("lease_s", 30.0)) <= 0:
+        raise ConfigError("STORYMAKER_LEASE_S must be more than 0 seconds")
     known = {f.name for f in fields(Settings)}
     return Settings(**{k: v for k, v in values.items() if k in known})

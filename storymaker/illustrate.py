@@ -9,7 +9,7 @@ from PIL import Image
 from . import lettering, prompts, storage, styles, usage
 from .books import Book
 from .engine import Engine
-from .models.base import CharacterLook, ImageRequest
+from .models.base import CharacterLook, ImageRequest, ImageResult
 from .scenes import Scene
 
 Checkpoint = Callable[[], None]
@@ -55,13 +55,13 @@ def cover_prompt(book: Book) -> str:
     )
 
 
-def _draw(engine: Engine, book: Book, request: ImageRequest) -> Image.Image:
+def _draw(engine: Engine, book: Book, request: ImageRequest) -> ImageResult:
     result = engine.image_model.draw(request)
     usage.record(engine.db(), book.id, "image", engine.image_model.model_id, images=result.images)
-    return result.image
+    return result
 
 
-def render_page(engine: Engine, book: Book, scene: Scene, checkpoint: Checkpoint = lambda: None) -> Image.Image:
+def render_page(engine: Engine, book: Book, scene: Scene, checkpoint: Checkpoint = lambda: None) -> ImageResult:
     """Draw one page's picture; model errors propagate to the caller."""
     request = ImageRequest(
         prompt=page_prompt(book, scene),
@@ -87,15 +87,16 @@ def render_cover(engine: Engine, book: Book, checkpoint: Checkpoint = lambda: No
         kind="cover",
     )
     checkpoint()
-    return lettering.set_title(_draw(engine, book, request), book.title)
+    return lettering.set_title(_draw(engine, book, request).image, book.title)
 
 
-def store_page(engine: Engine, book_id: int, scene: int, picture: Image.Image) -> None:
-    storage.save_picture(storage.book_dir(engine.books_dir, book_id), storage.scene_name(scene), picture)
+def store_page(engine: Engine, book_id: int, scene: int, encoded: tuple[bytes, bytes]) -> None:
+    """Write a page encoded with `storage.encode_picture` (encode before taking the write lock)."""
+    storage.write_picture(storage.book_dir(engine.books_dir, book_id), storage.scene_name(scene), encoded)
 
 
-def store_cover(engine: Engine, book_id: int, picture: Image.Image) -> None:
-    storage.save_picture(storage.book_dir(engine.books_dir, book_id), "cover", picture)
+def store_cover(engine: Engine, book_id: int, encoded: tuple[bytes, bytes]) -> None:
+    storage.write_picture(storage.book_dir(engine.books_dir, book_id), "cover", encoded)
 
 
 def draw_avatar(engine: Engine, name: str, look: str, personality: str, style: str = styles.DEFAULT_STYLE) -> Image.Image:

@@ -115,17 +115,22 @@ def claim(
     db: sqlite_utils.Database, worker: str, kinds: Sequence[str] = tuple(Kind), lease_s: float = LEASE_S
 ) -> Job | None:
     """Atomically take the oldest runnable job of one of `kinds`, or None."""
+    with write_transaction(db):  # the claim and the page's "drawing" mark land together
+        return _claim(db, worker, kinds, lease_s)
+
+
+def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s: float) -> Job | None:
     now = time.time()
     marks = ",".join("?" * len(kinds))
-    row = db.execute(
+    rows = db.execute(
         "UPDATE jobs SET status = ?, worker = ?, attempts = attempts + 1, lease_until = ?, started_at = ?, error = NULL "
         f"WHERE id = (SELECT id FROM jobs WHERE status = ? AND not_before <= ? AND kind IN ({marks}) ORDER BY id LIMIT 1) "
         "AND status = ? RETURNING id, book_id, kind, scene, attempts, max_attempts",
         [JobStatus.RUNNING, worker, now + lease_s, now_iso(), JobStatus.QUEUED, now, *map(str, kinds), JobStatus.QUEUED],
-    ).fetchone()
-    if row is None:
+    ).fetchall()  # fetch all, so the statement is finished before COMMIT
+    if not rows:
         return None
-    job = Job(*row, worker=worker)
+    job = Job(*rows[0], worker=worker)
     if job.kind == Kind.PAGE and job.scene is not None:
         books.set_scene_status(db, job.book_id, job.scene, books.DRAWING)
     return job
@@ -142,8 +147,9 @@ def heartbeat(db: sqlite_utils.Database, worker: str, job_ids: Sequence[int], le
 
 def check(db: sqlite_utils.Database, job: Job) -> None:
     """Raise JobLost if this runner no longer owns the job; called between steps."""
-    row = db.execute("SELECT status, worker FROM jobs WHERE id = ?", [job.id]).fetchone()
-    if row is None or row[0] != JobStatus.RUNNING or row[1] != job.worker:
+    row = db.execute("SELECT status, worker, attempts FROM jobs WHERE id = ?", [job.id]).fetchone()
+    # The attempt number tells this claim from a later one by the same runner (after a sweep).
+    if row is None or row[0] != JobStatus.RUNNING or row[1] != job.worker or row[2] != job.attempts:
         raise JobLost(job.id)
 
 
@@ -174,8 +180,8 @@ def publishing(
 def _finish(db: sqlite_utils.Database, job: Job, status: JobStatus, error: str | None) -> bool:
     cursor = db.execute(
         "UPDATE jobs SET status = ?, error = ?, finished_at = ?, lease_until = NULL "
-        "WHERE id = ? AND worker = ? AND status = ?",
-        [status, error, now_iso(), job.id, job.worker, JobStatus.RUNNING],
+        "WHERE id = ? AND worker = ? AND status = ? AND attempts = ?",
+        [status, error, now_iso(), job.id, job.worker, JobStatus.RUNNING, job.attempts],
     )
     return cursor.rowcount == 1
 
@@ -197,8 +203,8 @@ def retry_later(db: sqlite_utils.Database, job: Job, message: str, *, retry_afte
     Returns True when the job was requeued.
     """
     with write_transaction(db):
-        row = db.execute("SELECT attempts FROM jobs WHERE id = ? AND worker = ? AND status = ?",
-                         [job.id, job.worker, JobStatus.RUNNING]).fetchone()
+        row = db.execute("SELECT attempts FROM jobs WHERE id = ? AND worker = ? AND status = ? AND attempts = ?",
+                         [job.id, job.worker, JobStatus.RUNNING, job.attempts]).fetchone()
         if row is None:
             return False
         attempts = row[0] + max(0, extra_tries)

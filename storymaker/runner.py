@@ -18,7 +18,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
-from . import books, illustrate, jobs, story
+from . import books, illustrate, jobs, storage, story
 from .engine import Engine
 from .jobs import Job, JobLost, Kind
 from .models.errors import ModelError, TransientModelError
@@ -40,20 +40,30 @@ def run_job(engine: Engine, job: Job) -> None:
     def checkpoint() -> None:
         jobs.check(db, job)
 
+    def clean() -> None:
+        # Under the write lock every writer of this folder is either done or dead,
+        # so whatever temp file is left belongs to a runner that was killed mid-write.
+        storage.remove_stray_temps(storage.book_dir(engine.books_dir, book.id))
+
     if job.kind == Kind.STORY:
         scenes = story.ask_for_scenes(engine, book, checkpoint)
         with jobs.publishing(db, job, follow_ups=[(Kind.PAGE, s.scene) for s in scenes]):
+            clean()
             story.save_scenes(engine, book.id, scenes)
     elif job.kind == Kind.COVER:
-        picture = illustrate.render_cover(engine, book, checkpoint)
+        picture = storage.encode_picture(illustrate.render_cover(engine, book, checkpoint))
         with jobs.publishing(db, job):
+            clean()
             illustrate.store_cover(engine, book.id, picture)
     elif job.kind == Kind.PAGE:
         scene = books.get_scene(db, book.id, int(job.scene or 0))
         if scene is None:
             raise ModelError(f"Page {job.scene} is no longer in the story.")
-        picture = illustrate.render_page(engine, book, scene, checkpoint)
+        # Encode before publishing: the write lock is held only to write the files.
+        drawn = illustrate.render_page(engine, book, scene, checkpoint)
+        picture = storage.encode_picture(drawn.image, drawn.png)
         with jobs.publishing(db, job):
+            clean()
             illustrate.store_page(engine, book.id, scene.scene, picture)
     else:
         raise ModelError(f"Unknown job kind {job.kind!r}.")
@@ -83,19 +93,21 @@ class Runner:
         engine: Engine,
         concurrency: int | None = None,
         *,
-        lease_s: float = jobs.LEASE_S,
+        lease_s: float | None = None,
         poll_s: float = 1.0,
         work: Callable[[Engine, Job], None] = run_job,
     ):
         self.engine = engine
         self.concurrency = max(1, concurrency or engine.settings.concurrency)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.lease_s = lease_s
+        self.lease_s = lease_s or engine.settings.lease_s
         self.poll_s = poll_s  # how often to look for work queued by other processes
         self.work = work
-        self._active: dict[int, str] = {}  # job id -> lane
+        # (job id, attempt) -> lane; the attempt tells a job from its own later retry
+        self._active: dict[tuple[int, int], str] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._heartbeat_stop = threading.Event()  # set only once running jobs have drained
         self._threads: list[threading.Thread] = []
         self._pool: ThreadPoolExecutor | None = None
 
@@ -111,12 +123,14 @@ class Runner:
         return self
 
     def stop(self, wait: bool = True) -> None:
+        """Stop claiming; let running jobs finish (their leases kept fresh meanwhile)."""
         self._stop.set()
         jobs.wake()
-        for thread in self._threads:
-            thread.join(timeout=5)
         if self._pool:
             self._pool.shutdown(wait=wait, cancel_futures=True)
+        self._heartbeat_stop.set()
+        for thread in self._threads:
+            thread.join(timeout=5)
 
     @property
     def running(self) -> bool:
@@ -140,10 +154,10 @@ class Runner:
                             break
                         claimed = True
                         with self._lock:
-                            self._active[job.id] = lane[0]
+                            self._active[(job.id, job.attempts)] = lane[0]
                         assert self._pool is not None
                         self._pool.submit(self._run, job)
-                if time.monotonic() - last_sweep > self.lease_s:
+                if time.monotonic() - last_sweep > self.lease_s / 2:
                     jobs.sweep(db)
                     last_sweep = time.monotonic()
             except Exception:  # a locked or vanished database must not kill the dispatcher
@@ -163,14 +177,14 @@ class Runner:
             execute(self.engine, job, self.work)
         finally:
             with self._lock:
-                self._active.pop(job.id, None)
+                self._active.pop((job.id, job.attempts), None)
             jobs.wake()
 
     def _heartbeat(self) -> None:
         db = self.engine.db()
-        while not self._stop.wait(self.lease_s / 3):
+        while not self._heartbeat_stop.wait(self.lease_s / 3):
             with self._lock:
-                active = list(self._active)
+                active = [job_id for job_id, _ in self._active]
             try:
                 jobs.heartbeat(db, self.worker_id, active, self.lease_s)
             except Exception:

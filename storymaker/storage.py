@@ -79,12 +79,24 @@ def thumbnail_bytes(image: Image.Image, px: int = THUMB_PX) -> bytes:
     return buffer.getvalue()
 
 
+def encode_picture(image: Image.Image, png: bytes | None = None) -> tuple[bytes, bytes]:
+    """(PNG, thumbnail WebP) bytes: the CPU-heavy half of saving, to do outside any lock.
+    `png`: the same picture already encoded as PNG (as the model sent it), to store as is."""
+    return png or png_bytes(image), thumbnail_bytes(image)
+
+
+def write_picture(folder: Path, stem: str, encoded: tuple[bytes, bytes]) -> Path:
+    """Write encoded `<stem>.png` and `thumbs/<stem>.webp` atomically; returns the PNG path."""
+    png, thumb = encoded
+    target = folder / f"{stem}.png"
+    atomic_write_bytes(thumb_path(folder, stem), thumb)
+    atomic_write_bytes(target, png)
+    return target
+
+
 def save_picture(folder: Path, stem: str, image: Image.Image) -> Path:
     """Write `<stem>.png` and `thumbs/<stem>.webp` atomically; returns the PNG path."""
-    target = folder / f"{stem}.png"
-    atomic_write_bytes(thumb_path(folder, stem), thumbnail_bytes(image))
-    atomic_write_bytes(target, png_bytes(image))
-    return target
+    return write_picture(folder, stem, encode_picture(image))
 
 
 def remove_stray_temps(folder: Path) -> int:

@@ -69,6 +69,7 @@ class ImageRequest:
 class ImageResult:
     image: Image.Image
     images: int = 1  # billed pictures
+    png: bytes | None = field(default=None, repr=False)  # the picture as received, when it is an RGB PNG
 
 
 class TextModel(ABC):
