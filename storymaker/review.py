@@ -1,0 +1,113 @@
+"""The review grid: a book's scenes as rows with thumbnails, edits saved back.
+
+Edits go to the database and story.csv together and are checked against the scene
+contract first; an uploaded story.csv is checked the same way and changes nothing
+unless every row is valid. Pictures are untouched by edits: Regenerate redraws a
+page from its row as saved.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from . import books, storage
+from .books import Book
+from .db import now_iso, write_transaction
+from .engine import Engine
+from .scenes import Scene, SceneError, parse_csv, to_csv, validate
+
+EDITABLE = ("title", "text", "illustration", "characters")
+
+
+class NotYours(LookupError):
+    """No such book for this user."""
+
+
+@dataclass(frozen=True)
+class GridRow:
+    scene: int
+    picture: str | None  # the thumbnail as a data URI, None before the page is drawn
+    title: str
+    text: str
+    illustration: str
+    characters: str  # ';'-separated, as in story.csv
+    status: str  # pending, drawing, done, failed
+    error: str | None
+    version: int  # bumps each time the page is redrawn
+
+
+def _book(engine: Engine, user_id: int, book_id: int) -> Book:
+    book = books.get(engine.db(), user_id, book_id)
+    if book is None:
+        raise NotYours(f"There is no book {book_id} in your library.")
+    return book
+
+
+def thumbnail_uri(engine: Engine, book_id: int, stem: str) -> str | None:
+    """A page's thumbnail as a data URI, small enough to ship in a grid (a few KB)."""
+    path = storage.thumb_path(storage.book_dir(engine.books_dir, book_id), stem)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return "data:image/webp;base64," + base64.b64encode(data).decode("ascii")
+
+
+def grid(engine: Engine, user_id: int, book_id: int) -> list[GridRow]:
+    _book(engine, user_id, book_id)
+    rows = []
+    for row in books.scene_rows(engine.db(), book_id):
+        s = row.scene
+        rows.append(GridRow(
+            s.scene, thumbnail_uri(engine, book_id, storage.scene_name(s.scene)) if row.image_version else None,
+            s.title, s.text, s.illustration, ";".join(s.characters), row.status, row.error, row.image_version,
+        ))
+    return rows
+
+
+def save_edits(engine: Engine, user_id: int, book_id: int, edits: Mapping[int, Mapping[str, Any]]) -> list[Scene]:
+    """Apply {scene number: {column: value}} edits; raise SceneError (nothing saved) when any row breaks the contract."""
+    book = _book(engine, user_id, book_id)
+    current = [r.scene for r in books.scene_rows(engine.db(), book_id)]
+    by_number = {s.scene: s.as_row() for s in current}
+    for number, changes in edits.items():
+        if int(number) not in by_number:
+            raise SceneError([f"scene {number} is not in this book"])
+        for column, value in changes.items():
+            if column not in EDITABLE:
+                raise SceneError([f"scene {number}: {column} cannot be edited"])
+            by_number[int(number)][column] = "" if value is None else str(value)
+    scenes = validate(list(by_number.values()), book.scene_count, book.names, strict_columns=True)
+    _store(engine, book_id, scenes)
+    return scenes
+
+
+def import_csv(engine: Engine, user_id: int, book_id: int, data: bytes | str) -> list[Scene]:
+    """Replace the words of every scene from an uploaded story.csv; SceneError explains a bad file row by row."""
+    book = _book(engine, user_id, book_id)
+    scenes = parse_csv(data, book.scene_count, book.names)
+    _store(engine, book_id, scenes)
+    return scenes
+
+
+def export_csv(engine: Engine, user_id: int, book_id: int) -> bytes:
+    _book(engine, user_id, book_id)
+    return to_csv(r.scene for r in books.scene_rows(engine.db(), book_id)).encode("utf-8")
+
+
+def _store(engine: Engine, book_id: int, scenes: Sequence[Scene]) -> None:
+    """Update the words of existing scene rows (status and pictures stay) and rewrite story.csv."""
+    db = engine.db()
+    now = now_iso()
+    with write_transaction(db):
+        for s in scenes:
+            db.execute(
+                "UPDATE scenes SET title = ?, text = ?, illustration = ?, characters = ?, updated_at = ? "
+                "WHERE book_id = ? AND scene = ?",
+                [s.title, s.text, s.illustration, ";".join(s.characters), now, book_id, s.scene],
+            )
+        # Written under the same lock, so the file and the rows never disagree.
+        folder = storage.book_dir(engine.books_dir, book_id)
+        storage.atomic_write_text(storage.story_path(folder), to_csv(scenes))
