@@ -1,8 +1,53 @@
-"""Storymaker's router: page config and navigation over the screens in pages/."""
+"""Storymaker's router: page config, the sign-in gate and navigation over app_pages/.
+
+Signed out, the only page that exists is the sign-in page, so no URL reaches
+anything else. Signed in, every page reads the user from st.session_state and
+passes their id to the core, which checks ownership in SQL.
+
+The screens live in app_pages/, not pages/: Streamlit treats a folder named
+pages/ as an old-style multipage app until st.navigation first runs, so on a
+fresh server the first request for /my_books would run that file directly,
+around this gate (each page also refuses to run signed out, as a second lock).
+"""
 
 import streamlit as st
 
+from app_ui import render, session
+from storymaker.config import ConfigError
+
 st.set_page_config(page_title="Storymaker", page_icon="📖", layout="wide")
 
-navigation = st.navigation([st.Page("pages/home.py", title="Welcome", icon="📖", default=True)])
+try:
+    session.shared()
+except ConfigError as error:
+    st.title("📖 Storymaker")
+    st.error(f"Storymaker's settings need attention: {error}")
+    st.stop()
+
+session.adopt_oidc_identity()
+
+SCREENS = ("my_books", "characters", "reader", "settings")
+if session.current_user() is None:
+    # A bookmark or reader link opened signed out shows the sign-in form at that address
+    # (hidden stand-ins), instead of Streamlit's "page not found".
+    pages = [st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:", default=True)] + [
+        st.Page("app_pages/sign_in.py", title="Sign in", url_path=name, visibility="hidden") for name in SCREENS
+    ]
+else:
+    pages = [
+        st.Page("app_pages/my_books.py", title="My Books", icon=":material/auto_stories:", default=True),
+        st.Page("app_pages/characters.py", title="Characters", icon=":material/face:"),
+        st.Page("app_pages/reader.py", title="Reader", icon=":material/menu_book:"),
+        st.Page("app_pages/settings.py", title="Settings", icon=":material/settings:"),
+    ]
+    with st.sidebar:
+        st.caption(f"Signed in as **{render.md_escape(session.display_name())}**")
+        if st.button("Sign out", icon=":material/logout:"):
+            session.sign_out()
+            st.rerun()
+
+navigation = st.navigation(pages)
+# A reader link (?book=ID&page=N) opened while signed out: go there once signed in.
+if session.current_user() is not None and (wanted := st.session_state.pop(session.AFTER_SIGN_IN, None)):
+    st.switch_page("app_pages/reader.py", query_params=wanted)
 navigation.run()

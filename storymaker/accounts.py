@@ -7,6 +7,7 @@ message, so the form tells an attacker nothing about which usernames exist.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ _hasher = PasswordHasher()  # Argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash("storymaker-timing-equaliser")
 
 LOCAL_USER = "local"
+# Accounts made for an OpenID Connect identity; nobody can sign up with this prefix.
+IDENTITY_PREFIX = "oidc-"
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def get_or_create(db: sqlite_utils.Database, username: str = LOCAL_USER) -> User
 
 def sign_up(db: sqlite_utils.Database, username: str, password: str) -> User:
     name = clean_username(username)
-    if name.casefold() == LOCAL_USER:
+    if name.casefold() == LOCAL_USER or name.casefold().startswith(IDENTITY_PREFIX):
         raise AccountError("That username is taken; choose another.")
     if len(password or "") < MIN_PASSWORD:
         raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.")
@@ -135,3 +138,15 @@ def sign_in(db: sqlite_utils.Database, username: str, password: str) -> User:
     if _hasher.check_needs_rehash(stored):
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), row[0]])
     return User(row[0], row[1])
+
+
+def for_identity(db: sqlite_utils.Database, issuer: str, subject: str) -> User:
+    """The account for an OpenID Connect identity (issuer + subject), created on first sign-in.
+
+    Its username is derived from the identity and reserved, and it has no password,
+    so nobody can take it over by signing up or signing in with a password.
+    """
+    if not issuer or not subject:
+        raise AccountError("The sign-in provider did not say who you are.")
+    digest = hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()[:24]
+    return get_or_create(db, f"{IDENTITY_PREFIX}{digest}")

@@ -8,8 +8,8 @@ from typing import Sequence
 
 import sqlite_utils
 
-from . import styles
-from .characters import read_avatar
+from . import storage, styles
+from .characters import read_avatar, release_avatar
 from .db import now_iso, write_transaction
 from .models.base import CharacterLook, StoryBrief
 from .scenes import Scene
@@ -155,6 +155,33 @@ def list_for(db: sqlite_utils.Database, user_id: int, limit: int = 24, offset: i
         [user_id, limit, offset],
     ).fetchall()
     return [Book(*row) for row in rows]
+
+
+def count_for(db: sqlite_utils.Database, user_id: int) -> int:
+    return int(db.execute("SELECT COUNT(*) FROM books WHERE user_id = ?", [user_id]).fetchone()[0])
+
+
+def delete(db: sqlite_utils.Database, user_id: int, book_id: int, books_dir: Path, data_dir: Path | None = None) -> bool:
+    """Delete the user's book, its jobs, scenes and folder; False when it is not theirs.
+
+    The row goes first, under the write lock: a job still drawing for the book then
+    finds its job gone when it tries to publish and writes nothing, so the folder
+    removed afterwards stays removed. Avatar files only this book used go too.
+    """
+    with write_transaction(db):
+        avatar_rows = db.execute(
+            "SELECT bc.avatar_path FROM book_characters bc JOIN books b ON b.id = bc.book_id "
+            "WHERE b.id = ? AND b.user_id = ? AND bc.avatar_path IS NOT NULL",
+            [book_id, user_id],
+        ).fetchall()
+        deleted = db.execute("DELETE FROM books WHERE id = ? AND user_id = ?", [book_id, user_id]).rowcount == 1
+    if not deleted:
+        return False
+    storage.delete_book_dir(books_dir, book_id)
+    if data_dir is not None:
+        for (avatar_path,) in avatar_rows:
+            release_avatar(db, data_dir, avatar_path)
+    return True
 
 
 def set_status(db: sqlite_utils.Database, book_id: int, status: str, error: str | None = None) -> None:

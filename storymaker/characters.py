@@ -7,7 +7,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .db import now_iso
+from . import avatars
+from .db import now_iso, write_transaction
 from .models.base import CharacterLook
 
 MAX_NAME, MAX_LOOK, MAX_PERSONALITY = 40, 300, 300
@@ -37,6 +38,14 @@ def read_avatar(data_dir: Path, avatar_path: str | None) -> bytes | None:
         return (Path(data_dir) / avatar_path).read_bytes()
     except OSError:
         return None  # a missing avatar file must not stop a book; the figure is drawn instead
+
+
+def avatar_file(data_dir: Path, character: Character) -> Path | None:
+    """The character's picture on disk, if it has one (the character was read for its owner)."""
+    if not character.avatar_path:
+        return None
+    path = Path(data_dir) / character.avatar_path
+    return path if path.is_file() else None
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
@@ -96,3 +105,99 @@ def set_avatar(db: sqlite_utils.Database, user_id: int, character_id: int, avata
         "UPDATE characters SET avatar_path = ?, updated_at = ? WHERE id = ? AND user_id = ?",
         [avatar_path, now_iso(), character_id, user_id],
     )
+
+
+def update(
+    db: sqlite_utils.Database,
+    user_id: int,
+    character_id: int,
+    name: str,
+    look: str = "",
+    personality: str = "",
+) -> Character | None:
+    """Change a character's words; None when `user_id` has no such character.
+
+    Books keep their own copy of the cast, so a book made earlier does not change.
+    """
+    name = clean_name(name)
+    cursor = db.execute(
+        "UPDATE characters SET name = ?, look = ?, personality = ?, updated_at = ? WHERE id = ? AND user_id = ?",
+        [name, (look or "").strip()[:MAX_LOOK], (personality or "").strip()[:MAX_PERSONALITY], now_iso(),
+         character_id, user_id],
+    )
+    return get(db, user_id, character_id) if cursor.rowcount == 1 else None
+
+
+def save(
+    db: sqlite_utils.Database,
+    data_dir: Path,
+    user_id: int,
+    character_id: int | None,
+    name: str,
+    look: str = "",
+    personality: str = "",
+    picture: bytes | None = None,
+) -> Character:
+    """Create (`character_id` None) or edit a character, with an optional uploaded picture.
+
+    Everything is checked before anything is stored: a bad name or a bad picture
+    raises CharacterError or AvatarError and leaves the database and the disk as
+    they were. A new picture replaces the old one.
+    """
+    name = clean_name(name)
+    if character_id is not None and get(db, user_id, character_id) is None:
+        raise CharacterError("That character no longer exists.")
+    avatar_path = avatars.store(data_dir, user_id, picture) if picture is not None else None
+    try:
+        with write_transaction(db):
+            if character_id is None:
+                character = create(db, user_id, name, look, personality, avatar_path)
+                old = None
+            else:
+                old = get(db, user_id, character_id).avatar_path  # type: ignore[union-attr]
+                character = update(db, user_id, character_id, name, look, personality)
+                if character is None:
+                    raise CharacterError("That character no longer exists.")
+                if avatar_path is not None:
+                    set_avatar(db, user_id, character_id, avatar_path)
+                    character = get(db, user_id, character_id)
+    except BaseException:
+        if avatar_path:
+            (Path(data_dir) / avatar_path).unlink(missing_ok=True)
+        raise
+    if avatar_path is not None and old:
+        release_avatar(db, data_dir, old)
+    return character  # type: ignore[return-value]
+
+
+def books_using(db: sqlite_utils.Database, user_id: int, character_id: int) -> list[tuple[int, str]]:
+    """(id, title) of this user's books whose cast was made from the character."""
+    return [
+        (int(book_id), title)
+        for book_id, title in db.execute(
+            "SELECT DISTINCT b.id, b.title FROM books b JOIN book_characters bc ON bc.book_id = b.id "
+            "WHERE b.user_id = ? AND bc.character_id = ? ORDER BY b.created_at DESC, b.id DESC",
+            [user_id, character_id],
+        ).fetchall()
+    ]
+
+
+def delete(db: sqlite_utils.Database, data_dir: Path, user_id: int, character_id: int) -> bool:
+    """Delete the character; books keep their copy of it (and of its picture). False if not theirs."""
+    character = get(db, user_id, character_id)
+    if character is None:
+        return False
+    db.execute("DELETE FROM characters WHERE id = ? AND user_id = ?", [character_id, user_id])
+    if character.avatar_path:
+        release_avatar(db, data_dir, character.avatar_path)
+    return True
+
+
+def release_avatar(db: sqlite_utils.Database, data_dir: Path, avatar_path: str) -> None:
+    """Delete an avatar file once no character and no book's cast refers to it."""
+    in_use = db.execute(
+        "SELECT 1 FROM characters WHERE avatar_path = ? UNION ALL SELECT 1 FROM book_characters WHERE avatar_path = ? LIMIT 1",
+        [avatar_path, avatar_path],
+    ).fetchone()
+    if in_use is None and avatar_path.startswith("avatars/") and ".." not in avatar_path:
+        (Path(data_dir) / avatar_path).unlink(missing_ok=True)

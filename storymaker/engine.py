@@ -6,7 +6,7 @@ per process and tests build their own over a temporary folder.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sqlite_utils
@@ -32,6 +32,13 @@ class Engine:
     @classmethod
     def from_environment(cls, **overrides) -> "Engine":
         return cls(load_settings(**overrides))
+
+    def with_api_key(self, api_key: str) -> "Engine":
+        """The same settings with OpenAI-compatible models called with `api_key` (a key entered
+        for one session in the app; it lives only in this object, never on disk)."""
+        if not (api_key or "").strip():
+            raise ValueError("an API key is needed")
+        return Engine(replace(self.settings, provider="openai", api_key=api_key.strip()))
 
     def db(self) -> sqlite_utils.Database:
         """This thread's connection (SQLite connections are not shared across threads)."""

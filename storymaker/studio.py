@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from . import books, characters, jobs, storage
+from . import avatars, books, characters, illustrate, jobs, storage, styles
 from .books import Book, BookOptions, SceneRow
+from .characters import Character
 from .engine import Engine
 from .jobs import JobStatus, Kind
 from .models.base import CharacterLook
@@ -138,3 +139,24 @@ def book_folder(engine: Engine, user_id: int, book_id: int):
 def scenes_of(engine: Engine, user_id: int, book_id: int) -> list[Scene]:
     _own_book(engine, user_id, book_id)
     return [row.scene for row in books.scene_rows(engine.db(), book_id)]
+
+
+def draw_avatar(engine: Engine, user_id: int, character_id: int, style: str = styles.DEFAULT_STYLE) -> Character:
+    """Paint a portrait of the user's character with the current image model and keep it as its avatar.
+
+    Model errors propagate (a `ModelError` carries a message for the user).
+    """
+    db = engine.db()
+    character = characters.get(db, user_id, character_id)
+    if character is None:
+        raise NotFound("That character no longer exists.")
+    picture = illustrate.draw_avatar(engine, character.name, character.look, character.personality, style)
+    path = avatars.store_image(engine.data_dir, user_id, picture)
+    characters.set_avatar(db, user_id, character.id, path)
+    if character.avatar_path:
+        characters.release_avatar(db, engine.data_dir, character.avatar_path)
+    updated = characters.get(db, user_id, character.id)
+    if updated is None:  # deleted while the picture was painted
+        characters.release_avatar(db, engine.data_dir, path)
+        raise NotFound("That character no longer exists.")
+    return updated

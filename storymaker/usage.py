@@ -40,3 +40,14 @@ def for_book(db: sqlite_utils.Database, book_id: int) -> Usage:
         [book_id],
     ).fetchone()
     return Usage(*row)
+
+
+def for_user(db: sqlite_utils.Database, user_id: int) -> list[tuple[int, str, Usage]]:
+    """(book id, title, usage) for each of the user's books, newest first."""
+    rows = db.execute(
+        "SELECT b.id, b.title, COALESCE(SUM(u.input_tokens),0), COALESCE(SUM(u.output_tokens),0), "
+        "COALESCE(SUM(u.images),0), COUNT(u.id) FROM books b LEFT JOIN usage u ON u.book_id = b.id "
+        "WHERE b.user_id = ? GROUP BY b.id ORDER BY b.created_at DESC, b.id DESC",
+        [user_id],
+    ).fetchall()
+    return [(int(r[0]), r[1], Usage(*r[2:])) for r in rows]

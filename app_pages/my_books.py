@@ -1,0 +1,105 @@
+"""My Books: every book of the user's as a card; open, retry, delete; a sample book for a new account."""
+
+import streamlit as st
+
+from storymaker import books, library, samples, studio
+from storymaker.books import BookError
+from app_ui import render, session
+
+user = session.require_user()
+engine = session.engine()
+db = engine.db()
+DELETING = "deleting_book"
+
+st.title("My Books")
+render.models_notice(engine)
+render.show_flash()
+
+
+def make_sample() -> None:
+    try:
+        with st.spinner("Queuing the sample book…"):
+            samples.make_sample_book(engine, user.id)
+            session.run_queued_jobs()  # only in inline mode; otherwise the background runner makes it
+    except BookError as error:
+        st.error(f"The sample book could not be started: {error}")
+    else:
+        st.rerun()
+
+
+if books.count_for(db, user.id) == 0:
+    with st.container(border=True):
+        st.subheader("Your shelf is empty: let's make your first book", anchor=False)
+        st.write("A sample book shows how it works in a moment: Mia and her cat Pip keep a lighthouse "
+                 "lit on a stormy night. It adds the two of them to your characters, too.")
+        if st.button("Make a sample book", type="primary", icon=":material/auto_awesome:"):
+            make_sample()
+        st.page_link("app_pages/characters.py", label="Or start by creating your own characters", icon=":material/face:")
+    st.stop()
+
+
+@st.dialog("Delete this book?", on_dismiss=lambda: st.session_state.pop(DELETING, None))
+def confirm_delete(book: books.Book) -> None:
+    st.markdown(f"**{render.md_escape(book.title)}** and all its pages and pictures will be removed for good.")
+    delete, keep = st.columns(2)
+    if delete.button("Delete", type="primary", key="confirm_delete_book"):
+        books.delete(db, user.id, book.id, engine.books_dir, engine.data_dir)
+        st.session_state.pop(DELETING, None)
+        render.flash(f"Deleted “{book.title}”.")
+        st.rerun()
+    if keep.button("Keep", key="keep_book"):
+        st.session_state.pop(DELETING, None)
+        st.rerun()
+
+
+def book_card(item: library.ShelfBook) -> None:
+    book = item.book
+    if item.cover:
+        render.picture(item.cover, width="stretch")
+    else:
+        st.html("<div style=\"aspect-ratio:1;background:#fbe9cf;border-radius:0.5rem;display:flex;"
+                "align-items:center;justify-content:center;font-size:3rem;\">📖</div>")
+    st.markdown(f"**{render.md_escape(book.title)}**")
+    render.status_badge(book.status)
+    if item.progress is not None:
+        st.progress(item.progress, text=f"{item.pages_done} of {book.scene_count} pages drawn")
+    if book.status == books.NEEDS_ATTENTION and book.error:
+        st.error(book.error)
+    st.caption(render.friendly_date(book.created_at))
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.page_link("app_pages/reader.py", label="Read", icon=":material/menu_book:", query_params={"book": str(book.id)})
+        if book.status == books.NEEDS_ATTENTION and st.button("Try again", key=f"retry_{book.id}"):
+            studio.retry_failed(engine, user.id, book.id)
+            session.run_queued_jobs()
+            st.rerun()
+        if st.button("Delete", key=f"delete_{book.id}", icon=":material/delete:"):
+            st.session_state[DELETING] = book.id
+            st.rerun()  # a full run, so the dialog below opens (the click may come from the fragment)
+
+
+shelf_page = 1
+if (pages := library.shelf_pages(engine, user.id)) > 1:
+    shelf_page = st.pagination(pages, key="shelf_page")
+generating = library.any_generating(engine, user.id)
+
+
+# Only the cards rerun while something is being made; polling stops once nothing is.
+@st.fragment(run_every=2 if generating else None)
+def shelf() -> None:
+    items = library.shelf(engine, user.id, shelf_page)
+    if generating and not library.any_generating(engine, user.id):
+        st.rerun()  # all done: a full run redraws the page without the timer
+    grid = st.grid("auto", min_column_width=220, border=True, gap="medium")
+    for item in items:
+        with grid.cell():
+            book_card(item)
+
+
+shelf()
+
+if (deleting := st.session_state.get(DELETING)) is not None:
+    target = books.get(db, user.id, int(deleting))  # session state is not trusted either
+    if target is None:
+        st.session_state.pop(DELETING, None)
+    else:
+        confirm_delete(target)

@@ -1,0 +1,86 @@
+"""Reader: one page at a time, cover first. `?book=ID&page=N` (0 is the cover) links straight to a page."""
+
+import streamlit as st
+
+from storymaker import books, library
+from app_ui import render, session
+
+user = session.require_user()
+engine = session.engine()
+PICKER = "reader_page"
+
+
+def as_int(value) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def go_to(number: int) -> None:
+    st.query_params["page"] = str(number)
+
+
+def picked() -> None:
+    go_to(st.session_state[PICKER])
+
+
+def open_book() -> None:
+    st.query_params.from_dict({"book": str(st.session_state["reader_book"]), "page": "0"})
+
+
+wanted = st.query_params.get("book")
+if not wanted:
+    st.title("Reader")
+    shelf = books.list_for(engine.db(), user.id, limit=500)
+    if not shelf:
+        st.info("There is no book to read yet.")
+        st.page_link("app_pages/my_books.py", label="Go to My Books to make one", icon=":material/auto_stories:")
+        st.stop()
+    titles = {b.id: b.title for b in shelf}
+    st.selectbox("Choose a book", list(titles), format_func=titles.get, index=None, key="reader_book",
+                 on_change=open_book, placeholder="Your books")
+    st.stop()
+
+# The core reads the book for this user only: someone else's book id reads as no book at all.
+book_id = as_int(wanted)
+reading = library.read(engine, user.id, book_id) if book_id is not None else None
+if reading is None:
+    st.title("Reader")
+    st.warning("Book not found.")
+    st.page_link("app_pages/my_books.py", label="Back to My Books", icon=":material/arrow_back:")
+    st.stop()
+
+last = len(reading.pages) - 1
+page = reading.page(as_int(st.query_params.get("page")) or 0)
+st.session_state[PICKER] = page.number  # the picker follows the URL
+
+
+def label(number: int) -> str:
+    return "Cover" if number == 0 else f"Page {number}: {reading.pages[number].title}"
+
+
+st.page_link("app_pages/my_books.py", label="My Books", icon=":material/arrow_back:")
+previous, picker, following = st.columns([1, 3, 1], vertical_alignment="bottom")
+previous.button("Previous", icon=":material/chevron_left:", disabled=page.number == 0,
+                on_click=go_to, args=(page.number - 1,), width="stretch")
+picker.selectbox("Go to page", range(last + 1), format_func=label, key=PICKER, on_change=picked)
+following.button("Next", icon=":material/chevron_right:", icon_position="right", disabled=page.number >= last,
+                 on_click=go_to, args=(page.number + 1,), width="stretch")
+
+# Picture beside the words on a wide screen (both in view at once); stacked on a phone.
+picture, words = st.columns([3, 2], gap="large", vertical_alignment="center")
+with picture:
+    if page.picture:
+        render.picture(page.picture, width="stretch")
+    elif reading.book.status == books.GENERATING:
+        st.info("This picture is still being drawn.")
+    else:
+        st.info("This page has no picture yet.")
+with words:
+    if page.number == 0:
+        st.title(render.md_escape(reading.book.title), anchor=False)
+    else:
+        st.subheader(render.md_escape(page.title), anchor=False)
+    render.reading_text(page.text)
+    st.caption("Cover" if page.number == 0 else f"Page {page.number} of {last}")

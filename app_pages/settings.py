@@ -1,0 +1,55 @@
+"""Settings: the models in use, an OpenAI key for this session only, and each book's usage."""
+
+import streamlit as st
+
+from storymaker import session_keys, usage
+from app_ui import render, session
+
+user = session.require_user()
+engine = session.engine()
+
+st.title("Settings")
+
+st.subheader("Models", anchor=False)
+render.models_notice(engine)
+st.markdown(
+    f"- Story writer: `{engine.text_model.model_id}`{' (offline)' if engine.text_model.is_offline else ''}\n"
+    f"- Painter: `{engine.image_model.model_id}`{' (offline)' if engine.image_model.is_offline else ''}"
+)
+if not engine.settings.is_offline and engine.settings.base_url:
+    st.caption(f"Server: {engine.settings.base_url}")
+
+st.subheader("Your OpenAI key for this session", anchor=False)
+if session.has_session_key():
+    # Never shown again, not even in part: only that one is set.
+    st.success("A key is set for this session. Your new books and drawn avatars use OpenAI with it.",
+               icon=":material/key:")
+    if st.button("Forget the key", icon=":material/key_off:"):
+        session.forget_session_key()
+        st.rerun()
+else:
+    st.write("Paste an OpenAI API key to make your books with OpenAI's models. It is kept only in this "
+             "server's memory while you use the app: never written to disk, logs or pages, and forgotten "
+             "when you sign out or after an idle hour.")
+    # clear_on_submit: the key does not linger in the form, even when it is refused.
+    with st.form("session_key", clear_on_submit=True):
+        key = st.text_input("OpenAI API key", type="password", autocomplete="off", placeholder="sk-…")
+        if st.form_submit_button("Use this key", type="primary"):
+            try:
+                session.set_session_key(key)
+            except session_keys.BadKey as error:
+                st.error(str(error))
+            else:
+                st.rerun()
+
+st.subheader("Usage per book", anchor=False)
+rows = usage.for_user(engine.db(), user.id)
+if not rows:
+    st.caption("No books yet.")
+else:
+    st.dataframe(
+        [{"Book": title, "Text tokens in": u.input_tokens, "Text tokens out": u.output_tokens,
+          "Pictures": u.images, "Model calls": u.calls} for _, title, u in rows],
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,4 @@
+"""Streamlit helpers shared by app.py and the pages: the session and small renderers.
+
+Everything here may import streamlit; the core package `storymaker` never does.
+"""

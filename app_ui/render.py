@@ -1,0 +1,107 @@
+"""Small renderers the pages share: the models notice, status badges, dates, reading type."""
+
+from __future__ import annotations
+
+import html
+import io
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+from PIL import Image
+
+from storymaker import books
+from storymaker.engine import Engine
+
+STATUS_BADGES = {
+    books.DRAFT: ("Draft", "gray", ":material/edit_note:"),
+    books.GENERATING: ("Generating", "blue", ":material/autorenew:"),
+    books.READY: ("Ready", "green", ":material/check_circle:"),
+    books.NEEDS_ATTENTION: ("Needs attention", "red", ":material/error:"),
+    books.CANCELED: ("Canceled", "orange", ":material/cancel:"),
+}
+
+
+def models_notice(engine: Engine) -> None:
+    """Say plainly which models make things here (on every page that generates)."""
+    if engine.uses_offline_models:
+        st.info(
+            "Using the **offline models**: stories and pictures are made on this computer, "
+            "no API key needed.",
+            icon=":material/computer:",
+        )
+    else:
+        st.caption(f"Using {engine.settings.describe()}.")
+
+
+def status_badge(status: str) -> None:
+    label, color, icon = STATUS_BADGES.get(status, (status.capitalize(), "gray", None))
+    st.badge(label, color=color, icon=icon)  # type: ignore[arg-type]
+
+
+def friendly_date(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%-d %b %Y, %H:%M")
+    except ValueError:
+        return iso[:16]
+
+
+def reading_text(text: str) -> None:
+    """A page's words at a size for reading aloud. The text came from a model: escaped, never HTML."""
+    st.html(
+        "<div style=\"font-size:1.45rem; line-height:1.7; max-width:42rem; margin:0.5rem auto;\">"
+        + html.escape(text).replace("\n", "<br>")
+        + "</div>"
+    )
+
+
+_MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def md_escape(text: str) -> str:
+    """User or model text shown inside Markdown, as plain text (no links, icons or colour directives)."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+FLASH = "flash_message"
+
+
+def flash(message: str) -> None:
+    """Keep a confirmation to show after the next rerun."""
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon=":material/check:")
+
+
+def initial_badge(name: str) -> None:
+    """A round badge with the first letter, for a character without a picture."""
+    letter = html.escape((name.strip()[:1] or "?").upper())
+    st.html(
+        "<div style=\"width:96px;height:96px;border-radius:50%;background:#fbe9cf;color:#d9653b;"
+        "display:flex;align-items:center;justify-content:center;font-size:3rem;font-weight:700;\">"
+        f"{letter}</div>"
+    )
+
+
+@st.cache_data(max_entries=2000, show_spinner=False)
+def _browser_jpeg(path: str, mtime_ns: int) -> bytes:
+    # Keyed by path and modification time, so a redrawn page is converted again. The paths
+    # come from core calls that checked ownership; nobody else's page ever asks for them.
+    with Image.open(path) as image:
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="JPEG", quality=88)
+    return buffer.getvalue()
+
+
+def picture(path: Path, **image_args) -> None:
+    """A stored page, cover or thumbnail. Streamlit re-encodes PNG and WebP files on every
+    run (3 ms a thumbnail, 20 ms a page); the JPEG it would make is made once and kept."""
+    try:
+        data = _browser_jpeg(str(path), path.stat().st_mtime_ns)
+    except OSError:  # deleted meanwhile
+        return
+    st.image(data, output_format="JPEG", **image_args)

@@ -1,0 +1,141 @@
+"""Who is signed in, and the process-wide Engine and Runner the pages use.
+
+Only the Engine and its background Runner are shared, through st.cache_resource
+(one per process and settings). Everything about a person (who they are, their
+session API key) lives in st.session_state; the runner finds a person's key in
+`storymaker.session_keys`, process memory that is never written anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from storymaker import accounts, session_keys
+from storymaker.accounts import User
+from storymaker.config import load_settings
+from storymaker.engine import Engine
+from storymaker.runner import Runner
+
+# A test and demo setting: jobs run right after they are queued, inside the page
+# run, instead of on the background runner. AppTests use it to stay deterministic.
+INLINE_ENV = "STORYMAKER_INLINE_JOBS"
+USER, DISPLAY, KEY, AFTER_SIGN_IN = "user", "display_name", "openai_key", "after_sign_in"
+
+
+def inline_jobs() -> bool:
+    return os.environ.get(INLINE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@st.cache_resource(show_spinner=False)
+def _shared(settings_repr: str, inline: bool, _settings) -> tuple[Engine, Runner]:
+    # Keyed by the settings' repr, which never contains the API key.
+    engine = Engine(_settings)
+    runner = Runner(engine, work=session_keys.run_job)
+    if not inline:
+        runner.start()  # daemon threads; they never call st.*
+    return engine, runner
+
+
+def shared() -> tuple[Engine, Runner]:
+    """The process-wide engine and runner (raises ConfigError for bad settings)."""
+    settings = load_settings()
+    return _shared(repr(settings), inline_jobs(), settings)
+
+
+def current_user() -> User | None:
+    user = st.session_state.get(USER)
+    return user if isinstance(user, User) else None
+
+
+def require_user() -> User:
+    """The signed-in user; app.py only routes to other pages after sign-in, this is a second lock."""
+    user = current_user()
+    if user is None:
+        st.warning("Please sign in.")
+        st.stop()
+    return user  # type: ignore[return-value]
+
+
+def display_name() -> str:
+    user = current_user()
+    return st.session_state.get(DISPLAY) or (user.username if user else "")
+
+
+def sign_in(user: User, display: str | None = None) -> None:
+    # A reader link opened while signed out is remembered (the reader checks it like any link).
+    wanted = {k: str(st.query_params[k])[:20] for k in ("book", "page") if k in st.query_params}
+    st.session_state.clear()  # nothing from a previous person carries over
+    st.session_state[USER] = user
+    st.session_state[DISPLAY] = display or user.username
+    if "book" in wanted:
+        st.session_state[AFTER_SIGN_IN] = wanted
+
+
+def sign_out() -> None:
+    user = current_user()
+    if user is not None:
+        session_keys.forget(user.id)
+    st.session_state.clear()
+    if oidc_configured() and st.user.get("is_logged_in"):
+        st.logout()
+
+
+def engine() -> Engine:
+    """The engine for this session: the shared one, or one using the session's own API key."""
+    base, _ = shared()
+    user = current_user()
+    key = st.session_state.get(KEY)
+    if user is None:
+        return base
+    if key:
+        session_keys.register(user.id, key)  # refreshes the idle timer
+    return session_keys.engine_for(base, user.id)
+
+
+def set_session_key(key: str) -> None:
+    """Raises session_keys.BadKey (whose message never repeats the key)."""
+    user = require_user()
+    key = session_keys.check(key)
+    session_keys.register(user.id, key)
+    st.session_state[KEY] = key
+
+
+def forget_session_key() -> None:
+    user = current_user()
+    if user is not None:
+        session_keys.forget(user.id)
+    st.session_state.pop(KEY, None)
+
+
+def has_session_key() -> bool:
+    return bool(st.session_state.get(KEY))
+
+
+def run_queued_jobs() -> None:
+    """In inline mode, make what was just queued now; otherwise the background runner does."""
+    if inline_jobs():
+        _, runner = shared()
+        runner.run_until_idle()
+
+
+def oidc_configured() -> bool:
+    """True when `[auth]` (OpenID Connect) is set up in .streamlit/secrets.toml."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def adopt_oidc_identity() -> None:
+    """After st.login, sign the person in to the local account tied to their identity."""
+    if current_user() is not None or not oidc_configured() or not st.user.get("is_logged_in"):
+        return
+    base, _ = shared()
+    try:
+        user = accounts.for_identity(base.db(), str(st.user.get("iss") or ""), str(st.user.get("sub") or ""))
+    except accounts.AccountError as error:
+        st.error(str(error))
+        return
+    sign_in(user, str(st.user.get("name") or st.user.get("email") or "you"))

@@ -1,0 +1,90 @@
+"""A user's library: the shelf My Books shows, and a book laid out for reading.
+
+Both start from the acting user's id, so a screen can pass a book id it read from
+the URL: a book of somebody else is simply not there. Picture paths are built
+here from stored ids, never from anything a person typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import books, storage, studio
+from .books import Book
+from .engine import Engine
+
+PER_PAGE = 24
+
+
+@dataclass(frozen=True)
+class ShelfBook:
+    book: Book
+    cover: Path | None  # the cover's thumbnail, once drawn
+    progress: float | None  # 0..1 while the book is being made, else None
+    pages_done: int = 0
+
+
+def shelf_pages(engine: Engine, user_id: int, per_page: int = PER_PAGE) -> int:
+    """How many pages of books the user's shelf has (at least 1)."""
+    return max(1, -(-books.count_for(engine.db(), user_id) // per_page))
+
+
+def shelf(engine: Engine, user_id: int, page: int = 1, per_page: int = PER_PAGE) -> list[ShelfBook]:
+    """One page (1-based) of the user's books, newest first."""
+    page = max(1, int(page))
+    items = []
+    for book in books.list_for(engine.db(), user_id, limit=per_page, offset=(page - 1) * per_page):
+        folder = storage.book_dir(engine.books_dir, book.id)
+        thumb = storage.thumb_path(folder, "cover")
+        progress, done = None, 0
+        if book.status == books.GENERATING:
+            try:
+                now = studio.progress(engine, user_id, book.id)
+                progress, done = now.fraction, now.pages_done
+            except studio.NotFound:  # deleted between the two reads
+                continue
+        items.append(ShelfBook(book, thumb if thumb.is_file() else None, progress, done))
+    return items
+
+
+def any_generating(engine: Engine, user_id: int) -> bool:
+    row = engine.db().execute(
+        "SELECT 1 FROM books WHERE user_id = ? AND status = ? LIMIT 1", [user_id, books.GENERATING]
+    ).fetchone()
+    return row is not None
+
+
+@dataclass(frozen=True)
+class ReadingPage:
+    number: int  # 0 is the cover, then 1..N
+    title: str
+    text: str
+    picture: Path | None  # None until it is drawn
+
+
+@dataclass(frozen=True)
+class Reading:
+    book: Book
+    pages: list[ReadingPage]  # the cover first, then the story's pages in order
+
+    def page(self, number: int) -> ReadingPage:
+        """Page `number`, clamped to the book (a stale link still opens something sensible)."""
+        return self.pages[max(0, min(int(number), len(self.pages) - 1))]
+
+
+def read(engine: Engine, user_id: int, book_id: int) -> Reading | None:
+    """The user's book laid out for reading, or None when they have no such book."""
+    db = engine.db()
+    book = books.get(db, user_id, book_id)
+    if book is None:
+        return None
+    folder = storage.book_dir(engine.books_dir, book.id)
+    cover = storage.cover_path(folder)
+    names = book.names
+    cast = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    pages = [ReadingPage(0, book.title, f"A story about {cast}." if cast else "", cover if cover.is_file() else None)]
+    for row in books.scene_rows(db, book.id):
+        picture = storage.page_path(folder, row.scene.scene)
+        pages.append(ReadingPage(row.scene.scene, row.scene.title, row.scene.text, picture if picture.is_file() else None))
+    return Reading(book, pages)

@@ -1,0 +1,91 @@
+"""API keys people enter in the app for their session only: held in process memory.
+
+A key typed into Settings must reach the background jobs that make that person's
+books, but it must never be written to SQLite, files or logs. So this module keeps
+user id -> key in a dict in this process, forgets it on sign-out, when the person
+removes it, or after an idle hour (a closed browser tab says nothing), and hands out
+an Engine that calls the models with that key. A `worker` process started separately
+cannot see these keys: its jobs use the keys from its own environment.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from . import runner
+from .engine import Engine
+from .jobs import Job
+
+IDLE_S = 3600.0
+MIN_LEN, MAX_LEN = 8, 400
+
+
+class BadKey(ValueError):
+    """The text entered cannot be a key; the message says why (and never repeats it)."""
+
+
+@dataclass
+class _Entry:
+    key: str
+    seen: float
+    engines: dict[str, Engine]  # base settings repr -> engine using the key
+
+
+_entries: dict[int, _Entry] = {}
+_lock = threading.Lock()
+
+
+def check(key: str) -> str:
+    key = (key or "").strip()
+    if not MIN_LEN <= len(key) <= MAX_LEN or any(ch.isspace() for ch in key):
+        raise BadKey("That does not look like an API key (no spaces, 8 to 400 characters).")
+    return key
+
+
+def register(user_id: int, key: str) -> None:
+    """Use `key` for this user's generation until forgotten or idle for IDLE_S."""
+    key = check(key)
+    with _lock:
+        entry = _entries.get(int(user_id))
+        if entry is None or entry.key != key:
+            _entries[int(user_id)] = _Entry(key, time.monotonic(), {})
+        else:
+            entry.seen = time.monotonic()
+
+
+def forget(user_id: int) -> None:
+    with _lock:
+        _entries.pop(int(user_id), None)
+
+
+def has_key(user_id: int) -> bool:
+    with _lock:
+        _expire()
+        return int(user_id) in _entries
+
+
+def _expire() -> None:
+    cutoff = time.monotonic() - IDLE_S
+    for user_id in [u for u, e in _entries.items() if e.seen < cutoff]:
+        del _entries[user_id]
+
+
+def engine_for(engine: Engine, user_id: int) -> Engine:
+    """`engine` itself, or the same engine calling the models with this user's session key."""
+    with _lock:
+        _expire()
+        entry = _entries.get(int(user_id))
+        if entry is None:
+            return engine
+        base = repr(engine.settings)  # the key is not in a Settings repr
+        if base not in entry.engines:
+            entry.engines[base] = engine.with_api_key(entry.key)
+        return entry.engines[base]
+
+
+def run_job(engine: Engine, job: Job) -> None:
+    """The runner's work function: run the job with its book owner's session key, if any."""
+    row = engine.db().execute("SELECT user_id FROM books WHERE id = ?", [job.book_id]).fetchone()
+    runner.run_job(engine_for(engine, row[0]) if row else engine, job)

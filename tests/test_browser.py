@@ -1,0 +1,133 @@
+"""The whole journey in a real Chromium: sign up, a character with an avatar, the sample
+book made by the background runner, every page read, sign out.
+
+Skipped when Playwright or Chromium is missing. Screenshots go to tests/screenshots/
+(git-ignored) so a person can look at what the test saw.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from . import pictures
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+if importlib.util.find_spec("playwright") is None or CHROMIUM is None:
+    pytest.skip("needs Playwright and Chromium", allow_module_level=True)
+if importlib.util.find_spec("storymaker.models.offline_text") is None:
+    pytest.skip("needs the offline models", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "STORYMAKER_"))}
+    env.update(STORYMAKER_DATA_DIR=str(tmp_path / "data"), STORYMAKER_PROVIDER="offline")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_the_whole_journey(server, tmp_path):
+    SHOTS.mkdir(exist_ok=True)
+    avatar = tmp_path / "pip.jpg"
+    avatar.write_bytes(pictures.jpeg_with_gps())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(server)
+        try:
+            journey(page, avatar)
+        except Exception:
+            page.screenshot(path=SHOTS / "failed.png", full_page=True)  # what the browser showed at the failure
+            raise
+        finally:
+            browser.close()
+
+
+def fill(page, label: str, text: str) -> None:
+    box = page.get_by_role("textbox", name=label, exact=True)
+    box.fill(text)
+    box.press("Tab")  # commit the value before the form is sent
+
+
+def journey(page, avatar: Path) -> None:
+    def looked_at(name: str) -> None:
+        expect(page.locator("[data-testid='stException']")).to_have_count(0)  # must NOT happen
+        page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+
+    page.get_by_role("tab", name="Create an account").click()
+    fill(page, "Choose a username", "grace")
+    fill(page, "Choose a password", "correct horse")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_text("Your shelf is empty")).to_be_visible(timeout=30_000)
+    looked_at("1-empty-shelf")
+
+    page.get_by_role("link", name="Characters").first.click()
+    fill(page, "Name", "Pip")
+    fill(page, "Look", "a tiny grey cat with a white-tipped tail")
+    page.locator("input[type=file]").set_input_files(avatar)
+    expect(page.get_by_text("pip.jpg")).to_be_visible(timeout=30_000)  # uploaded before the form is sent
+    page.get_by_role("button", name="Create character").click()
+    expect(page.get_by_text("Saved Pip.")).to_be_visible(timeout=30_000)
+    expect(page.locator("[data-testid='stImage']")).to_have_count(1)
+    looked_at("2-characters")
+
+    page.get_by_role("link", name="My Books").first.click()
+    page.get_by_role("button", name="Make a sample book").click()
+    expect(page.get_by_text("Ready")).to_be_visible(timeout=120_000)  # the fragment polls
+    expect(page.locator("[data-testid='stImage']")).to_have_count(1)  # the cover
+    looked_at("3-my-books")
+
+    page.get_by_role("link", name="Read", exact=True).click()
+    expect(page.get_by_text("Cover", exact=True).last).to_be_visible(timeout=30_000)
+    next_button = page.get_by_role("button", name="Next")
+    for number in range(1, 7):
+        next_button.click()
+        expect(page.get_by_text(f"Page {number} of 6")).to_be_visible(timeout=30_000)
+        expect(page.locator("[data-testid='stImage'] img")).to_be_visible()
+        looked_at(f"4-reader-page-{number}")
+    expect(next_button).to_be_disabled()
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("tab", name="Sign in")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("The Lighthouse Cat")).to_have_count(0)  # nothing of the account is left
+    looked_at("5-signed-out")

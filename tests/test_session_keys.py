@@ -1,0 +1,87 @@
+"""Keys entered for one session: process memory only, used for that user's jobs, never stored."""
+
+import pytest
+
+from storymaker import accounts, session_keys, studio
+from storymaker import models as model_factory
+from storymaker.books import BookOptions
+from storymaker.runner import Runner
+
+from .conftest import make_cast
+from .mocks import MockImageModel, MockTextModel
+
+KEY = "sk-test-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def _no_keys_left_over():
+    session_keys._entries.clear()
+    yield
+    session_keys._entries.clear()
+
+
+def test_with_api_key_switches_to_openai_and_hides_the_key(mock_engine):
+    keyed = mock_engine.with_api_key(KEY)
+    assert keyed.settings.provider == "openai" and keyed.settings.api_key == KEY
+    assert keyed.settings.data_dir == mock_engine.settings.data_dir
+    assert KEY not in repr(keyed.settings) and not keyed.uses_offline_models
+    with pytest.raises(ValueError):
+        mock_engine.with_api_key("  ")
+
+
+@pytest.mark.parametrize("bad", ["", "short", "has a space in it", "x" * 401])
+def test_bad_keys_are_refused_without_repeating_them(bad):
+    with pytest.raises(session_keys.BadKey) as error:
+        session_keys.check(bad)
+    assert (bad or "§") not in str(error.value)
+
+
+def test_engine_for_uses_the_users_key_until_forgotten(mock_engine):
+    assert session_keys.engine_for(mock_engine, 1) is mock_engine
+    session_keys.register(1, KEY)
+    keyed = session_keys.engine_for(mock_engine, 1)
+    assert keyed.settings.api_key == KEY and session_keys.engine_for(mock_engine, 1) is keyed  # built once
+    assert session_keys.engine_for(mock_engine, 2) is mock_engine
+    session_keys.forget(1)
+    assert session_keys.engine_for(mock_engine, 1) is mock_engine
+
+
+def test_keys_expire_when_idle(mock_engine, monkeypatch):
+    session_keys.register(1, KEY)
+    monkeypatch.setattr(session_keys, "IDLE_S", -1.0)
+    assert not session_keys.has_key(1)
+
+
+def test_the_runner_runs_each_job_with_its_owners_key(mock_engine, user, monkeypatch):
+    used = []
+    monkeypatch.setattr(session_keys.runner, "run_job", lambda engine, job: used.append(engine.settings.api_key))
+    eve = accounts.get_or_create(mock_engine.db(), "eve")
+    studio.start_book(mock_engine, user.id, BookOptions("Ada's", scene_count=4), make_cast(mock_engine, user.id))
+    studio.start_book(mock_engine, eve.id, BookOptions("Eve's", scene_count=4), make_cast(mock_engine, eve.id))
+    session_keys.register(user.id, KEY)
+    Runner(mock_engine, work=session_keys.run_job).run_until_idle()
+    assert sorted(used, key=str) == sorted([KEY, KEY, None, None], key=str)  # story + cover each
+
+
+def test_keys_never_reach_the_database(mock_engine, user, monkeypatch):
+    # The keyed engine gets fake models too: tests never call the real service.
+    monkeypatch.setattr(model_factory, "build", lambda settings: (MockTextModel(), MockImageModel()))
+    session_keys.register(user.id, KEY)
+    session_keys.engine_for(mock_engine, user.id)
+    studio.start_book(mock_engine, user.id, BookOptions("Ada's", scene_count=4), make_cast(mock_engine, user.id))
+    Runner(mock_engine, work=session_keys.run_job).run_until_idle()
+    stored = [p for p in mock_engine.data_dir.rglob("*") if p.is_file()]
+    assert stored and not any(KEY.encode() in p.read_bytes() for p in stored)
+
+
+def test_an_oidc_identity_gets_its_own_reserved_account(mock_engine):
+    db = mock_engine.db()
+    one = accounts.for_identity(db, "https://issuer.example", "subject-1")
+    assert accounts.for_identity(db, "https://issuer.example", "subject-1") == one
+    assert accounts.for_identity(db, "https://other.example", "subject-1") != one
+    with pytest.raises(accounts.AccountError, match="taken"):
+        accounts.sign_up(db, one.username, "a long password")
+    with pytest.raises(accounts.AccountError, match="do not match"):
+        accounts.sign_in(db, one.username, "")
+    with pytest.raises(accounts.AccountError):
+        accounts.for_identity(db, "", "")
