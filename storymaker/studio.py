@@ -120,10 +120,13 @@ def retry_failed(engine: Engine, user_id: int, book_id: int) -> list[int]:
 
 def rewrite_story(engine: Engine, user_id: int, book_id: int) -> int:
     """Throw the scenes away and write the story again (its pages follow)."""
-    _own_book(engine, user_id, book_id)
+    before = progress(engine, user_id, book_id)
     db = engine.db()
     jobs.cancel_book(db, book_id)
-    return jobs.enqueue(db, book_id, Kind.STORY)
+    job_id = jobs.enqueue(db, book_id, Kind.STORY)
+    if before.cover != JobStatus.SUCCEEDED:  # the cancel above also stopped an unfinished cover
+        jobs.enqueue(db, book_id, Kind.COVER)
+    return job_id
 
 
 def cancel(engine: Engine, user_id: int, book_id: int) -> int:

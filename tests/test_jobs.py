@@ -233,3 +233,14 @@ def test_retry_failed_redraws_only_failed_pages(mock_engine, user):
     Runner(mock_engine).run_until_idle()
     assert len(mock_engine.image_model.requests) == before + 1
     assert books.get(mock_engine.db(), user.id, book_id).status == books.READY
+
+
+def test_rewriting_the_story_redraws_every_page_and_keeps_the_cover_coming(mock_engine, user):
+    book_id = start(mock_engine, user)
+    db = mock_engine.db()
+    jobs.claim(db, "w", (Kind.STORY,))  # the story is being written, the cover still queued
+    studio.rewrite_story(mock_engine, user.id, book_id)
+    Runner(mock_engine).run_until_idle()
+    assert set(statuses(mock_engine, book_id).values()) == {"succeeded"}
+    assert books.get(db, user.id, book_id).status == books.READY
+    assert sum(r.kind == "cover" for r in mock_engine.image_model.requests) == 1
