@@ -26,7 +26,7 @@ except ConfigError as error:
 
 session.adopt_oidc_identity()
 
-SCREENS = ("my_books", "characters", "reader", "settings")
+SCREENS = ("my_books", "studio", "characters", "reader", "settings")
 if session.current_user() is None:
     # A bookmark or reader link opened signed out shows the sign-in form at that address
     # (hidden stand-ins), instead of Streamlit's "page not found".
@@ -36,6 +36,7 @@ if session.current_user() is None:
 else:
     pages = [
         st.Page("app_pages/my_books.py", title="My Books", icon=":material/auto_stories:", default=True),
+        st.Page("app_pages/studio.py", title="Studio", icon=":material/palette:"),
         st.Page("app_pages/characters.py", title="Characters", icon=":material/face:"),
         st.Page("app_pages/reader.py", title="Reader", icon=":material/menu_book:"),
         st.Page("app_pages/settings.py", title="Settings", icon=":material/settings:"),
@@ -47,7 +48,10 @@ else:
             st.rerun()
 
 navigation = st.navigation(pages)
-# A reader link (?book=ID&page=N) opened while signed out: go there once signed in.
-if session.current_user() is not None and (wanted := st.session_state.pop(session.AFTER_SIGN_IN, None)):
-    st.switch_page("app_pages/reader.py", query_params=wanted)
+if session.current_user() is None:
+    st.session_state[session.SIGNED_OUT_AT] = navigation.url_path  # which screen a link asked for
+# A reader or Studio link (?book=ID...) opened while signed out: go there once signed in.
+elif wanted := st.session_state.pop(session.AFTER_SIGN_IN, None):
+    screen = "app_pages/studio.py" if wanted.pop("screen", None) == "studio" else "app_pages/reader.py"
+    st.switch_page(screen, query_params=wanted)
 navigation.run()

@@ -14,6 +14,7 @@ DELETING = "deleting_book"
 st.title("My Books")
 render.models_notice(engine)
 render.show_flash()
+st.page_link("app_pages/studio.py", label="Make a new book in the Studio", icon=":material/add_circle:")
 
 
 def make_sample() -> None:
@@ -68,6 +69,8 @@ def book_card(item: library.ShelfBook) -> None:
     st.caption(render.friendly_date(book.created_at))
     with st.container(horizontal=True, vertical_alignment="center"):
         st.page_link("app_pages/reader.py", label="Read", icon=":material/menu_book:", query_params={"book": str(book.id)})
+        st.page_link("app_pages/studio.py", label="Continue in the Studio", icon=":material/palette:",
+                     query_params={"book": str(book.id)})
         if book.status == books.NEEDS_ATTENTION and st.button("Try again", key=f"retry_{book.id}"):
             studio.retry_failed(engine, user.id, book.id)
             session.run_queued_jobs()

@@ -22,6 +22,7 @@ from storymaker.runner import Runner
 # run, instead of on the background runner. AppTests use it to stay deterministic.
 INLINE_ENV = "STORYMAKER_INLINE_JOBS"
 USER, DISPLAY, KEY, AFTER_SIGN_IN = "user", "display_name", "openai_key", "after_sign_in"
+SIGNED_OUT_AT = "signed_out_at"  # the screen (url path) a signed-out visitor's link pointed at
 
 
 def inline_jobs() -> bool:
@@ -64,12 +65,15 @@ def display_name() -> str:
 
 
 def sign_in(user: User, display: str | None = None) -> None:
-    # A reader link opened while signed out is remembered (the reader checks it like any link).
+    # A reader or Studio link opened while signed out is remembered (the screen checks it like any link).
     wanted = {k: str(st.query_params[k])[:20] for k in ("book", "page") if k in st.query_params}
+    screen = st.session_state.get(SIGNED_OUT_AT)
     st.session_state.clear()  # nothing from a previous person carries over
     st.session_state[USER] = user
     st.session_state[DISPLAY] = display or user.username
     if "book" in wanted:
+        if screen == "studio":
+            wanted = {"book": wanted["book"], "screen": "studio"}
         st.session_state[AFTER_SIGN_IN] = wanted
 
 

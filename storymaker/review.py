@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from . import books, storage
@@ -65,6 +66,36 @@ def grid(engine: Engine, user_id: int, book_id: int) -> list[GridRow]:
             s.title, s.text, s.illustration, ";".join(s.characters), row.status, row.error, row.image_version,
         ))
     return rows
+
+
+@dataclass(frozen=True)
+class PagePreview:
+    scene: Scene
+    picture: Path | None  # the full-size picture, None before the page is drawn
+    status: str
+    error: str | None
+
+
+def preview(engine: Engine, user_id: int, book_id: int, scene: int) -> PagePreview:
+    """One of the user's pages at full size with its words; NotYours for anybody else's book or no such page."""
+    _book(engine, user_id, book_id)
+    for row in books.scene_rows(engine.db(), book_id):
+        if row.scene.scene == int(scene):
+            path = storage.page_path(storage.book_dir(engine.books_dir, book_id), row.scene.scene)
+            return PagePreview(row.scene, path if row.image_version and path.is_file() else None, row.status, row.error)
+    raise NotYours(f"Book {book_id} has no page {scene}.")
+
+
+def thumbnails(engine: Engine, user_id: int, book_id: int) -> dict[int, Path]:
+    """scene number -> thumbnail file, for the user's pages drawn so far (paths built from stored ids only)."""
+    _book(engine, user_id, book_id)
+    folder = storage.book_dir(engine.books_dir, book_id)
+    found = {}
+    for row in books.scene_rows(engine.db(), book_id):
+        path = storage.thumb_path(folder, storage.scene_name(row.scene.scene))
+        if row.image_version and path.is_file():
+            found[row.scene.scene] = path
+    return found
 
 
 def save_edits(engine: Engine, user_id: int, book_id: int, edits: Mapping[int, Mapping[str, Any]]) -> list[Scene]:

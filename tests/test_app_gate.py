@@ -17,7 +17,8 @@ def test_signed_out_sees_only_the_sign_in_page(app_env):
     assert at.title[0].value.endswith("Storymaker")
     assert [t.label for t in at.tabs] == ["Sign in", "Create an account"]
     assert "My Books" not in texts(at) and not at.sidebar.button
-    for page in ("app_pages/my_books.py", "app_pages/characters.py", "app_pages/reader.py", "app_pages/settings.py"):
+    for page in ("app_pages/my_books.py", "app_pages/studio.py", "app_pages/characters.py", "app_pages/reader.py",
+                 "app_pages/settings.py"):
         with pytest.raises(ValueError):  # not registered: no URL reaches it
             at.switch_page(page)
 

@@ -71,3 +71,11 @@ def test_more_than_24_books_paginate(app_env):
     at.pagination[0].select(2).run()
     shown = [m.value for m in at.markdown if m.value.startswith("**Book")]
     assert len(shown) == 6 and "**Book 00**" in shown
+
+
+def test_each_card_continues_in_the_studio(app_env):
+    user = app_env.user()
+    book_id = app_env.ready_book(user)
+    at = app_env.app(user)
+    links = [link for link in at.get("page_link") if link.label == "Continue in the Studio"]
+    assert len(links) == 1 and links[0].proto.page.endswith("studio") and f"book={book_id}" in links[0].proto.query_string

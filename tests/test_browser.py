@@ -7,63 +7,16 @@ Skipped when Playwright or Chromium is missing. Screenshots go to tests/screensh
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from . import pictures
+from .browser_support import SHOTS, CHROMIUM, ARGS, fill, server  # noqa: F401  (skips without Chromium)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
-
-if importlib.util.find_spec("playwright") is None or CHROMIUM is None:
-    pytest.skip("needs Playwright and Chromium", allow_module_level=True)
-if importlib.util.find_spec("storymaker.models.offline_text") is None:
-    pytest.skip("needs the offline models", allow_module_level=True)
-
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def server(tmp_path):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "STORYMAKER_"))}
-    env.update(STORYMAKER_DATA_DIR=str(tmp_path / "data"), STORYMAKER_PROVIDER="offline")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
 
 
 def test_the_whole_journey(server, tmp_path):
@@ -81,12 +34,6 @@ def test_the_whole_journey(server, tmp_path):
             raise
         finally:
             browser.close()
-
-
-def fill(page, label: str, text: str) -> None:
-    box = page.get_by_role("textbox", name=label, exact=True)
-    box.fill(text)
-    box.press("Tab")  # commit the value before the form is sent
 
 
 def journey(page, avatar: Path) -> None:

@@ -96,3 +96,17 @@ def test_the_grid_payload_for_ten_pages_is_small(offline_engine):
     rows = review.grid(offline_engine, user.id, book_id)
     payload = sum(len(str(value)) for row in rows for value in row.__dict__.values())
     assert len(rows) == 10 and payload < 250_000
+
+
+def test_a_page_preview_has_the_full_picture_and_its_words(mock_engine, user, book_id):
+    page = review.preview(mock_engine, user.id, book_id, 2)
+    assert page.scene.scene == 2 and page.picture == storage.page_path(storage.book_dir(mock_engine.books_dir, book_id), 2)
+    assert page.picture.is_file() and page.status == books.DONE
+    assert set(review.thumbnails(mock_engine, user.id, book_id)) == {1, 2, 3, 4}
+    with pytest.raises(review.NotYours):
+        review.preview(mock_engine, user.id, book_id, 9)
+    mallory = accounts.get_or_create(mock_engine.db(), "mallory")
+    for call in (lambda: review.preview(mock_engine, mallory.id, book_id, 1),
+                 lambda: review.thumbnails(mock_engine, mallory.id, book_id)):
+        with pytest.raises(review.NotYours):
+            call()

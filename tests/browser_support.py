@@ -1,0 +1,87 @@
+"""Shared set-up for the browser tests: a real app server on a free port (offline models,
+background runner, its own data folder) and Chromium through Playwright.
+
+A test module does `from .browser_support import *` at the top: that skips the module
+when Playwright or Chromium is missing and provides the `server` fixture.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = Path(__file__).resolve().parent / "screenshots"  # git-ignored
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+# Streamlit marks the app with this while no script run is in progress.
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+if importlib.util.find_spec("playwright") is None or CHROMIUM is None:
+    pytest.skip("needs Playwright and Chromium", allow_module_level=True)
+if importlib.util.find_spec("storymaker.models.offline_text") is None:
+    pytest.skip("needs the offline models", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def data_dir(tmp_path: Path) -> Path:
+    """The server's data folder (the test may read the database behind the app)."""
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "STORYMAKER_"))}
+    env.update(STORYMAKER_DATA_DIR=str(data_dir(tmp_path)), STORYMAKER_PROVIDER="offline")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def fill(page, label: str, text: str) -> None:
+    box = page.get_by_role("textbox", name=label, exact=True)
+    box.fill(text)
+    box.press("Tab")  # commit the value before the form is sent
+
+
+def idle(page, timeout: float = 30_000) -> None:
+    page.locator(IDLE).wait_for(timeout=timeout)
+
+
+def settle(page, timeout: float = 30_000) -> None:
+    """After an action that reruns the app: wait for that run to start (if it has not already
+    come and gone), then for it to finish."""
+    try:
+        page.locator("[data-testid='stApp'][data-test-script-state='running']").wait_for(timeout=2_000)
+    except Exception:  # the run was quicker than we could look
+        pass
+    idle(page, timeout)
