@@ -78,8 +78,8 @@ def column_config(
 ) -> dict[str, Any]:
     cc = st.column_config
     redraw_help = "Draw this page again from its row (its unsaved edits are saved first)."
-    if offline_painter:  # deterministic: the same row always gives the same picture
-        redraw_help += " The offline painter draws the same row the same way: change the illustration for a new picture."
+    if offline_painter:  # deterministic per take: each redraw is a new take, so a new picture
+        redraw_help += " Each redraw is a new take, even when the row is unchanged."
     return {
         "scene": cc.NumberColumn("Scene", width=56, pinned=True, format="%d"),
         "picture": cc.ImageColumn("Picture", width=90, help="Double-click for a bigger thumbnail; **Open** shows the page."),

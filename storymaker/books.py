@@ -228,9 +228,14 @@ def scene_rows(db: sqlite_utils.Database, book_id: int) -> list[SceneRow]:
 
 
 def get_scene(db: sqlite_utils.Database, book_id: int, number: int) -> Scene | None:
+    row = get_scene_row(db, book_id, number)
+    return row.scene if row else None
+
+
+def get_scene_row(db: sqlite_utils.Database, book_id: int, number: int) -> SceneRow | None:
     for row in scene_rows(db, book_id):
         if row.scene.scene == number:
-            return row.scene
+            return row
     return None
 
 

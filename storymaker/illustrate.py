@@ -61,15 +61,22 @@ def _draw(engine: Engine, book: Book, request: ImageRequest) -> ImageResult:
     return result
 
 
-def render_page(engine: Engine, book: Book, scene: Scene, checkpoint: Checkpoint = lambda: None) -> ImageResult:
-    """Draw one page's picture; model errors propagate to the caller."""
+def render_page(
+    engine: Engine, book: Book, scene: Scene, checkpoint: Checkpoint = lambda: None, take: int = 0
+) -> ImageResult:
+    """Draw one page's picture; model errors propagate to the caller.
+
+    `take` counts earlier drawings of this page: a redraw is a new take, so the
+    deterministic offline painter gives a new picture for an unchanged row too.
+    """
+    take_mark = f"take{take}:" if take else ""
     request = ImageRequest(
         prompt=page_prompt(book, scene),
         scene=scene.illustration,
         characters=_looks(book, scene.characters),
         style=book.style,
         size=image_size(engine),
-        seed=f"{book.id}:{book.title}:{scene.scene}",
+        seed=f"{book.id}:{book.title}:{take_mark}{scene.scene}",
     )
     checkpoint()
     return _draw(engine, book, request)

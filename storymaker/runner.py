@@ -56,11 +56,12 @@ def run_job(engine: Engine, job: Job) -> None:
             clean()
             illustrate.store_cover(engine, book.id, picture)
     elif job.kind == Kind.PAGE:
-        scene = books.get_scene(db, book.id, int(job.scene or 0))
-        if scene is None:
+        row = books.get_scene_row(db, book.id, int(job.scene or 0))
+        if row is None:
             raise ModelError(f"Page {job.scene} is no longer in the story.")
+        scene = row.scene
         # Encode before publishing: the write lock is held only to write the files.
-        drawn = illustrate.render_page(engine, book, scene, checkpoint)
+        drawn = illustrate.render_page(engine, book, scene, checkpoint, take=row.image_version)
         picture = storage.encode_picture(drawn.image, drawn.png)
         with jobs.publishing(db, job):
             clean()

@@ -244,3 +244,16 @@ def test_rewriting_the_story_redraws_every_page_and_keeps_the_cover_coming(mock_
     assert set(statuses(mock_engine, book_id).values()) == {"succeeded"}
     assert books.get(db, user.id, book_id).status == books.READY
     assert sum(r.kind == "cover" for r in mock_engine.image_model.requests) == 1
+
+
+def test_regenerating_an_unchanged_offline_page_gives_a_new_picture(offline_engine):
+    from storymaker import accounts
+    owner = accounts.get_or_create(offline_engine.db(), "ada")
+    book_id = start(offline_engine, owner)
+    Runner(offline_engine).run_until_idle()
+    page = storage.page_path(folder(offline_engine, book_id), 2)
+    before = page.read_bytes()
+    studio.regenerate_page(offline_engine, owner.id, book_id, 2)
+    Runner(offline_engine).run_until_idle()
+    assert page.read_bytes() != before
+    assert books.get_scene_row(offline_engine.db(), book_id, 2).image_version == 2
