@@ -1,0 +1,90 @@
+"""Studio, step 2: progress while a book is made or pages are redrawn.
+
+Only the fragment here polls (a fragment around the editor would lose keystrokes); it
+reruns the whole page once nothing runs any more, so its timer stops, and, while pages
+of a made book are redrawn, whenever a page's picture or status changes, so the grid's
+row updates in place.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from storymaker import books, jobs, review, studio
+from storymaker.accounts import User
+from storymaker.engine import Engine
+from app_ui import grid, render
+
+POLL_S = 1.0
+
+
+def is_making(now: studio.Progress) -> bool:
+    """Making the book (its story, or pages never drawn yet): progress only, the grid opens when it is
+    done. Redrawing pages of a made book is not making it: the grid stays, each page updates in it."""
+    return now.running and (now.story in jobs.ACTIVE or not now.scenes or any(
+        r.image_version == 0 and r.status in (books.PENDING, books.DRAWING) for r in now.scenes))
+
+
+def page_cards(engine: Engine, user: User, book_id: int, now: studio.Progress) -> None:
+    """While the whole book is being made: every page's status, with its thumbnail once drawn."""
+    thumbs = review.thumbnails(engine, user.id, book_id)
+    cards = st.grid("auto", min_column_width=120, gap="small")
+    for row in now.scenes:
+        number = row.scene.scene
+        with cards.cell():
+            if number in thumbs:
+                render.picture(thumbs[number], width="stretch")
+            else:
+                st.html("<div style=\"aspect-ratio:1;background:#fbe9cf;border-radius:0.4rem;display:flex;"
+                        "align-items:center;justify-content:center;color:#8a6d5a;\">"
+                        f"{html.escape(grid.STATUS.get(row.status, row.status))}</div>")
+            st.caption(f"Page {number} · {grid.STATUS.get(row.status, row.status)}"
+                       + (f": {render.md_escape(row.error)}" if row.status == books.FAILED and row.error else ""))
+
+
+@st.fragment(run_every=POLL_S)
+def live(engine: Engine, user: User, book_id: int, making: bool, shown: dict[int, tuple[int, str]]) -> None:
+    """Progress while jobs run; only this reruns every second, with the arguments of the last full run
+    (`shown`: each page's image version and status as that run drew them)."""
+    try:
+        now = studio.progress(engine, user.id, book_id)
+    except studio.NotFound:
+        st.rerun()
+    if not now.running:
+        st.rerun()  # done: one full run shows the grid, without this timer
+    if not making and (
+        len(now.scenes) != len(shown)
+        or any(shown.get(r.scene.scene, (None,))[0] != r.image_version
+               or (r.status == books.FAILED) != (shown.get(r.scene.scene, (0, ""))[1] == books.FAILED)
+               for r in now.scenes)
+    ):
+        st.rerun()  # a page was redrawn (or failed): the grid shows it
+    with st.container(border=True):
+        if now.story in jobs.ACTIVE:
+            st.markdown(":material/edit_note: **Writing the story…**")
+            st.progress(now.fraction, text="The pictures follow as soon as the words are ready.")
+        else:
+            busy = [r.scene.scene for r in now.scenes if r.status in (books.PENDING, books.DRAWING)]
+            if making:
+                st.markdown(f":material/brush: **Drawing the pictures:** {now.pages_done} of {now.book.scene_count} done")
+            else:
+                which = ", ".join(map(str, busy[:12])) + (" …" if len(busy) > 12 else "")
+                st.markdown(f":material/brush: **Redrawing page{'s' if len(busy) != 1 else ''} {which}**" if busy
+                            else ":material/brush: **Finishing the cover…**")
+            st.progress(now.fraction, text=f"{now.pages_done} of {now.book.scene_count} pages drawn"
+                        + ("" if now.cover != jobs.JobStatus.SUCCEEDED else " · cover ready"))
+            if making and now.scenes:
+                page_cards(engine, user, book_id, now)
+        if st.button("Cancel", icon=":material/stop_circle:", key="studio_cancel",
+                     help="Stop drawing. Pages already drawn are kept; Retry failed pages draws the rest."):
+            studio.cancel(engine, user.id, book_id)
+            render.flash("Canceled. Pages already drawn are kept; **Retry failed pages** draws the others.")
+            st.rerun()
+
+
+def show_progress(engine: Engine, user: User, book_id: int, now: studio.Progress, making: bool) -> None:
+    """Start the polling fragment (only while something runs)."""
+    if now.running:
+        live(engine, user, book_id, making, {r.scene.scene: (r.image_version, r.status) for r in now.scenes})
