@@ -63,15 +63,8 @@ def confirm_delete(character: characters.Character) -> None:
         st.markdown("\n".join(f"- {render.md_escape(title)}" for _, title in using))
     else:
         st.caption("No book uses this character.")
-    delete, keep = st.columns(2)
-    if delete.button("Delete", type="primary", key="confirm_delete_character"):
-        characters.delete(db, engine.data_dir, user.id, character.id)
-        st.session_state.pop(DELETING, None)
-        render.flash(f"Deleted {character.name}.")
-        st.rerun()
-    if keep.button("Keep", key="keep_character"):
-        st.session_state.pop(DELETING, None)
-        st.rerun()
+    render.delete_or_keep("character", DELETING, lambda: characters.delete(db, engine.data_dir, user.id, character.id),
+                          f"Deleted {character.name}.")
 
 
 cast = characters.list_for(db, user.id)

@@ -42,15 +42,8 @@ if books.count_for(db, user.id) == 0:
 @st.dialog("Delete this book?", on_dismiss=lambda: st.session_state.pop(DELETING, None))
 def confirm_delete(book: books.Book) -> None:
     st.markdown(f"**{render.md_escape(book.title)}** and all its pages and pictures will be removed for good.")
-    delete, keep = st.columns(2)
-    if delete.button("Delete", type="primary", key="confirm_delete_book"):
-        books.delete(db, user.id, book.id, engine.books_dir, engine.data_dir)
-        st.session_state.pop(DELETING, None)
-        render.flash(f"Deleted “{book.title}”.")
-        st.rerun()
-    if keep.button("Keep", key="keep_book"):
-        st.session_state.pop(DELETING, None)
-        st.rerun()
+    render.delete_or_keep("book", DELETING, lambda: books.delete(db, user.id, book.id, engine.books_dir, engine.data_dir),
+                          f"Deleted “{book.title}”.")
 
 
 def book_card(item: library.ShelfBook) -> None:

@@ -6,6 +6,7 @@ import html
 import io
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import streamlit as st
 from PIL import Image
@@ -105,3 +106,16 @@ def picture(path: Path, **image_args) -> None:
     except OSError:  # deleted meanwhile
         return
     st.image(data, output_format="JPEG", **image_args)
+
+
+def delete_or_keep(noun: str, dialog_state: str, delete: Callable[[], object], done: str) -> None:
+    """The Delete / Keep buttons of a "Delete this ...?" dialog; either closes it."""
+    yes, no = st.columns(2)
+    if yes.button("Delete", type="primary", key=f"confirm_delete_{noun}"):
+        delete()
+        st.session_state.pop(dialog_state, None)
+        flash(done)
+        st.rerun()
+    if no.button("Keep", key=f"keep_{noun}"):
+        st.session_state.pop(dialog_state, None)
+        st.rerun()

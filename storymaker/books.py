@@ -132,6 +132,18 @@ def get(db: sqlite_utils.Database, user_id: int, book_id: int, data_dir: Path | 
     return _with_cast(db, row, data_dir) if row else None
 
 
+class NotFound(LookupError):
+    """No such book for this user (it may exist, but not for them)."""
+
+
+def own(db: sqlite_utils.Database, user_id: int, book_id: int) -> Book:
+    """The user's book, or NotFound: the one ownership check the operations share."""
+    book = get(db, user_id, book_id)
+    if book is None:
+        raise NotFound(f"There is no book {book_id} in your library.")
+    return book
+
+
 def get_any(db: sqlite_utils.Database, book_id: int, data_dir: Path | None = None) -> Book | None:
     """The book whoever owns it: for background jobs only, which act for the owner."""
     row = db.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE id = ?", [book_id]).fetchone()
@@ -216,10 +228,14 @@ def replace_scenes(db: sqlite_utils.Database, book_id: int, scenes: Sequence[Sce
 
 
 def scene_rows(db: sqlite_utils.Database, book_id: int) -> list[SceneRow]:
+    return _scene_rows(db, "book_id = ?", [book_id])
+
+
+def _scene_rows(db: sqlite_utils.Database, where: str, params: list) -> list[SceneRow]:
     rows = db.execute(
         "SELECT scene, title, text, illustration, characters, status, error, image_version FROM scenes "
-        "WHERE book_id = ? ORDER BY scene",
-        [book_id],
+        f"WHERE {where} ORDER BY scene",
+        params,
     ).fetchall()
     return [
         SceneRow(Scene(n, t, x, i, tuple(c for c in cast.split(";") if c)), status, error, version)
@@ -233,10 +249,8 @@ def get_scene(db: sqlite_utils.Database, book_id: int, number: int) -> Scene | N
 
 
 def get_scene_row(db: sqlite_utils.Database, book_id: int, number: int) -> SceneRow | None:
-    for row in scene_rows(db, book_id):
-        if row.scene.scene == number:
-            return row
-    return None
+    rows = _scene_rows(db, "book_id = ? AND scene = ?", [book_id, number])
+    return rows[0] if rows else None
 
 
 def set_scene_status(

@@ -85,28 +85,29 @@ def _insert(db: sqlite_utils.Database, book_id: int, kind: str, scene: int | Non
     ).lastrowid)  # type: ignore[arg-type]
 
 
+def _queue(db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None, max_attempts: int = MAX_ATTEMPTS) -> int:
+    """Queue one job inside the caller's transaction; a newer request supersedes older active ones."""
+    _cancel_where(db, "book_id = ? AND kind = ? AND scene IS ?", [book_id, str(kind), scene], "superseded by a newer request")
+    job_id = _insert(db, book_id, kind, scene, max_attempts)
+    _mark_page(db, book_id, kind, scene, books.PENDING)
+    return job_id
+
+
 def enqueue(
     db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None = None, *, max_attempts: int = MAX_ATTEMPTS
 ) -> int:
     """Queue a job. A newer page or story job supersedes older active ones for the same target."""
     with write_transaction(db):
-        _cancel_where(db, "book_id = ? AND kind = ? AND scene IS ?", [book_id, str(kind), scene], "superseded by a newer request")
-        job_id = _insert(db, book_id, kind, scene, max_attempts)
-        if kind == Kind.PAGE and scene is not None:
-            books.set_scene_status(db, book_id, scene, books.PENDING)
-        books.set_status(db, book_id, books.GENERATING)
+        job_id = _queue(db, book_id, kind, scene, max_attempts)
+        _refresh_book(db, book_id)
     wake()
     return job_id
 
 
 def enqueue_pages(db: sqlite_utils.Database, book_id: int, scenes: Sequence[int]) -> list[int]:
     with write_transaction(db):
-        ids = []
-        for scene in scenes:
-            _cancel_where(db, "book_id = ? AND kind = ? AND scene = ?", [book_id, Kind.PAGE, scene], "superseded by a newer request")
-            ids.append(_insert(db, book_id, Kind.PAGE, scene, MAX_ATTEMPTS))
-            books.set_scene_status(db, book_id, scene, books.PENDING)
-        books.set_status(db, book_id, books.GENERATING)
+        ids = [_queue(db, book_id, Kind.PAGE, scene) for scene in scenes]
+        _refresh_book(db, book_id)
     wake()
     return ids
 
@@ -131,8 +132,7 @@ def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s
     if not rows:
         return None
     job = Job(*rows[0], worker=worker)
-    if job.kind == Kind.PAGE and job.scene is not None:
-        books.set_scene_status(db, job.book_id, job.scene, books.DRAWING)
+    _mark_page(db, job.book_id, job.kind, job.scene, books.DRAWING)
     return job
 
 
@@ -166,13 +166,9 @@ def publishing(
         check(db, job)
         yield
         _finish(db, job, JobStatus.SUCCEEDED, None)
-        if job.kind == Kind.PAGE and job.scene is not None:
-            books.set_scene_status(db, job.book_id, job.scene, books.DONE, drawn=True)
+        _mark_page(db, job.book_id, job.kind, job.scene, books.DONE, drawn=True)
         for kind, scene in follow_ups:
-            _cancel_where(db, "book_id = ? AND kind = ? AND scene IS ?", [job.book_id, kind, scene], "superseded by a newer request")
-            _insert(db, job.book_id, kind, scene, MAX_ATTEMPTS)
-            if kind == Kind.PAGE and scene is not None:
-                books.set_scene_status(db, job.book_id, scene, books.PENDING)
+            _queue(db, job.book_id, kind, scene)
         _refresh_book(db, job.book_id)
     wake()
 
@@ -190,7 +186,7 @@ def fail(db: sqlite_utils.Database, job: Job, message: str) -> None:
     """A failure that retrying cannot fix: the message is for the user."""
     with write_transaction(db):
         if _finish(db, job, JobStatus.FAILED, message):
-            _mark_target_failed(db, job.book_id, job.kind, job.scene, message)
+            _mark_page(db, job.book_id, job.kind, job.scene, books.FAILED, message)
             _refresh_book(db, job.book_id)
     wake()
 
@@ -211,7 +207,7 @@ def retry_later(db: sqlite_utils.Database, job: Job, message: str, *, retry_afte
         if attempts >= job.max_attempts:
             final = f"{message} (gave up after {attempts} tries)"
             _finish(db, job, JobStatus.FAILED, final)
-            _mark_target_failed(db, job.book_id, job.kind, job.scene, final)
+            _mark_page(db, job.book_id, job.kind, job.scene, books.FAILED, final)
             _refresh_book(db, job.book_id)
             requeued = False
         else:
@@ -221,8 +217,7 @@ def retry_later(db: sqlite_utils.Database, job: Job, message: str, *, retry_afte
                 "UPDATE jobs SET status = ?, attempts = ?, error = ?, not_before = ?, worker = NULL, lease_until = NULL WHERE id = ?",
                 [JobStatus.QUEUED, attempts, message, time.time() + delay, job.id],
             )
-            if job.kind == Kind.PAGE and job.scene is not None:
-                books.set_scene_status(db, job.book_id, job.scene, books.PENDING, f"Retrying: {message}")
+            _mark_page(db, job.book_id, job.kind, job.scene, books.PENDING, f"Retrying: {message}")
             requeued = True
     wake()
     return requeued
@@ -267,15 +262,14 @@ def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int
                     "UPDATE jobs SET status = ?, error = ?, finished_at = ?, lease_until = NULL, worker = NULL WHERE id = ?",
                     [JobStatus.FAILED, message, now_iso(), job_id],
                 )
-                _mark_target_failed(db, book_id, kind, scene, message)
+                _mark_page(db, book_id, kind, scene, books.FAILED, message)
                 failed += 1
             else:
                 db.execute(
                     "UPDATE jobs SET status = ?, worker = NULL, lease_until = NULL, not_before = 0 WHERE id = ?",
                     [JobStatus.QUEUED, job_id],
                 )
-                if kind == Kind.PAGE and scene is not None:
-                    books.set_scene_status(db, book_id, scene, books.PENDING)
+                _mark_page(db, book_id, kind, scene, books.PENDING)
                 requeued += 1
             _refresh_book(db, book_id)
     if requeued:
@@ -283,18 +277,28 @@ def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int
     return requeued, failed
 
 
-def _mark_target_failed(db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None, message: str) -> None:
+def _mark_page(
+    db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None, status: str, error: str | None = None,
+    *, drawn: bool = False,
+) -> None:
+    """Mirror a page job's state on its scene row (what the grid shows); other kinds have no row."""
     if kind == Kind.PAGE and scene is not None:
-        books.set_scene_status(db, book_id, scene, books.FAILED, message)
+        books.set_scene_status(db, book_id, scene, status, error, drawn=drawn)
+
+
+def latest(db: sqlite_utils.Database, book_id: int) -> list[tuple[str, int | None, str]]:
+    """(kind, scene, status) of the newest job per target: older, superseded jobs do not count."""
+    return db.execute(
+        "SELECT kind, scene, status FROM jobs WHERE id IN (SELECT MAX(id) FROM jobs WHERE book_id = ? GROUP BY kind, scene)",
+        [book_id],
+    ).fetchall()
 
 
 def _refresh_book(db: sqlite_utils.Database, book_id: int) -> None:
     """Derive the book's status from its jobs: the single rule My Books shows."""
-    counts = dict(db.execute(
-        "SELECT status, COUNT(*) FROM jobs WHERE book_id = ? AND id IN "
-        "(SELECT MAX(id) FROM jobs WHERE book_id = ? GROUP BY kind, scene) GROUP BY status",
-        [book_id, book_id],
-    ).fetchall())
+    counts: dict[str, int] = {}
+    for _, _, status in latest(db, book_id):
+        counts[status] = counts.get(status, 0) + 1
     if counts.get(JobStatus.QUEUED) or counts.get(JobStatus.RUNNING):
         status, error = books.GENERATING, None
     elif counts.get(JobStatus.FAILED):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from . import books, storage
+from . import books, storage, story
 from .books import Book
 from .db import now_iso, write_transaction
 from .engine import Engine
@@ -22,8 +22,7 @@ from .scenes import Scene, SceneError, parse_csv, to_csv, validate
 EDITABLE = ("title", "text", "illustration", "characters")
 
 
-class NotYours(LookupError):
-    """No such book for this user."""
+NotYours = books.NotFound  # no such book (or page) for this user
 
 
 @dataclass(frozen=True)
@@ -40,10 +39,7 @@ class GridRow:
 
 
 def _book(engine: Engine, user_id: int, book_id: int) -> Book:
-    book = books.get(engine.db(), user_id, book_id)
-    if book is None:
-        raise NotYours(f"There is no book {book_id} in your library.")
-    return book
+    return books.own(engine.db(), user_id, book_id)
 
 
 def thumbnail_uri(engine: Engine, book_id: int, stem: str) -> str | None:
@@ -140,5 +136,4 @@ def _store(engine: Engine, book_id: int, scenes: Sequence[Scene]) -> None:
                 [s.title, s.text, s.illustration, ";".join(s.characters), now, book_id, s.scene],
             )
         # Written under the same lock, so the file and the rows never disagree.
-        folder = storage.book_dir(engine.books_dir, book_id)
-        storage.atomic_write_text(storage.story_path(folder), to_csv(scenes))
+        story.write_csv(engine, book_id, list(scenes))

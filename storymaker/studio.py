@@ -18,15 +18,11 @@ from .models.base import CharacterLook
 from .scenes import Scene
 
 
-class NotFound(LookupError):
-    """No such book for this user (it may exist, but not for them)."""
+NotFound = books.NotFound
 
 
 def _own_book(engine: Engine, user_id: int, book_id: int) -> Book:
-    book = books.get(engine.db(), user_id, book_id)
-    if book is None:
-        raise NotFound(f"There is no book {book_id} in your library.")
-    return book
+    return books.own(engine.db(), user_id, book_id)
 
 
 def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids: Sequence[int]) -> int:
@@ -76,10 +72,7 @@ class Progress:
 def progress(engine: Engine, user_id: int, book_id: int) -> Progress:
     db = engine.db()
     book = _own_book(engine, user_id, book_id)
-    latest = db.execute(
-        "SELECT kind, scene, status FROM jobs WHERE id IN (SELECT MAX(id) FROM jobs WHERE book_id = ? GROUP BY kind, scene)",
-        [book_id],
-    ).fetchall()
+    latest = jobs.latest(db, book_id)
     story = next((s for k, _, s in latest if k == Kind.STORY), None)
     cover = next((s for k, _, s in latest if k == Kind.COVER), None)
     counts: dict[str, int] = {}

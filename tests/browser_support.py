@@ -73,6 +73,17 @@ def fill(page, label: str, text: str) -> None:
     box.press("Tab")  # commit the value before the form is sent
 
 
+def sign_up(page, username: str, password: str = "correct horse") -> None:
+    """Create an account from the sign-in page; a new account lands on the empty shelf."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Create an account").click()
+    fill(page, "Choose a username", username)
+    fill(page, "Choose a password", password)
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_text("Your shelf is empty")).to_be_visible(timeout=30_000)
+
+
 def idle(page, timeout: float = 30_000) -> None:
     page.locator(IDLE).wait_for(timeout=timeout)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from . import pictures
-from .browser_support import SHOTS, CHROMIUM, ARGS, fill, server  # noqa: F401  (skips without Chromium)
+from .browser_support import SHOTS, CHROMIUM, ARGS, fill, server, sign_up  # noqa: F401  (skips without Chromium)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,11 +41,7 @@ def journey(page, avatar: Path) -> None:
         expect(page.locator("[data-testid='stException']")).to_have_count(0)  # must NOT happen
         page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
-    page.get_by_role("tab", name="Create an account").click()
-    fill(page, "Choose a username", "grace")
-    fill(page, "Choose a password", "correct horse")
-    page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_text("Your shelf is empty")).to_be_visible(timeout=30_000)
+    sign_up(page, "grace")
     looked_at("1-empty-shelf")
 
     page.get_by_role("link", name="Characters").first.click()

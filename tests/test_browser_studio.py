@@ -20,7 +20,7 @@ from app_ui import grid as grid_ui
 from storymaker import books, db, storage
 from storymaker.scenes import parse_csv
 
-from .browser_support import ARGS, CHROMIUM, SHOTS, data_dir, fill, idle, server, settle  # noqa: F401
+from .browser_support import ARGS, CHROMIUM, SHOTS, data_dir, fill, idle, server, settle, sign_up  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -64,11 +64,7 @@ def studio_journey(page, data) -> None:
         expect(page.locator("[data-testid='stException']")).to_have_count(0)  # must NOT happen
         page.screenshot(path=SHOTS / f"studio-{name}.png", full_page=True)
 
-    page.get_by_role("tab", name="Create an account").click()
-    fill(page, "Choose a username", "lena")
-    fill(page, "Choose a password", "correct horse")
-    page.get_by_role("button", name="Create my account").click()
-    expect(page.get_by_text("Your shelf is empty")).to_be_visible(timeout=30_000)
+    sign_up(page, "lena")
 
     page.get_by_role("link", name="Characters").first.click()
     expect(page.get_by_role("heading", name="Characters")).to_be_visible(timeout=30_000)
