@@ -1,8 +1,9 @@
 """Shared set-up for the browser tests: a real app server on a free port (offline models,
 background runner, its own data folder) and Chromium through Playwright.
 
-A test module does `from .browser_support import *` at the top: that skips the module
-when Playwright or Chromium is missing and provides the `server` fixture.
+A test module imports from here at the top: that skips the module when Playwright or
+Chromium is missing (and fails it under CI, where every browser test must run). The
+`server` fixture lives in conftest.py and starts the app through `serve`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 if importlib.util.find_spec("playwright") is None or CHROMIUM is None:
+    if os.environ.get("CI"):  # CI installs Chromium: a skipped browser test there hides a broken set-up
+        raise RuntimeError("CI needs Playwright and Chromium for the browser tests")
     pytest.skip("needs Playwright and Chromium", allow_module_level=True)
 if importlib.util.find_spec("storymaker.models.offline_text") is None:
     pytest.skip("needs the offline models", allow_module_level=True)
@@ -44,8 +47,8 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-@pytest.fixture
-def server(tmp_path):
+def serve(tmp_path: Path):
+    """Start the app on a free port and yield its address (the `server` fixture in conftest.py)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "STORYMAKER_"))}
     env.update(STORYMAKER_DATA_DIR=str(data_dir(tmp_path)), STORYMAKER_PROVIDER="offline")

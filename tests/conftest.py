@@ -6,6 +6,7 @@ from storymaker import accounts, characters, db
 from storymaker.config import Settings
 from storymaker.engine import Engine
 
+from .app_support import app_env  # noqa: F401  (a fixture, registered here for every test module)
 from .mocks import MockImageModel, MockTextModel
 
 
@@ -45,3 +46,11 @@ def make_cast(engine: Engine, user_id: int, *specs: str) -> list[int]:
         name, look = characters.parse_spec(spec)
         ids.append(characters.create(engine.db(), user_id, name, look).id)
     return ids
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The app served on a free port (offline models, background runner); yields its address."""
+    from .browser_support import serve  # imported here: that module skips without Chromium
+
+    yield from serve(tmp_path)

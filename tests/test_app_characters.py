@@ -5,7 +5,7 @@ import pytest
 from storymaker import characters
 
 from . import pictures
-from .app_support import app_env, click, texts  # noqa: F401
+from .app_support import click, texts
 
 PAGE = "app_pages/characters.py"
 

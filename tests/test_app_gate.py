@@ -8,7 +8,7 @@ from storymaker import accounts
 
 from streamlit.testing.v1 import AppTest
 
-from .app_support import APP, app_env, texts  # noqa: F401
+from .app_support import APP, texts
 
 
 def test_signed_out_sees_only_the_sign_in_page(app_env):

@@ -4,7 +4,7 @@ import pytest
 
 from storymaker import books, characters
 
-from .app_support import app_env, texts  # noqa: F401
+from .app_support import texts
 
 SECRET_TITLE = "Ada's Secret Diary"
 

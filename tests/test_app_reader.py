@@ -2,7 +2,7 @@
 
 import pytest
 
-from .app_support import app_env, click, texts  # noqa: F401
+from .app_support import click, texts
 
 PAGE = "app_pages/reader.py"
 

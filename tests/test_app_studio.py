@@ -15,7 +15,7 @@ from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.scenes import parse_csv
 
-from .app_support import OfflineText, app_env, click, texts  # noqa: F401
+from .app_support import OfflineText, click, texts
 
 PAGE = "app_pages/studio.py"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from . import pictures
-from .browser_support import SHOTS, CHROMIUM, ARGS, fill, server, sign_up  # noqa: F401  (skips without Chromium)
+from .browser_support import SHOTS, CHROMIUM, ARGS, fill, sign_up  # skips without Chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

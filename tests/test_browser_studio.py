@@ -20,7 +20,7 @@ from app_ui import grid as grid_ui
 from storymaker import books, db, storage
 from storymaker.scenes import parse_csv
 
-from .browser_support import ARGS, CHROMIUM, SHOTS, data_dir, fill, idle, server, settle, sign_up  # noqa: F401
+from .browser_support import ARGS, CHROMIUM, SHOTS, data_dir, fill, idle, settle, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -1,7 +1,5 @@
 """`python -m storymaker make-book` end to end with the offline models."""
 
-import io
-import os
 import subprocess
 import sys
 from pathlib import Path

@@ -1,4 +1,3 @@
-import sqlite3
 import threading
 
 from storymaker import db

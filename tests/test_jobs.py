@@ -5,7 +5,7 @@ import pytest
 
 from storymaker import books, jobs, storage, studio
 from storymaker.books import BookOptions
-from storymaker.jobs import JobStatus, Kind
+from storymaker.jobs import Kind
 from storymaker.models.errors import ModelConfigError, RefusedError, TransientModelError
 from storymaker.runner import Runner, execute
 
@@ -96,7 +96,7 @@ def test_transient_errors_retry_after_the_asked_delay(mock_engine, user, monkeyp
 def test_a_job_that_always_fails_ends_failed_with_its_message(mock_engine, user, monkeypatch):
     monkeypatch.setattr(jobs, "BACKOFF_BASE_S", 0.01)
     mock_engine.image_model.fail["3"] = [TransientModelError("The image service is down (503)")] * 10
-    book_id = start(mock_engine, user)
+    start(mock_engine, user)
     Runner(mock_engine).run_until_idle()
     row = mock_engine.db().execute("SELECT status, attempts, error FROM jobs WHERE kind='page' AND scene=3").fetchone()
     assert row[0] == "failed" and row[1] == jobs.MAX_ATTEMPTS

@@ -40,7 +40,7 @@ def req(
 
 def near(img: Image.Image, rgb: tuple[int, int, int], tol: int = 30) -> int:
     """How many pixels are within `tol` of `rgb` on every channel."""
-    bands = [b.point(lambda v, c=c: 255 if abs(v - c) <= tol else 0) for b, c in zip(img.split(), rgb)]
+    bands = [b.point(lambda v, c=c: 255 if abs(v - c) <= tol else 0) for b, c in zip(img.split(), rgb, strict=False)]
     mask = bands[0]
     for b in bands[1:]:
         mask = Image.composite(b, Image.new("L", img.size, 0), mask)

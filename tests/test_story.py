@@ -1,4 +1,3 @@
-import json
 
 import pytest
 
@@ -9,7 +8,7 @@ from storymaker.story import MAX_ASKS, StoryError, write_story
 from storymaker.studio import start_book
 
 from .conftest import make_cast
-from .mocks import MockTextModel, story_json
+from .mocks import story_json
 
 
 def new_book(engine, user, scenes=4):

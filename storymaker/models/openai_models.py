@@ -122,7 +122,7 @@ class OpenAITextModel(_OpenAIBase, TextModel):
         while True:
             fmt = self._formats[0] if request.schema is not None else "none"
             try:
-                completion = self._call(lambda: self._send(request, fmt))
+                completion = self._call(partial(self._send, request, fmt))
                 break
             except _FormatRejected:
                 if fmt == "none":

@@ -255,7 +255,7 @@ def read_look(name: str, look: str, avatar: bytes | None = None) -> Look:
     if accent is None and loose:
         accent = loose.pop(0)
     if accent is None:
-        options = [c for c in CLOTHES_COLORS if sum(abs(a - b) for a, b in zip(c, main)) > 160]
+        options = [c for c in CLOTHES_COLORS if sum(abs(a - b) for a, b in zip(c, main, strict=True)) > 160]
         accent = stable_pick(options, key, "accent") if options else contrast(main)
     colors: dict[str, RGB] = {"main": main, "accent": accent}
     if human:
@@ -317,7 +317,7 @@ def dominant_color(pic: Image.Image) -> RGB:
     small = pic.convert("RGB").resize((32, 32), Image.BILINEAR).quantize(8, method=Image.Quantize.MEDIANCUT)
     pal = small.getpalette()
     best, fallback = None, None
-    for count, idx in sorted(small.getcolors(), reverse=True):
+    for _count, idx in sorted(small.getcolors(), reverse=True):
         rgb = (pal[idx * 3], pal[idx * 3 + 1], pal[idx * 3 + 2])
         fallback = fallback or rgb
         if 40 < luminance(rgb) < 225 and max(rgb) - min(rgb) > 40:

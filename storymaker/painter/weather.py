@@ -32,7 +32,7 @@ def fog(c) -> None:
     small = Image.new("L", (c.w // 8, c.h // 8), 0)
     d = ImageDraw.Draw(small)
     hy = c.hy / 8
-    for i in range(10):
+    for _ in range(10):
         y = hy + c.rand(-8, 12)
         w = c.rand(20, 50)
         x = c.rand(-10, small.width)

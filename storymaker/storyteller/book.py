@@ -26,7 +26,7 @@ from . import en_story as story
 from . import en_world as lex
 from .cast import Actor, fold, read_actor
 from .compose import Composer, O, Opt, fill
-from .world import World, choose_world
+from .world import choose_world
 
 LANGUAGES: tuple[str, ...] = ("English",)
 _LANGUAGE_NAMES = {"english": "en", "en": "en", "eng": "en", "en-gb": "en", "en-us": "en", "inglés": "en",

@@ -117,7 +117,7 @@ TRAIT_WORDS: dict[str, str] = {
     "callada": "quiet", "ruidoso": "loud", "ruidosa": "loud", "servicial": "helpful",
     "juguetón": "playful", "juguetona": "playful", "dormilón": "sleepy", "dormilona": "sleepy",
     "mandón": "bossy", "mandona": "bossy", "torpe": "clumsy", "creativo": "creative", "creativa": "creative",
-    "soñador": "creative", "soñadora": "creative", "musical": "musical", "simpático": "friendly",
+    "soñador": "creative", "soñadora": "creative", "simpático": "friendly",
     "simpática": "friendly", "nervioso": "nervous", "nerviosa": "nervous", "miedoso": "nervous",
     "miedosa": "nervous", "paciente": "patient", "inquieto": "energetic", "inquieta": "energetic",
     "terco": "stubborn", "terca": "stubborn", "glotón": "hungry", "glotona": "hungry",
@@ -169,7 +169,7 @@ ITEM_WORDS: dict[str, str] = {
     "lentes": "glasses", "anteojos": "glasses", "mochila": "backpack", "capa": "cape", "corona": "crown",
     "lazo": "bow", "moño": "bow", "casco": "helmet", "paraguas": "umbrella", "rizos": "curls",
     "coletas": "pigtails", "trenzas": "pigtails", "cola": "tail", "orejas": "ears", "bigotes": "whiskers",
-    "alas": "wings", "collar": "collar", "pecas": "freckles", "manchas": "spots", "rayas": "stripes",
+    "alas": "wings", "pecas": "freckles", "manchas": "spots", "rayas": "stripes",
     "melena": "mane", "caparazón": "shell", "ruedas": "wheels", "antenas": "antennae", "peto": "overalls",
     "delantal": "apron", "calcetines": "socks", "manoplas": "mittens", "guantes": "mittens", "pelo": "hair",
 }
