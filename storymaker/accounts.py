@@ -229,7 +229,8 @@ _clock = time.time  # replaced in tests
 class TooManyAttempts(AccountError):
     def __init__(self, wait_s: float):
         self.wait_s = wait_s
-        super().__init__(f"Too many attempts. Wait {max(1, round(wait_s))} seconds and try again.")
+        seconds = max(1, round(wait_s))
+        super().__init__(f"Too many attempts. Wait {seconds} second{'s' if seconds > 1 else ''} and try again.")
 
 
 def _wait_s(failures: int, free: int, base_s: float, max_s: float) -> float:

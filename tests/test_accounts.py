@@ -1,4 +1,7 @@
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -226,3 +229,22 @@ def test_strangers_cannot_keep_the_owner_out(database, clock):
     # The owner, from another client, gets in within a few seconds.
     clock.now += accounts.USER_MAX_S
     assert accounts.sign_in(database, "grace", "correct horse", client="owner") == owner
+
+
+def test_failures_in_another_process_count_here(mock_engine, monkeypatch):
+    database = mock_engine.db()
+    accounts.sign_up(database, "grace", "correct horse")
+    script = (
+        "import sys; from storymaker import accounts, db\n"
+        "conn = db.connect(sys.argv[1])\n"
+        "for n in range(accounts.USER_FREE):\n"
+        "    try: accounts.sign_in(conn, 'grace', f'guess {n}', client='elsewhere')\n"
+        "    except accounts.AccountError: pass\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-c", script, str(mock_engine.settings.db_path)], cwd=root, check=True, timeout=60)
+    failures, last_at = database.execute("SELECT failures, last_at FROM sign_in_failures WHERE key = 'user:grace'").fetchone()
+    assert failures == accounts.USER_FREE
+    monkeypatch.setattr(accounts, "_clock", lambda: last_at)  # right after them, however slow this machine is
+    with pytest.raises(TooManyAttempts):
+        accounts.sign_in(database, "grace", "correct horse", client="here")
