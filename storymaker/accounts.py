@@ -229,8 +229,15 @@ _clock = time.time  # replaced in tests
 class TooManyAttempts(AccountError):
     def __init__(self, wait_s: float):
         self.wait_s = wait_s
-        seconds = max(1, round(wait_s))
-        super().__init__(f"Too many attempts. Wait {seconds} second{'s' if seconds > 1 else ''} and try again.")
+        super().__init__(f"Too many attempts. Wait {_duration(wait_s)} and try again.")
+
+
+def _duration(seconds: float) -> str:
+    if seconds > 90:
+        minutes = round(seconds / 60)
+        return f"{minutes} minutes"
+    whole = max(1, round(seconds))
+    return f"{whole} second{'s' if whole > 1 else ''}"
 
 
 def _wait_s(failures: int, free: int, base_s: float, max_s: float) -> float:

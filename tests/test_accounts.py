@@ -248,3 +248,8 @@ def test_failures_in_another_process_count_here(mock_engine, monkeypatch):
     monkeypatch.setattr(accounts, "_clock", lambda: last_at)  # right after them, however slow this machine is
     with pytest.raises(TooManyAttempts):
         accounts.sign_in(database, "grace", "correct horse", client="here")
+
+
+@pytest.mark.parametrize("wait_s, words", [(0.2, "Wait 1 second and"), (3.4, "Wait 3 seconds"), (900, "Wait 15 minutes")])
+def test_the_wait_is_said_plainly(wait_s, words):
+    assert words in str(TooManyAttempts(wait_s))
