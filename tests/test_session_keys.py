@@ -71,7 +71,7 @@ def key_fragments(key: str, size: int = 8) -> set[str]:
     return {folded[i:i + size] for i in range(len(folded) - size + 1)}
 
 
-def test_keys_never_reach_the_database_or_the_logs(tmp_path, caplog):
+def test_keys_never_reach_the_database(tmp_path, caplog):
     # The real openai adapter against the fake server, which takes only this key and,
     # for one picture, echoes it back upper-cased and cut short in its error message.
     caplog.set_level(logging.DEBUG)
