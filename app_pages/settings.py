@@ -16,8 +16,8 @@ st.markdown(
     f"- Story writer: `{engine.text_model.model_id}`{' (offline)' if engine.text_model.is_offline else ''}\n"
     f"- Painter: `{engine.image_model.model_id}`{' (offline)' if engine.image_model.is_offline else ''}"
 )
-if not engine.settings.is_offline and engine.settings.base_url:
-    st.caption(f"Server: {engine.settings.base_url}")
+if not engine.settings.is_offline and engine.settings.server:
+    st.caption(f"Server: {engine.settings.server}")  # the host only: the URL may hold a password
 
 st.subheader("Your OpenAI key for this session", anchor=False)
 if session.has_session_key():

@@ -20,7 +20,7 @@ with sign_in_tab:
         password = st.text_input("Password", type="password", key="sign_in_password", autocomplete="current-password")
         if st.form_submit_button("Sign in", type="primary"):
             try:
-                user = accounts.sign_in(engine.db(), username, password)
+                user = accounts.sign_in(engine.db(), username, password, client=session.client_address())
             except accounts.AccountError as error:
                 st.error(str(error))
             else:
@@ -32,7 +32,9 @@ with sign_up_tab:
         new_username = st.text_input("Choose a username", key="sign_up_username", autocomplete="username",
                                      help="2 to 40 letters, digits or . _ - @")
         new_password = st.text_input("Choose a password", type="password", key="sign_up_password",
-                                     autocomplete="new-password", help=f"At least {accounts.MIN_PASSWORD} characters.")
+                                     autocomplete="new-password",
+                                     help=f"At least {accounts.MIN_PASSWORD} characters; spaces are fine, "
+                                          "the most common passwords are not.")
         if st.form_submit_button("Create my account", type="primary"):
             try:
                 user = accounts.sign_up(engine.db(), new_username, new_password)

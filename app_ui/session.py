@@ -77,6 +77,23 @@ def sign_in(user: User, display: str | None = None) -> None:
         st.session_state[AFTER_SIGN_IN] = wanted
 
 
+def client_address() -> str:
+    """Where this browser connects from, for the sign-in throttle ("" when unknown)."""
+    try:
+        return client_from(st.context.headers, st.context.ip_address)
+    except Exception:  # no request context (a bare script run)
+        return ""
+
+
+def client_from(headers, ip_address: str | None) -> str:
+    # Behind a proxy every connection comes from the proxy: the first X-Forwarded-For
+    # entry is the browser. A client can forge that header, which only moves its
+    # failures to another client key: the per-username throttle still counts them.
+    forwarded = (headers.get("X-Forwarded-For") or "") if headers is not None else ""
+    first = forwarded.split(",")[0].strip()
+    return (first or ip_address or "")[:64]
+
+
 def sign_out() -> None:
     user = current_user()
     if user is not None:

@@ -1,28 +1,36 @@
 """User accounts. Every other noun belongs to exactly one user.
 
-Passwords are hashed with Argon2id (argon2-cffi). Sign-in failures are counted
-per username and slowed down exponentially, and every failure gets the same
-message, so the form tells an attacker nothing about which usernames exist.
+Passwords are hashed with Argon2id (argon2-cffi). Usernames are compared in one
+canonical form (NFKC, case folded), and a name that merely looks like an existing or
+reserved one (Unicode TR39 confusables) is refused. Failed sign-ins are counted in the
+database, per username and per client, and every failure gets the same message, so
+the form tells an attacker nothing about which usernames exist.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import threading
+import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 
 import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .db import now_iso
+from .db import now_iso, write_transaction
 
 MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
 WRONG_CREDENTIALS = "That username and password do not match an account."
+NAME_TAKEN = "That username is taken; choose another."
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-# A hash to verify against when the user does not exist, so both paths take as long.
-_DUMMY_HASH = _hasher.hash("storymaker-timing-equaliser")
+# Verified when the user does not exist or has no password, so every path takes as long.
+# Its password is random per process, and matching it still signs nobody in.
+_DUMMY_PASSWORD = secrets.token_urlsafe(24)
+_DUMMY_HASH = _hasher.hash(_DUMMY_PASSWORD)
 
 LOCAL_USER = "local"
 # Accounts made for an OpenID Connect identity; nobody can sign up with this prefix.
@@ -39,8 +47,74 @@ class AccountError(ValueError):
     """Bad account input; the message says what to fix."""
 
 
+# -- usernames -------------------------------------------------------------------
+
+
+def canonical_username(username: str) -> str:
+    """The form names are compared in: `ÅLICE` and `ålice`, `ａｌｉｃｅ` and `alice` are one name."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", (username or "").strip()).casefold())
+
+
+@functools.cache
+def _look_alikes() -> dict[str, str]:
+    """Character -> the character or text it looks like, from Unicode's confusables (TR39).
+
+    confusable-homoglyphs ships Unicode's confusables.txt (as a two-way table) and is kept
+    up to date with it; hand-copying that list would go stale. Each of its pairs joins a
+    character to its prototype, so the pairs fall into classes of look-alikes; each class
+    is written as one of its members.
+    """
+    from confusable_homoglyphs.utils import load
+
+    parent: dict[str, str] = {}
+
+    def root(ch: str) -> str:
+        while parent.get(ch, ch) != ch:
+            ch = parent[ch]
+        return ch
+
+    expansions: dict[str, str] = {}
+    for source, entries in load("confusables.json").items():
+        a = source.strip(_BIDI_MARKS)
+        for entry in entries:
+            b = entry["c"].strip(_BIDI_MARKS)  # right-to-left letters come wrapped in marks
+            if len(a) == 1 and len(b) == 1:
+                ra, rb = root(a), root(b)
+                if ra != rb:
+                    keep, drop = sorted((ra, rb), key=_representative_first)
+                    parent[drop] = keep
+            elif len(a) == 1 and len(b) > 1:
+                expansions[a] = b  # a sequence is only ever a prototype (m looks like rn)
+    table = {ch: root(ch) for ch in parent}
+    for ch, text in expansions.items():
+        table[ch] = "".join(table.get(c, c) for c in text)
+    return table
+
+
+_BIDI_MARKS = "\u200e\u200f"
+
+
+def _representative_first(ch: str) -> tuple[bool, bool, str]:
+    # An ASCII letter stands for its class (so `0` is written `O`, which folds to `o`).
+    return (not (ch.isascii() and ch.isalpha()), not ch.isascii(), ch)
+
+
+def skeleton(username: str) -> str:
+    """Two names with the same skeleton look alike (Cyrillic `аlice` and `alice`, `a1ice`).
+
+    TR39's skeleton of the canonical name, mapped twice with case folding in between
+    because a prototype may be a capital (`0` looks like `O`) while names ignore case.
+    """
+    table = _look_alikes()
+    text = canonical_username(username)
+    for _ in range(2):
+        text = "".join(table.get(ch, ch) for ch in unicodedata.normalize("NFD", text)).casefold()
+    return text
+
+
 def clean_username(username: str) -> str:
-    name = (username or "").strip()
+    """The username as stored: NFKC (fullwidth letters become plain ones), trimmed, checked."""
+    name = unicodedata.normalize("NFKC", (username or "").strip())
     if not 2 <= len(name) <= 40:
         raise AccountError("A username has 2 to 40 characters.")
     if any(ch.isspace() for ch in name) or not all(ch.isalnum() or ch in "._-@" for ch in name):
@@ -48,93 +122,207 @@ def clean_username(username: str) -> str:
     return name
 
 
+def _is_reserved(name: str) -> bool:
+    canon, shape = canonical_username(name), skeleton(name)
+    return (
+        canon == LOCAL_USER
+        or canon.startswith(IDENTITY_PREFIX)
+        or shape == skeleton(LOCAL_USER)
+        or shape.startswith(skeleton(IDENTITY_PREFIX))
+    )
+
+
 def find(db: sqlite_utils.Database, username: str) -> User | None:
-    row = db.execute("SELECT id, username FROM users WHERE username = ?", [username]).fetchone()
-    return User(*row) if row else None
+    row = _user_row(db, username)
+    return User(row[0], row[1]) if row else None
+
+
+def _user_row(db: sqlite_utils.Database, username: str) -> tuple | None:
+    # The exact name first: two accounts made before names were canonical may share one.
+    name = (username or "").strip()
+    return db.execute(
+        "SELECT id, username, password_hash FROM users WHERE canonical = ? OR username = ? "
+        "ORDER BY username = ? DESC LIMIT 1",
+        [canonical_username(name), name, name],
+    ).fetchone()
+
+
+def _insert(db: sqlite_utils.Database, name: str, password_hash: str | None) -> bool:
+    cursor = db.execute(
+        "INSERT INTO users (username, canonical, skeleton, password_hash, created_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        [name, canonical_username(name), skeleton(name), password_hash, now_iso()],
+    )
+    return cursor.rowcount == 1
 
 
 def get_or_create(db: sqlite_utils.Database, username: str = LOCAL_USER) -> User:
     """The account named `username`, created without a password if new (CLI use)."""
     name = clean_username(username)
-    db.execute(
-        "INSERT INTO users (username, password_hash, created_at) VALUES (?, NULL, ?) ON CONFLICT(username) DO NOTHING",
-        [name, now_iso()],
-    )
-    user = find(db, name)
+    with write_transaction(db):
+        _insert(db, name, None)
+        user = find(db, name)
     assert user is not None
     return user
+
+
+# -- passwords -------------------------------------------------------------------
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    # The 30,000 most common passwords of real breach corpora, as shipped (and kept) by
+    # zxcvbn; NIST SP 800-63B asks to refuse passwords found in such lists.
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(p.casefold() for p in FREQUENCY_LISTS["passwords"])
+
+
+def check_password(password: str, username: str = "") -> None:
+    """Raise AccountError saying why this password is refused (NIST SP 800-63B rules)."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError("That password is too long.")
+    if not password.strip():
+        raise AccountError("A password of only spaces is easy to guess; choose one with letters, digits or symbols.")
+    folded = password.casefold()
+    if {folded.strip(), "".join(folded.split())} & _common_passwords():
+        raise AccountError(
+            "That password is one of the most common passwords, which attackers try first; choose another."
+        )
+    if username and canonical_username(username) in {folded.strip(), "".join(folded.split())}:
+        raise AccountError("A password that repeats the username is easy to guess; choose another.")
 
 
 def sign_up(db: sqlite_utils.Database, username: str, password: str) -> User:
     name = clean_username(username)
-    if name.casefold() == LOCAL_USER or name.casefold().startswith(IDENTITY_PREFIX):
-        raise AccountError("That username is taken; choose another.")
-    if len(password or "") < MIN_PASSWORD:
-        raise AccountError(f"Choose a password of at least {MIN_PASSWORD} characters.")
-    if len(password) > 1024:
-        raise AccountError("That password is too long.")
-    cursor = db.execute(
-        "INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?) ON CONFLICT(username) DO NOTHING",
-        [name, _hasher.hash(password), now_iso()],
-    )
-    if cursor.rowcount != 1:
-        raise AccountError("That username is taken; choose another.")
-    user = find(db, name)
+    if _is_reserved(name):
+        raise AccountError(NAME_TAKEN)
+    check_password(password, name)
+    password_hash = _hasher.hash(password)
+    with write_transaction(db):  # the look-alike check and the insert are one step
+        if db.execute("SELECT 1 FROM users WHERE canonical = ? OR username = ?", [canonical_username(name), name]).fetchone():
+            raise AccountError(NAME_TAKEN)
+        if db.execute("SELECT 1 FROM users WHERE skeleton = ?", [skeleton(name)]).fetchone():
+            raise AccountError("That username looks too much like one already in use; choose another.")
+        if not _insert(db, name, password_hash):
+            raise AccountError(NAME_TAKEN)
+        user = find(db, name)
     assert user is not None
     return user
 
 
-class _Throttle:
-    """Failed sign-ins per username, in memory: each failure doubles the wait before the next try."""
+# -- the sign-in throttle ----------------------------------------------------------
 
-    def __init__(self, base_s: float = 0.5, max_s: float = 30.0):
-        self.base_s, self.max_s = base_s, max_s
-        self._failures: dict[str, tuple[int, float]] = {}
-        self._lock = threading.Lock()
-
-    def wait_s(self, key: str) -> float:
-        with self._lock:
-            count, last = self._failures.get(key, (0, 0.0))
-        if count < 3:
-            return 0.0
-        return max(0.0, last + min(self.max_s, self.base_s * 2 ** (count - 3)) - time.monotonic())
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            count, _ = self._failures.get(key, (0, 0.0))
-            self._failures[key] = (count + 1, time.monotonic())
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-
-throttle = _Throttle()
+# Per username: a few free tries, then a short wait that stays short, so strangers
+# failing against a name cannot keep its owner out for more than a few seconds.
+USER_FREE, USER_BASE_S, USER_MAX_S = 3, 0.5, 4.0
+# Per client: a few more free tries, then a wait that doubles up to a quarter of an hour.
+CLIENT_FREE, CLIENT_BASE_S, CLIENT_MAX_S = 5, 1.0, 900.0
+FORGET_S = 3600.0  # failures older than this are forgotten
+MAX_ROWS = 10_000  # the table never holds more; the oldest rows go first
+_clock = time.time  # replaced in tests
 
 
 class TooManyAttempts(AccountError):
     def __init__(self, wait_s: float):
         self.wait_s = wait_s
-        super().__init__(f"Too many attempts. Wait {max(1, round(wait_s))} seconds and try again.")
+        super().__init__(f"Too many attempts. Wait {_duration(wait_s)} and try again.")
 
 
-def sign_in(db: sqlite_utils.Database, username: str, password: str) -> User:
-    """The user, or AccountError with one uniform message for any wrong credential."""
-    key = (username or "").strip().casefold()
-    wait = throttle.wait_s(key)
-    if wait > 0:
-        raise TooManyAttempts(wait)
-    row = db.execute("SELECT id, username, password_hash FROM users WHERE username = ?", [(username or "").strip()]).fetchone()
-    stored = row[2] if row and row[2] else _DUMMY_HASH
+def _duration(seconds: float) -> str:
+    if seconds > 90:
+        minutes = round(seconds / 60)
+        return f"{minutes} minutes"
+    whole = max(1, round(seconds))
+    return f"{whole} second{'s' if whole > 1 else ''}"
+
+
+def _wait_s(failures: int, free: int, base_s: float, max_s: float) -> float:
+    return 0.0 if failures < free else min(max_s, base_s * 2 ** (failures - free))
+
+
+def _throttle_keys(canon: str, client: str) -> dict[str, tuple[int, float, float]]:
+    return {
+        f"user:{canon}": (USER_FREE, USER_BASE_S, USER_MAX_S),
+        f"client:{client or 'unknown'}": (CLIENT_FREE, CLIENT_BASE_S, CLIENT_MAX_S),
+    }
+
+
+def _reserve_attempt(db: sqlite_utils.Database, canon: str, client: str) -> None:
+    """Check the waits and count this attempt as a failure, in one write transaction.
+
+    Counting before the password is checked is what makes parallel guesses wait their
+    turn: the attempt that goes through is undone by `_attempt_succeeded`.
+    """
+    now = _clock()
+    keys = _throttle_keys(canon, client)
+    with write_transaction(db):
+        rows = dict(
+            (key, (failures, last_at))
+            for key, failures, last_at in db.execute(
+                f"SELECT key, failures, last_at FROM sign_in_failures WHERE key IN ({', '.join('?' * len(keys))})",
+                list(keys),
+            ).fetchall()
+            if last_at > now - FORGET_S
+        )
+        wait = max(
+            (last_at + _wait_s(failures, *keys[key]) - now for key, (failures, last_at) in rows.items()),
+            default=0.0,
+        )
+        if wait > 0:
+            raise TooManyAttempts(wait)
+        for key in keys:
+            db.execute(
+                "INSERT INTO sign_in_failures (key, failures, last_at) VALUES (?, 1, ?) ON CONFLICT(key) DO UPDATE "
+                "SET failures = CASE WHEN last_at > ? THEN failures + 1 ELSE 1 END, last_at = excluded.last_at",
+                [key, now, now - FORGET_S],
+            )
+        _prune(db, now)
+
+
+def _prune(db: sqlite_utils.Database, now: float) -> None:
+    db.execute("DELETE FROM sign_in_failures WHERE last_at < ?", [now - FORGET_S])
+    (count,) = db.execute("SELECT count(*) FROM sign_in_failures").fetchone()
+    if count > MAX_ROWS:
+        db.execute(
+            "DELETE FROM sign_in_failures WHERE key IN "
+            "(SELECT key FROM sign_in_failures ORDER BY last_at DESC LIMIT -1 OFFSET ?)",
+            [MAX_ROWS],
+        )
+
+
+def _attempt_succeeded(db: sqlite_utils.Database, canon: str, client: str) -> None:
+    user_key, client_key = _throttle_keys(canon, client)
+    with write_transaction(db):
+        db.execute("DELETE FROM sign_in_failures WHERE key = ?", [user_key])
+        # Only this attempt is taken back: signing in to one's own account must not
+        # wipe the client's failures against other names.
+        db.execute("UPDATE sign_in_failures SET failures = max(failures - 1, 0) WHERE key = ?", [client_key])
+
+
+def _password_matches(stored: str, password: str) -> bool:
     try:
-        _hasher.verify(stored, password or "")
-        ok = row is not None and row[2] is not None
+        return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
-        ok = False
+        return False
+
+
+def sign_in(db: sqlite_utils.Database, username: str, password: str, client: str = "") -> User:
+    """The user, or AccountError with one uniform message for any wrong credential.
+
+    `client` names where the attempt comes from (the app passes the browser's address).
+    """
+    canon = canonical_username(username)
+    _reserve_attempt(db, canon, client)
+    row = _user_row(db, username)
+    stored = row[2] if row and row[2] else _DUMMY_HASH
+    ok = _password_matches(stored, password or "") and row is not None and row[2] is not None
     if not ok:
-        throttle.failed(key)
         raise AccountError(WRONG_CREDENTIALS)
-    throttle.succeeded(key)
+    _attempt_succeeded(db, canon, client)
     if _hasher.check_needs_rehash(stored):
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), row[0]])
     return User(row[0], row[1])

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from .redaction import public_host, public_url
+
 # Current OpenAI defaults, chosen from the installed SDK's model list: the
 # `gpt-image-1` and `dall-e-*` image models are retired.
 DEFAULT_TEXT_MODEL = "gpt-5.4-mini"
@@ -52,8 +54,22 @@ class Settings:
         """One line for people: which models are in use, never the key."""
         if self.is_offline:
             return "offline models (built in, no API key needed)"
-        where = f" at {self.base_url}" if self.base_url else ""
+        # Only the host: the URL may carry a user name and password (https://user:pass@host).
+        where = f" at {public_host(self.base_url)}" if self.base_url else ""
         return f"OpenAI-compatible models{where}: {self.text_model} for text, {self.image_model} for pictures"
+
+    @property
+    def server(self) -> str:
+        """The OpenAI-compatible server's host, safe to show ("" for OpenAI itself)."""
+        return public_host(self.base_url)
+
+    def __repr__(self) -> str:
+        # The key is never shown, and a base URL only without its credentials.
+        shown = ", ".join(
+            f"{f.name}={public_url(self.base_url) if f.name == 'base_url' else getattr(self, f.name)!r}"
+            for f in fields(self) if f.repr
+        )
+        return f"{type(self).__name__}({shown})"
 
     @property
     def books_dir(self) -> Path:

@@ -201,3 +201,42 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         raise
     else:
         db.execute("COMMIT")
+
+
+@migrations(name="0003_sign_in_throttle")
+def _m0003_sign_in_throttle(db: sqlite_utils.Database) -> None:
+    # Failed sign-ins live in the database so every process serving sign-ins shares one
+    # count, and a write transaction makes checking and recording one step.
+    _run_script(
+        db,
+        """
+        CREATE TABLE sign_in_failures (
+            key TEXT PRIMARY KEY,          -- 'user:<canonical name>' or 'client:<address>'
+            failures INTEGER NOT NULL,
+            last_at REAL NOT NULL          -- unix time of the last failure counted
+        );
+        CREATE INDEX idx_sign_in_failures_last ON sign_in_failures(last_at);
+        -- canonical: NFKC + case folded, one account per name; skeleton: the TR39 look-alike key
+        ALTER TABLE users ADD COLUMN canonical TEXT;
+        ALTER TABLE users ADD COLUMN skeleton TEXT;
+        """
+    )
+    # Existing accounts get their canonical form; the rare pair that folds to one name
+    # keeps working by its exact username (the second one's canonical stays NULL).
+    from .accounts import canonical_username, skeleton  # the one place these are defined
+
+    seen: set[str] = set()
+    for user_id, username in db.execute("SELECT id, username FROM users ORDER BY id").fetchall():
+        canon = canonical_username(username)
+        db.execute(
+            "UPDATE users SET canonical = ?, skeleton = ? WHERE id = ?",
+            [None if canon in seen else canon, skeleton(username), user_id],
+        )
+        seen.add(canon)
+    _run_script(
+        db,
+        """
+        CREATE UNIQUE INDEX idx_users_canonical ON users(canonical);
+        CREATE INDEX idx_users_skeleton ON users(skeleton);
+        """
+    )

@@ -78,7 +78,6 @@ def app_env(monkeypatch, tmp_path) -> AppEnv:
     monkeypatch.setattr(model_factory, "build", lambda settings: (OfflineText(), OfflineImage()) if settings.is_offline
                         else (MockTextModel(), MockImageModel()))
     session_keys._entries.clear()
-    accounts.throttle._failures.clear()
     st.cache_resource.clear()
     st.cache_data.clear()
     yield AppEnv(Engine(Settings(provider="offline", data_dir=data), OfflineText(), OfflineImage()))

@@ -55,3 +55,15 @@ def test_the_secrets_example_names_every_setting():
     example = (Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml.example").read_text()
     for _, secret_name, _ in _SOURCES.values():
         assert f"# {secret_name} = " in example
+
+
+def test_credentials_in_the_base_url_are_never_shown():
+    url = "https://robot:hunter2-secret@llm.example.com:8443/v1?api-key=k3y-in-query"
+    settings = load_settings(env={"STORYMAKER_PROVIDER": "openai", "OPENAI_BASE_URL": url}, secrets={})
+    assert settings.base_url == url  # the SDK still gets the whole URL
+    for shown in (settings.describe(), repr(settings), settings.server):
+        assert "hunter2" not in shown and "robot" not in shown and "k3y" not in shown
+    assert "at llm.example.com:8443:" in settings.describe() and settings.server == "llm.example.com:8443"
+    # Two servers stay two cache keys (the app keys its engine by the repr).
+    other = load_settings(env={"STORYMAKER_PROVIDER": "openai", "OPENAI_BASE_URL": "http://127.0.0.1:11434/v1"}, secrets={})
+    assert repr(other) != repr(settings) and "127.0.0.1:11434/v1" in repr(other)

@@ -334,3 +334,20 @@ def test_the_key_never_shows(fake, caplog):
         assert error.__cause__ is None and error.__context__ is None
     assert "***" in str(errors[1])
     assert KEY not in caplog.text
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 422])
+def test_a_key_echoed_in_another_case_or_cut_short_is_hidden(fake, status, caplog):
+    caplog.set_level(logging.DEBUG)
+    fake.enqueue_error("chat", status, f"Key {KEY.upper()} is not valid here (starts {KEY[:12]}, ends {KEY[-9:]}).")
+    with pytest.raises(ModelError) as caught:
+        OpenAITextModel(settings(fake, sdk_max_retries=0)).complete(story_request(schema=None))
+    shown = str(caught.value).lower() + caplog.text.lower()
+    assert not any(KEY.lower()[i:i + 8] in shown for i in range(len(KEY) - 7))
+    assert "The service said" in str(caught.value) and "***" in str(caught.value)
+
+
+def test_credentials_in_the_base_url_are_not_in_the_repr(fake):
+    with_password = fake.base_url.replace("http://", "http://robot:hunter2-secret@")
+    model = OpenAITextModel(settings(fake, base_url=with_password))
+    assert "hunter2" not in repr(model) and "robot" not in repr(model)

@@ -1,14 +1,17 @@
 """Keys entered for one session: process memory only, used for that user's jobs, never stored."""
 
+import logging
+
 import pytest
 
 from storymaker import accounts, session_keys, studio
-from storymaker import models as model_factory
 from storymaker.books import BookOptions
+from storymaker.config import Settings
+from storymaker.engine import Engine
 from storymaker.runner import Runner
 
 from .conftest import make_cast
-from .mocks import MockImageModel, MockTextModel
+from .fake_openai import FakeOpenAI
 
 KEY = "sk-test-0123456789abcdef"
 
@@ -63,15 +66,35 @@ def test_the_runner_runs_each_job_with_its_owners_key(mock_engine, user, monkeyp
     assert sorted(used, key=str) == sorted([KEY, KEY, None, None], key=str)  # story + cover each
 
 
-def test_keys_never_reach_the_database(mock_engine, user, monkeypatch):
-    # The keyed engine gets fake models too: tests never call the real service.
-    monkeypatch.setattr(model_factory, "build", lambda settings: (MockTextModel(), MockImageModel()))
-    session_keys.register(user.id, KEY)
-    session_keys.engine_for(mock_engine, user.id)
-    studio.start_book(mock_engine, user.id, BookOptions("Ada's", scene_count=4), make_cast(mock_engine, user.id))
-    Runner(mock_engine, work=session_keys.run_job).run_until_idle()
-    stored = [p for p in mock_engine.data_dir.rglob("*") if p.is_file()]
-    assert stored and not any(KEY.encode() in p.read_bytes() for p in stored)
+def key_fragments(key: str, size: int = 8) -> set[str]:
+    folded = key.lower()
+    return {folded[i:i + size] for i in range(len(folded) - size + 1)}
+
+
+def test_keys_never_reach_the_database(tmp_path, caplog):
+    # The real openai adapter against the fake server, which takes only this key and,
+    # for one picture, echoes it back upper-cased and cut short in its error message.
+    caplog.set_level(logging.DEBUG)
+    key = "sk-proj-Secret0123456789abcdefXYZ"
+    with FakeOpenAI(image_size=(64, 64)) as fake:
+        fake.expected_key = key
+        fake.enqueue_error("generations", 400, f"Invalid prompt for key {key.upper()[:22]}, see {key[3:14]}.")
+        base = Engine(Settings(provider="offline", base_url=fake.base_url, data_dir=tmp_path / "data",
+                               sdk_max_retries=0, text_timeout=10, image_timeout=10))
+        user = accounts.get_or_create(base.db(), "ada")
+        session_keys.register(user.id, key)
+        studio.start_book(base, user.id, BookOptions("Ada's", scene_count=4), make_cast(base, user.id))
+        Runner(base, work=session_keys.run_job).run_until_idle(timeout=60)
+    assert all(r.has_auth and r.status in (200, 400) for r in fake.requests)  # the key was sent and accepted
+    assert len(fake.requests_for("chat")) == 1 and len(fake.requests_for("generations")) == 5
+    errors = [e for (e,) in base.db().execute("SELECT error FROM jobs WHERE error IS NOT NULL")]
+    assert len(errors) == 1 and "Invalid prompt for key ***" in errors[0]  # the echo was recorded, hidden
+    stored = [p for p in base.data_dir.rglob("*") if p.is_file()]
+    assert stored
+    fragments = key_fragments(key)
+    for text in [p.read_bytes().decode("latin-1") for p in stored] + [caplog.text]:
+        folded = text.lower()
+        assert not [f for f in fragments if f in folded]
 
 
 def test_an_oidc_identity_gets_its_own_reserved_account(mock_engine):

@@ -33,6 +33,7 @@ import openai
 from PIL import Image
 
 from ..config import Settings
+from ..redaction import public_url, redact_secret
 from .base import ImageModel, ImageRequest, ImageResult, TextModel, TextRequest, TextResult
 from .errors import ModelConfigError, ModelError, RefusedError, TransientModelError
 
@@ -66,7 +67,7 @@ class _OpenAIBase:
             raise ModelConfigError("OpenAI needs an API key: set OPENAI_API_KEY.") from None
 
     def __repr__(self) -> str:  # never shows the key
-        where = f", base_url={self._base_url!r}" if self._base_url else ""
+        where = f", base_url={public_url(self._base_url)!r}" if self._base_url else ""
         return f"{type(self).__name__}(model={self.model_id!r}{where})"
 
     @property
@@ -291,9 +292,8 @@ def _service_message(exc: BaseException, secret: str) -> str:
     message = body.get("message") if isinstance(body, dict) else body if isinstance(body, str) else None
     if not isinstance(message, str) or message.lstrip().startswith(("{", "[", "<")):
         return ""
-    message = " ".join(message.split())
-    if secret and len(secret) >= 4:
-        message = message.replace(secret, "***")
+    # Hidden before cutting, so a key split by the cut is still recognised.
+    message = redact_secret(" ".join(message.split()), secret)
     return message[:300] + ("..." if len(message) > 300 else "")
 
 
