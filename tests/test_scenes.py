@@ -324,3 +324,14 @@ def test_checks_are_linear_in_the_file_size():
     assert time.perf_counter() - started < 15  # about 0.5 s; the bound only catches quadratic work
     assert info.value.problems[0] == f"expected 16 scenes, found {rows:,}"
     assert "duplicate scene numbers: 1, 2, 3" in str(info.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: "scene;title,text\tillustration\n" + t)))
+def test_any_upload_gives_a_valid_book_or_our_own_error(data):
+    try:
+        scenes = parse_csv(data, 2, NAMES)
+    except SceneError as error:
+        assert_our_own_error(error)
+    else:
+        assert_a_valid_book(scenes)
