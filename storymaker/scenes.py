@@ -81,8 +81,9 @@ class _Problems:
     def __bool__(self) -> bool:
         return bool(self.shown)
 
-    def error(self) -> SceneError:
-        return SceneError(self.shown, self.more)
+    def error(self, first: Sequence[str] = ()) -> SceneError:
+        """The error, with the `first` problems (about the whole file) ahead of these."""
+        return SceneError([*first, *self.shown], self.more)
 
 
 def json_schema(scene_count: int, names: Sequence[str]) -> dict[str, Any]:
@@ -282,21 +283,23 @@ def validate(
 
     Linear in the number of rows: a 1 MB upload of junk is checked in well under a
     second, and only the first MAX_SHOWN_PROBLEMS problems are kept (the rest counted).
+    Problems with the whole list (columns, count, numbering) come first, then each row's.
     """
-    problems = _Problems()
+    problems: list[str] = []  # about the whole list: a handful at most
+    row_problems = _Problems()
     present = list(header) if header is not None else sorted({k for row in rows for k in row}, key=_column_order)
     present_set = set(present)
     missing = [c for c in COLUMNS if c not in present_set]
     if missing:
-        problems.add(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
+        problems.append(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
     extra = [c for c in dict.fromkeys(present) if c not in COLUMNS]
     if extra and strict_columns:
         listed = ", ".join(str(c)[:30] or "(no name)" for c in extra[:8]) + (" ..." if len(extra) > 8 else "")
-        problems.add(f"unexpected column{'s' if len(extra) > 1 else ''}: {listed}")
+        problems.append(f"unexpected column{'s' if len(extra) > 1 else ''}: {listed}")
     if len(rows) != scene_count:
-        problems.add(f"expected {scene_count} scenes, found {len(rows):,}")
+        problems.append(f"expected {scene_count} scenes, found {len(rows):,}")
     if missing:
-        raise problems.error()
+        raise SceneError(problems)
 
     canonical = {n.casefold(): n for n in names}
     scenes: list[Scene] = []
@@ -304,21 +307,21 @@ def validate(
         where = f"row {index}"
         number = _as_int(row.get("scene"))
         if number is None:
-            problems.add(f"{where}: scene number {str(row.get('scene'))[:20]!r} is not a whole number")
+            row_problems.add(f"{where}: scene number {str(row.get('scene'))[:20]!r} is not a whole number")
             continue
         where = f"row {index} (scene {number})"
         fields = {}
         for column in ("title", "text", "illustration"):
             value = _as_text(row.get(column))
             if not value:
-                problems.add(f"{where}: {column} is empty")
+                row_problems.add(f"{where}: {column} is empty")
             elif len(value) > MAX_FIELD_CHARS[column]:
-                problems.add(f"{where}: {column} is too long ({len(value)} characters, at most {MAX_FIELD_CHARS[column]})")
+                row_problems.add(f"{where}: {column} is too long ({len(value)} characters, at most {MAX_FIELD_CHARS[column]})")
             fields[column] = value
         cast, unknown = _cast(row.get("characters"), canonical)
         for name in unknown:
             known = ", ".join(names) or "none"
-            problems.add(f"{where}: unknown character {name!r} (this book's characters: {known})")
+            row_problems.add(f"{where}: unknown character {name!r} (this book's characters: {known})")
         scenes.append(Scene(number, fields["title"], fields["text"], fields["illustration"], cast))
 
     numbers = [s.scene for s in scenes]
@@ -329,13 +332,13 @@ def validate(
         skipped = sorted(expected - counts.keys())
         outside = sorted(n for n in counts if n not in expected)
         if duplicates:
-            problems.add(f"duplicate scene number{'s' if len(duplicates) > 1 else ''}: {_join(duplicates)}")
+            problems.append(f"duplicate scene number{'s' if len(duplicates) > 1 else ''}: {_join(duplicates)}")
         if skipped and len(rows) >= scene_count:
-            problems.add(f"missing scene number{'s' if len(skipped) > 1 else ''}: {_join(skipped)}")
+            problems.append(f"missing scene number{'s' if len(skipped) > 1 else ''}: {_join(skipped)}")
         if outside:
-            problems.add(f"scene numbers must run from 1 to {scene_count}, found {_join(outside)}")
-    if problems:
-        raise problems.error()
+            problems.append(f"scene numbers must run from 1 to {scene_count}, found {_join(outside)}")
+    if problems or row_problems:
+        raise row_problems.error(first=problems)
     return sorted(scenes, key=lambda s: s.scene)
 
 

@@ -335,3 +335,11 @@ def test_any_upload_gives_a_valid_book_or_our_own_error(data):
         assert_our_own_error(error)
     else:
         assert_a_valid_book(scenes)
+
+
+def test_problems_with_the_whole_file_come_before_the_rows():
+    text = "scene,title,text,illustration,characters\n" + "1,T,,pic,Bob\n" * 30
+    error = pytest.raises(SceneError, parse_csv, text, 2, NAMES).value
+    assert error.problems[:3] == ["expected 2 scenes, found 30", "duplicate scene number: 1", "missing scene number: 2"]
+    assert error.problems[3] == "row 1 (scene 1): text is empty"
+    assert error.more == 3 + 2 * 30 - MAX_SHOWN_PROBLEMS
