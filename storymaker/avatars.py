@@ -3,7 +3,9 @@
 An uploaded file is never stored as it came: it must be a PNG, JPEG or WebP under
 the size cap, small enough in pixels to be safe to decode (decompression bombs),
 and it is re-encoded as a fresh PNG, which drops EXIF (GPS and all) and anything
-hidden after the image data.
+hidden after the image data. A file with several pictures in it (an MPO from a
+phone's camera, an animated PNG or WebP) gives its first picture; 16-bit greyscale
+PNGs are scaled to 8 bits, not clipped.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import uuid
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageMath, ImageOps
 
 from .storage import atomic_write_bytes, png_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # well above any phone photo, far below a bomb
-FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP"}
+# MPO is JPEG with more pictures after the first (some phones write it for every photo).
+FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WebP"}
 AVATAR_PX = 512
 
 
@@ -44,8 +47,10 @@ def clean(data: bytes) -> Image.Image:
         if width * height > MAX_PIXELS:
             raise AvatarError("The picture has too many pixels to open safely.")
         with Image.open(io.BytesIO(data)) as image:
+            image.seek(0)
             image.load()
             image = ImageOps.exif_transpose(image)  # keep the photo upright, then drop EXIF
+            image = eight_bit(image)
     except AvatarError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -59,6 +64,25 @@ def clean(data: bytes) -> Image.Image:
     fresh = Image.new(mode, picture.size)
     fresh.paste(picture)
     return fresh
+
+
+def eight_bit(image: Image.Image) -> Image.Image:
+    """The picture with 8-bit samples, tones kept.
+
+    Pillow opens a 16-bit greyscale PNG as integer samples up to 65535, and
+    converting those to RGB clips every value above 255 to white; scaling first
+    keeps the tones. A grey marked transparent in the file becomes an alpha channel.
+    """
+    if not image.mode.startswith("I"):
+        return image
+    wide = image.convert("I")
+    grey = wide.point(lambda v: v / 257 + 0.5).convert("L")  # 0..65535 -> 0..255, rounded
+    transparent = image.info.get("transparency")
+    if not isinstance(transparent, int):
+        return grey
+    alpha = ImageMath.lambda_eval(lambda args: (args["wide"] != transparent) * 255, wide=wide).convert("L")
+    grey.putalpha(alpha)
+    return grey
 
 
 def store(data_dir: Path, user_id: int, data: bytes) -> str:

@@ -8,7 +8,7 @@ from typing import Sequence
 
 import sqlite_utils
 
-from . import storage, styles
+from . import storage, styles, user_text
 from .characters import read_avatar, release_avatar
 from .db import now_iso, write_transaction
 from .models.base import CharacterLook, StoryBrief
@@ -40,19 +40,21 @@ class BookOptions:
     def cleaned(self) -> "BookOptions":
         """Trimmed options, or BookError naming every bad field."""
         problems: dict[str, str] = {}
-        title = " ".join((self.title or "").split())
-        if not title:
+        title = user_text.line(self.title)
+        if user_text.only_invisible(self.title):
+            problems["title"] = "This title is made only of invisible characters; type a title people can read."
+        elif not title:
             problems["title"] = "A book needs a title."
         elif len(title) > MAX_TITLE:
             problems["title"] = f"A title has at most {MAX_TITLE} characters."
-        premise = (self.premise or "").strip()
+        premise = user_text.block(self.premise)
         if len(premise) > MAX_PREMISE:
             problems["premise"] = f"The premise has at most {MAX_PREMISE} characters."
         if self.age_band not in styles.AGE_BANDS:
             problems["age_band"] = f"Choose an age band: {', '.join(styles.AGE_BANDS)}."
         if self.style not in styles.ART_STYLES:
             problems["style"] = f"Choose an art style: {', '.join(styles.ART_STYLES)}."
-        language = " ".join((self.language or "").split())
+        language = user_text.line(self.language)
         if not language or len(language) > MAX_LANGUAGE:
             problems["language"] = "Name the language the story is written in."
         try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import avatars
+from . import avatars, user_text
 from .db import now_iso, write_transaction
 from .models.base import CharacterLook
 
@@ -51,13 +51,24 @@ def avatar_file(data_dir: Path, character: Character) -> Path | None:
 def parse_spec(spec: str) -> tuple[str, str]:
     """'Mia: a curious girl with red boots' -> ('Mia', 'a curious girl with red boots')."""
     name, _, look = (spec or "").partition(":")
-    return clean_name(name), look.strip()[:MAX_LOOK]
+    return clean_name(name), clean_words(look, MAX_LOOK)
+
+
+def clean_words(words: str | None, limit: int) -> str:
+    """A look or a personality: control and invisible characters dropped, at most `limit` characters."""
+    return user_text.block(words)[:limit].rstrip()
 
 
 def clean_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
+    cleaned = user_text.line(name)
+    if not cleaned:
+        if user_text.only_invisible(name):
+            raise CharacterError("This name is made only of invisible characters; type a name people can read.")
         raise CharacterError("A character needs a name.")
+    name = cleaned
+    if user_text.formula_like(name):
+        raise CharacterError("A character's name cannot start with =, +, - or @ "
+                             "(a spreadsheet opening story.csv would run it as a formula).")
     if len(name) > MAX_NAME:
         raise CharacterError(f"A character's name has at most {MAX_NAME} characters.")
     if ";" in name:
@@ -78,7 +89,7 @@ def create(
     cursor = db.execute(
         "INSERT INTO characters (user_id, name, look, personality, avatar_path, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [user_id, name, look.strip()[:MAX_LOOK], personality.strip()[:MAX_PERSONALITY], avatar_path, now, now],
+        [user_id, name, clean_words(look, MAX_LOOK), clean_words(personality, MAX_PERSONALITY), avatar_path, now, now],
     )
     return get(db, user_id, cursor.lastrowid)  # type: ignore[return-value]
 
@@ -122,7 +133,7 @@ def update(
     name = clean_name(name)
     cursor = db.execute(
         "UPDATE characters SET name = ?, look = ?, personality = ?, updated_at = ? WHERE id = ? AND user_id = ?",
-        [name, (look or "").strip()[:MAX_LOOK], (personality or "").strip()[:MAX_PERSONALITY], now_iso(),
+        [name, clean_words(look, MAX_LOOK), clean_words(personality, MAX_PERSONALITY), now_iso(),
          character_id, user_id],
     )
     return get(db, user_id, character_id) if cursor.rowcount == 1 else None

@@ -17,7 +17,7 @@ from . import books, storage, story
 from .books import Book
 from .db import now_iso, write_transaction
 from .engine import Engine
-from .scenes import Scene, SceneError, parse_csv, to_csv, validate
+from .scenes import Scene, SceneError, csv_bytes, parse_csv, validate
 
 EDITABLE = ("title", "text", "illustration", "characters")
 
@@ -120,8 +120,9 @@ def import_csv(engine: Engine, user_id: int, book_id: int, data: bytes | str) ->
 
 
 def export_csv(engine: Engine, user_id: int, book_id: int) -> bytes:
+    """The book's story.csv for download: UTF-8 with a byte order mark, formula-like cells neutralised."""
     _book(engine, user_id, book_id)
-    return to_csv(r.scene for r in books.scene_rows(engine.db(), book_id)).encode("utf-8")
+    return csv_bytes(r.scene for r in books.scene_rows(engine.db(), book_id))
 
 
 def _store(engine: Engine, book_id: int, scenes: Sequence[Scene]) -> None:

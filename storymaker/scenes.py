@@ -3,7 +3,13 @@
 Model output and uploaded files are never trusted. Everything that claims to be a
 scene list goes through `parse_answer` (model answers: JSON or CSV, fenced or
 wrapped in prose) or `parse_csv` (uploads, strict), and comes out either as valid
-`Scene`s or as a `SceneError` listing every problem in words a person can act on.
+`Scene`s or as a `SceneError` listing the problems in words a person can act on
+(the first `MAX_SHOWN_PROBLEMS` of them, and how many more there are).
+
+story.csv is written for spreadsheets: UTF-8 with a byte order mark (so Excel reads
+it as UTF-8), and a cell a spreadsheet would run as a formula gets a leading
+apostrophe, which `parse_csv` removes again, so a downloaded file uploaded unchanged
+gives back exactly the same words.
 """
 
 from __future__ import annotations
@@ -12,12 +18,16 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
+
+from . import user_text
 
 COLUMNS = ("scene", "title", "text", "illustration", "characters")
 MAX_FIELD_CHARS = {"title": 120, "text": 2000, "illustration": 1200}
 MAX_ANSWER_CHARS = 400_000  # a 16-scene book is ~20 KB; anything near this is junk
+MAX_SHOWN_PROBLEMS = 20  # a bad 1 MB upload has ~170,000 problems; nobody reads past the first few
 
 
 @dataclass(frozen=True)
@@ -39,11 +49,41 @@ class Scene:
 
 
 class SceneError(ValueError):
-    """The scene list breaks the contract. `problems` lists each fault on its own."""
+    """The scene list breaks the contract.
 
-    def __init__(self, problems: Sequence[str]):
-        self.problems = list(problems) or ["the scene list is not valid"]
+    `shown` holds the first MAX_SHOWN_PROBLEMS faults, `more` counts the rest, and
+    `problems` is what to list for a person: the shown faults, then one line saying
+    how many more there are (if any).
+    """
+
+    def __init__(self, problems: Sequence[str], more: int = 0):
+        problems = list(problems) or ["the scene list is not valid"]
+        self.shown = problems[:MAX_SHOWN_PROBLEMS]
+        self.more = more + len(problems) - len(self.shown)
+        self.problems = self.shown + ([f"... and {self.more:,} more problem{'s' if self.more > 1 else ''}"]
+                                      if self.more else [])
         super().__init__("; ".join(self.problems))
+
+
+class _Problems:
+    """Collects faults: keeps the first MAX_SHOWN_PROBLEMS, counts the others."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+        self.more = 0
+
+    def add(self, problem: str) -> None:
+        if len(self.shown) < MAX_SHOWN_PROBLEMS:
+            self.shown.append(problem)
+        else:
+            self.more += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.shown)
+
+    def error(self, first: Sequence[str] = ()) -> SceneError:
+        """The error, with the `first` problems (about the whole file) ahead of these."""
+        return SceneError([*first, *self.shown], self.more)
 
 
 def json_schema(scene_count: int, names: Sequence[str]) -> dict[str, Any]:
@@ -152,23 +192,57 @@ def _rows_from_csv_text(text: str) -> list[dict[str, Any]] | None:
 
 
 def parse_csv(data: str | bytes, scene_count: int, names: Sequence[str]) -> list[Scene]:
-    """Strictly validate a story.csv (an upload or the stored file)."""
+    """Strictly validate a story.csv (an upload or the stored file).
+
+    Takes UTF-8 with or without a byte order mark, and comma-, semicolon- or
+    tab-separated files (a spreadsheet set to a European locale saves with ';').
+    """
     if isinstance(data, bytes):
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise SceneError(["the file is UTF-16 text (in the spreadsheet, save it as 'CSV UTF-8')"])
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise SceneError(["the file is not UTF-8 text (save it as 'CSV UTF-8')"]) from None
+            raise SceneError(["the file is not UTF-8 text (in the spreadsheet, save it as 'CSV UTF-8')"]) from None
+    data = data.lstrip("\ufeff")
     if not data.strip():
         raise SceneError(["the file is empty"])
     try:
-        header, rows = _read_csv(data)
+        header, rows = _read_csv(data, delimiter=_delimiter(data))
     except (csv.Error, ValueError) as exc:
-        raise SceneError([f"the file is not readable CSV ({exc})"]) from None
+        raise SceneError([f"the file is not readable CSV ({str(exc)[:200]})"]) from None
+    for row in rows:
+        for key, value in row.items():
+            row[key] = from_spreadsheet(value)
     return validate(rows, scene_count, names, strict_columns=True, header=header)
 
 
-def _read_csv(data: str) -> tuple[list[str], list[dict[str, Any]]]:
-    reader = csv.reader(io.StringIO(data.lstrip("\ufeff"), newline=""))
+def _delimiter(data: str) -> str:
+    """The separator that splits the header line into the most known column names (',' when in doubt)."""
+    first = data[: data.find("\n") if "\n" in data else len(data)]
+
+    def known(sep: str) -> int:
+        return sum(cell.strip().strip('"').strip().lower() in COLUMNS for cell in first.split(sep))
+
+    return max((",", ";", "\t"), key=known)  # max keeps the first of equals: ','
+
+
+def to_spreadsheet(cell: str) -> str:
+    """A cell as written to story.csv: an apostrophe before anything a spreadsheet would run as a formula.
+
+    A cell that already starts with apostrophes before such a character gets one
+    more, so `from_spreadsheet` can always remove exactly the one added here.
+    """
+    return "'" + cell if user_text.formula_like(cell.lstrip("'")) else cell
+
+
+def from_spreadsheet(cell: str) -> str:
+    """Undo `to_spreadsheet` (a cell without the added apostrophe is left as it is)."""
+    return cell[1:] if cell.startswith("'") and user_text.formula_like(cell.lstrip("'")) else cell
+
+
+def _read_csv(data: str, delimiter: str = ",") -> tuple[list[str], list[dict[str, Any]]]:
+    reader = csv.reader(io.StringIO(data.lstrip("\ufeff"), newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader, [])]
     rows = []
     for record in reader:
@@ -180,12 +254,18 @@ def _read_csv(data: str) -> tuple[list[str], list[dict[str, Any]]]:
 
 
 def to_csv(scenes: Iterable[Scene]) -> str:
+    """story.csv as text, every cell safe to open in a spreadsheet."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for scene in scenes:
-        writer.writerow(scene.as_row())
+        writer.writerow({k: to_spreadsheet(v) if isinstance(v, str) else v for k, v in scene.as_row().items()})
     return out.getvalue()
+
+
+def csv_bytes(scenes: Iterable[Scene]) -> bytes:
+    """story.csv as a file: UTF-8 with a byte order mark, which Excel needs to read it as UTF-8."""
+    return to_csv(scenes).encode("utf-8-sig")
 
 
 # ---------------------------------------------------------------- validation
@@ -199,16 +279,25 @@ def validate(
     strict_columns: bool,
     header: Sequence[str] | None = None,
 ) -> list[Scene]:
-    problems: list[str] = []
+    """Rows (column -> value) to exactly `scene_count` scenes, or SceneError.
+
+    Linear in the number of rows: a 1 MB upload of junk is checked in well under a
+    second, and only the first MAX_SHOWN_PROBLEMS problems are kept (the rest counted).
+    Problems with the whole list (columns, count, numbering) come first, then each row's.
+    """
+    problems: list[str] = []  # about the whole list: a handful at most
+    row_problems = _Problems()
     present = list(header) if header is not None else sorted({k for row in rows for k in row}, key=_column_order)
-    missing = [c for c in COLUMNS if c not in present]
+    present_set = set(present)
+    missing = [c for c in COLUMNS if c not in present_set]
     if missing:
         problems.append(f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}")
-    extra = [c for c in present if c not in COLUMNS]
+    extra = [c for c in dict.fromkeys(present) if c not in COLUMNS]
     if extra and strict_columns:
-        problems.append(f"unexpected column{'s' if len(extra) > 1 else ''}: {', '.join(map(str, extra))}")
+        listed = ", ".join(str(c)[:30] or "(no name)" for c in extra[:8]) + (" ..." if len(extra) > 8 else "")
+        problems.append(f"unexpected column{'s' if len(extra) > 1 else ''}: {listed}")
     if len(rows) != scene_count:
-        problems.append(f"expected {scene_count} scenes, found {len(rows)}")
+        problems.append(f"expected {scene_count} scenes, found {len(rows):,}")
     if missing:
         raise SceneError(problems)
 
@@ -218,37 +307,38 @@ def validate(
         where = f"row {index}"
         number = _as_int(row.get("scene"))
         if number is None:
-            problems.append(f"{where}: scene number {str(row.get('scene'))[:20]!r} is not a whole number")
+            row_problems.add(f"{where}: scene number {str(row.get('scene'))[:20]!r} is not a whole number")
             continue
         where = f"row {index} (scene {number})"
         fields = {}
         for column in ("title", "text", "illustration"):
             value = _as_text(row.get(column))
             if not value:
-                problems.append(f"{where}: {column} is empty")
+                row_problems.add(f"{where}: {column} is empty")
             elif len(value) > MAX_FIELD_CHARS[column]:
-                problems.append(f"{where}: {column} is too long ({len(value)} characters, at most {MAX_FIELD_CHARS[column]})")
+                row_problems.add(f"{where}: {column} is too long ({len(value)} characters, at most {MAX_FIELD_CHARS[column]})")
             fields[column] = value
         cast, unknown = _cast(row.get("characters"), canonical)
         for name in unknown:
             known = ", ".join(names) or "none"
-            problems.append(f"{where}: unknown character {name!r} (this book's characters: {known})")
+            row_problems.add(f"{where}: unknown character {name!r} (this book's characters: {known})")
         scenes.append(Scene(number, fields["title"], fields["text"], fields["illustration"], cast))
 
     numbers = [s.scene for s in scenes]
     if len(numbers) == len(rows):
         expected = set(range(1, scene_count + 1))
-        duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
-        skipped = sorted(expected - set(numbers))
-        outside = sorted({n for n in numbers if n not in expected})
+        counts = Counter(numbers)
+        duplicates = sorted(n for n, times in counts.items() if times > 1)
+        skipped = sorted(expected - counts.keys())
+        outside = sorted(n for n in counts if n not in expected)
         if duplicates:
             problems.append(f"duplicate scene number{'s' if len(duplicates) > 1 else ''}: {_join(duplicates)}")
         if skipped and len(rows) >= scene_count:
             problems.append(f"missing scene number{'s' if len(skipped) > 1 else ''}: {_join(skipped)}")
         if outside:
             problems.append(f"scene numbers must run from 1 to {scene_count}, found {_join(outside)}")
-    if problems:
-        raise SceneError(problems)
+    if problems or row_problems:
+        raise row_problems.error(first=problems)
     return sorted(scenes, key=lambda s: s.scene)
 
 
@@ -277,8 +367,8 @@ def _as_int(value: Any) -> int | None:
 def _as_text(value: Any) -> str:
     if value is None or isinstance(value, (dict, list)):
         return ""
-    # Normalise line endings; keep paragraphs, drop whitespace at the ends.
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    # Paragraphs are kept; control and invisible characters go, and text of nothing but them is empty.
+    return user_text.block(value)
 
 
 def _cast(value: Any, canonical: dict[str, str]) -> tuple[tuple[str, ...], list[str]]:
@@ -292,7 +382,7 @@ def _cast(value: Any, canonical: dict[str, str]) -> tuple[tuple[str, ...], list[
     cast: list[str] = []
     unknown: list[str] = []
     for part in parts:
-        name = part.strip()
+        name = user_text.line(part)
         if not name:
             continue
         found = [canonical.get(name.casefold())]

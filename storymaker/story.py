@@ -9,7 +9,7 @@ from .books import Book
 from .engine import Engine
 from .models.base import Message, TextRequest
 from .models.errors import ModelError
-from .scenes import Scene, SceneError, json_schema, parse_answer, to_csv
+from .scenes import Scene, SceneError, csv_bytes, json_schema, parse_answer
 
 MAX_ASKS = 3  # the first ask plus two re-asks with the problems listed
 
@@ -69,4 +69,4 @@ def save_scenes(engine: Engine, book_id: int, scenes: list[Scene]) -> None:
 
 
 def write_csv(engine: Engine, book_id: int, scenes: list[Scene]) -> None:
-    storage.atomic_write_text(storage.story_path(storage.book_dir(engine.books_dir, book_id)), to_csv(scenes))
+    storage.atomic_write_bytes(storage.story_path(storage.book_dir(engine.books_dir, book_id)), csv_bytes(scenes))

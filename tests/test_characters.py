@@ -97,3 +97,26 @@ def test_draw_avatar_paints_and_stores_a_portrait(mock_engine, user, data_dir):
     with pytest.raises(studio.NotFound):
         studio.draw_avatar(mock_engine, user.id + 1, pip.id)
     assert avatars.AVATAR_PX >= max(avatars.clean((data_dir / drawn.avatar_path).read_bytes()).size)
+
+
+@pytest.mark.parametrize("name", ["=1+1", "+SUM(A1)", "-2", "@cmd", " =HYPERLINK(\"x\")", "\u200b=1+1", "\uff1d1"])
+def test_names_a_spreadsheet_would_run_are_refused(mock_engine, user, data_dir, name):
+    with pytest.raises(CharacterError, match="cannot start with =, \\+, - or @"):
+        characters.save(mock_engine.db(), data_dir, user.id, None, name)
+    assert characters.list_for(mock_engine.db(), user.id) == []
+
+
+def test_a_name_of_only_invisible_characters_is_refused_clearly(mock_engine, user):
+    with pytest.raises(CharacterError, match="only of invisible characters"):
+        characters.create(mock_engine.db(), user.id, "\u200b\x00\u200b")
+    with pytest.raises(CharacterError, match="needs a name"):
+        characters.create(mock_engine.db(), user.id, "  ")
+
+
+def test_invisible_characters_never_reach_the_database(mock_engine, user, data_dir):
+    db = mock_engine.db()
+    pip = characters.save(db, data_dir, user.id, None, "P\u200bip\x00", "a grey\x00 cat\u2060", "\u200b\u200b")
+    assert (pip.name, pip.look, pip.personality) == ("Pip", "a grey cat", "")
+    edited = characters.update(db, user.id, pip.id, "Pip", "line one\r\nline two\x07", "shy\ufeff")
+    assert (edited.look, edited.personality) == ("line one\nline two", "shy")
+    assert characters.parse_spec("Mia\u200b: red\x00 boots") == ("Mia", "red boots")

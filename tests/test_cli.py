@@ -39,7 +39,8 @@ def test_make_book_writes_exactly_the_book_folder(data_dir, capsys):
         ["cover.webp", *(p.replace(".png", ".webp") for p in pages)])
 
     scenes = parse_csv((folder / "story.csv").read_bytes(), 10, ["Mia", "Pip"])
-    assert (folder / "story.csv").read_text().splitlines()[0] == ",".join(COLUMNS)
+    assert (folder / "story.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # a byte order mark, for Excel
+    assert (folder / "story.csv").read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(COLUMNS)
     assert {name for s in scenes for name in s.characters} == {"Mia", "Pip"}
 
     for page in pages + ["cover.png"]:

@@ -110,3 +110,27 @@ def test_a_page_preview_has_the_full_picture_and_its_words(mock_engine, user, bo
                  lambda: review.thumbnails(mock_engine, mallory.id, book_id)):
         with pytest.raises(review.NotYours):
             call()
+
+
+def test_download_then_upload_unchanged_keeps_formula_like_words_exactly(mock_engine, user, book_id):
+    words = {1: {"title": "=1+1", "text": "-dash, she said.\n@Pip: +1!"},
+             2: {"title": "'Twas the night", "illustration": "'=HYPERLINK(\"x\") on a sign"}}
+    review.save_edits(mock_engine, user.id, book_id, words)
+    before = [r.scene for r in books.scene_rows(mock_engine.db(), book_id)]
+    download = review.export_csv(mock_engine, user.id, book_id)
+    assert download.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    assert b",'=1+1," in download and b'"\'-dash' in download
+    assert storage.story_path(storage.book_dir(mock_engine.books_dir, book_id)).read_bytes() == download
+    review.import_csv(mock_engine, user.id, book_id, download)
+    review.import_csv(mock_engine, user.id, book_id, download[3:])  # without the byte order mark too
+    after = [r.scene for r in books.scene_rows(mock_engine.db(), book_id)]
+    assert after == before and after[0].title == "=1+1" and after[1].illustration == "'=HYPERLINK(\"x\") on a sign"
+
+
+def test_a_huge_bad_upload_gets_a_short_answer_and_changes_nothing(mock_engine, user, book_id):
+    before = csv_scenes(mock_engine, book_id)
+    junk = ("scene,title,text,illustration,characters\n" + "x,,,,\n" * 166_000).encode()
+    with pytest.raises(SceneError) as error:
+        review.import_csv(mock_engine, user.id, book_id, junk)
+    assert len(error.value.problems) == 21 and error.value.problems[-1].endswith("more problems")
+    assert csv_scenes(mock_engine, book_id) == before

@@ -1,9 +1,15 @@
+import csv
+import io
 import json
+import time
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from storymaker.scenes import COLUMNS, Scene, SceneError, json_schema, parse_answer, parse_csv, to_csv
+from storymaker import user_text
+from storymaker.scenes import (
+    COLUMNS, MAX_SHOWN_PROBLEMS, Scene, SceneError, csv_bytes, json_schema, parse_answer, parse_csv, to_csv,
+)
 
 from .mocks import story_json
 
@@ -168,21 +174,172 @@ scene_values = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(scene_values, max_size=4), st.sampled_from(["json", "fenced", "csv"]))
-def test_any_structured_answer_gives_scenes_or_our_own_error(rows, shape):
+def answer_text(rows, shape):
+    """Rows written the way a model might answer: JSON, JSON fenced in prose, or CSV."""
     if shape == "csv":
-        import csv, io
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
-        writer.writerows([{k: ("" if v is None else v) for k, v in r.items()} for r in rows])
-        text = out.getvalue()
-    else:
-        text = json.dumps({"scenes": rows})
-        if shape == "fenced":
-            text = f"Here you go\n```json\n{text}\n```"
+        writer.writerows([{k: ";".join(v) if isinstance(v, list) else ("" if v is None else v) for k, v in r.items()}
+                          for r in rows])
+        return out.getvalue()
+    text = json.dumps({"scenes": rows})
+    return f"Here you go\n```json\n{text}\n```" if shape == "fenced" else text
+
+
+def assert_a_valid_book(scenes, count=2):
+    """What any accepted answer must be: `count` scenes numbered 1..count, words on every page, known names."""
+    assert [s.scene for s in scenes] == list(range(1, count + 1))
+    for s in scenes:
+        for words in (s.title, s.text, s.illustration):
+            assert words == words.strip() and user_text.has_visible(words)
+        assert set(s.characters) <= set(NAMES) and len(set(s.characters)) == len(s.characters)
+
+
+def assert_our_own_error(error):
+    assert error.problems and all(isinstance(p, str) and p for p in error.problems)
+    assert len(error.problems) <= MAX_SHOWN_PROBLEMS + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(scene_values, max_size=4), st.sampled_from(["json", "fenced", "csv"]))
+def test_any_structured_answer_gives_a_valid_book_or_our_own_error(rows, shape):
     try:
-        parse_answer(text, 2, NAMES)
-    except SceneError:
-        pass
+        scenes = parse_answer(answer_text(rows, shape), 2, NAMES)
+    except SceneError as error:
+        assert_our_own_error(error)
+    else:
+        assert_a_valid_book(scenes)
+
+
+words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40).filter(user_text.has_visible)
+valid_scene = st.fixed_dictionaries({
+    "title": words, "text": words, "illustration": words,
+    "characters": st.lists(st.sampled_from(NAMES), unique=True, max_size=2),
+})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(valid_scene, min_size=1, max_size=6), st.randoms(use_true_random=False),
+       st.sampled_from(["json", "fenced", "csv"]))
+def test_a_valid_answer_in_any_order_comes_back_whole(rows, random, shape):
+    numbered = [dict(row, scene=n) for n, row in enumerate(rows, start=1)]
+    random.shuffle(numbered)
+    scenes = parse_answer(answer_text(numbered, shape), len(rows), NAMES)
+    assert_a_valid_book(scenes, len(rows))
+    for scene, row in zip(scenes, sorted(numbered, key=lambda r: r["scene"]), strict=True):
+        assert (scene.title, scene.text, scene.illustration) == tuple(
+            user_text.block(row[c]) for c in ("title", "text", "illustration"))
+        assert scene.characters == tuple(row["characters"])
+
+
+# ---------------------------------------------------------------- story.csv for spreadsheets
+
+FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "=HYPERLINK(\"http://x\")", "'=already quoted", "''+twice",
+            "\uff1d1+1", "'Twas the night", "- a dash", "plain"]
+
+
+def cells(data: bytes):
+    return [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for cell in row]
+
+
+def test_formula_cells_are_neutralised_and_come_back_exactly():
+    scenes = [Scene(n, title, f"{title} said the text", "-dark night", ()) for n, title in enumerate(FORMULAS, 1)]
+    data = csv_bytes(scenes)
+    assert not [c for c in cells(data) if user_text.formula_like(c)]
+    assert "'=1+1" in cells(data) and "'Twas the night" in cells(data) and "''=already quoted" in cells(data)
+    assert parse_csv(data, len(FORMULAS), NAMES) == scenes
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "title": words, "text": words, "illustration": words,
+    "characters": st.lists(st.sampled_from(NAMES), unique=True, max_size=2)}), min_size=1, max_size=4))
+def test_any_scenes_survive_the_round_trip_and_open_safely(rows):
+    scenes = [Scene(n, user_text.block(r["title"]), user_text.block(r["text"]), user_text.block(r["illustration"]),
+                    tuple(r["characters"])) for n, r in enumerate(rows, start=1)]
+    data = csv_bytes(scenes)
+    assert not [c for c in cells(data) if user_text.formula_like(c)]
+    assert parse_csv(data, len(scenes), NAMES) == scenes
+
+
+def test_story_csv_has_a_byte_order_mark_and_uploads_take_it_or_not():
+    scenes = [Scene(1, "Café", "Mia’s crème brûlée 🍮", "a 東京 street", ("Mia",))]
+    data = csv_bytes(scenes)
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1
+    assert parse_csv(data, 1, NAMES) == parse_csv(data[3:], 1, NAMES) == scenes
+    assert parse_csv(data.decode("utf-8"), 1, NAMES) == scenes  # text with the mark still in it
+
+
+def test_a_spreadsheets_own_save_is_accepted():
+    # Excel in a European locale: semicolons, CRLF line ends, every cell quoted, a byte order mark.
+    excel = ('\ufeff"scene";"title";"text";"illustration";"characters"\r\n'
+             '"1";"Hello; there";"She said ""hi""\r\nand left.";"a beach";"Mia;Pip"\r\n').encode("utf-8")
+    assert parse_csv(excel, 1, NAMES) == [Scene(1, "Hello; there", 'She said "hi"\nand left.', "a beach", ("Mia", "Pip"))]
+    tabs = "scene\ttitle\ttext\tillustration\tcharacters\n1\tT\tWords, more\tpic\tPip\n"
+    assert parse_csv(tabs, 1, NAMES)[0].text == "Words, more"
+
+
+def test_a_utf16_file_is_named_as_such():
+    found = problems_of("scene,title\n".encode("utf-16"), parse=parse_csv)
+    assert "UTF-16" in found and "CSV UTF-8" in found
+
+
+def test_invisible_words_count_as_empty():
+    text = "scene,title,text,illustration,characters\n1,\u200b\u200b,\x00\u2060,a pic,Mia\u200b\n"
+    found = problems_of(text, count=1, parse=parse_csv)
+    assert "row 1 (scene 1): title is empty" in found and "row 1 (scene 1): text is empty" in found
+    assert "unknown character" not in found  # a zero-width space after a name is not part of it
+    good = "scene,title,text,illustration,characters\n1,Hi\x00 there,Line\u2028two\ufeff,a pic,Mia\n"
+    assert parse_csv(good, 1, NAMES) == [Scene(1, "Hi there", "Line\ntwo", "a pic", ("Mia",))]
+
+
+def one_mb(row: str, numbered: bool = False) -> tuple[bytes, int]:
+    """About a megabyte of `row` repeated (numbered 1..16 over and over), and how many rows that is."""
+    header = "scene,title,text,illustration,characters\n"
+    count = (1_000_000 - len(header)) // len(row.format(n=16))
+    data = header + "".join(row.format(n=i % 16 + 1) if numbered else row for i in range(count))
+    return data.encode(), count
+
+
+def test_a_bad_megabyte_lists_twenty_problems_and_counts_the_rest():
+    data, rows = one_mb("x,,,,\n")  # 166,659 rows, each with a bad number
+    with pytest.raises(SceneError) as info:
+        parse_csv(data, 4, NAMES)
+    error = info.value
+    assert len(error.shown) == MAX_SHOWN_PROBLEMS and error.problems[:-1] == error.shown
+    assert error.problems[0] == f"expected 4 scenes, found {rows:,}"
+    assert error.more == rows + 1 - MAX_SHOWN_PROBLEMS  # every row's problem plus the count, counted once
+    assert error.problems[-1] == f"... and {error.more:,} more problems"
+    assert len(str(error)) < 3_000
+
+
+def test_checks_are_linear_in_the_file_size():
+    # Every row has a valid number, so the duplicate check sees 76,919 numbers. Counting each
+    # number's repeats by scanning the list (as once done) took over a minute on this file.
+    data, rows = one_mb("{n},a,b,c,Mia\n", numbered=True)
+    started = time.perf_counter()
+    with pytest.raises(SceneError) as info:
+        parse_csv(data, 16, NAMES)
+    assert time.perf_counter() - started < 15  # about 0.5 s; the bound only catches quadratic work
+    assert info.value.problems[0] == f"expected 16 scenes, found {rows:,}"
+    assert "duplicate scene numbers: 1, 2, 3" in str(info.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: "scene;title,text\tillustration\n" + t)))
+def test_any_upload_gives_a_valid_book_or_our_own_error(data):
+    try:
+        scenes = parse_csv(data, 2, NAMES)
+    except SceneError as error:
+        assert_our_own_error(error)
+    else:
+        assert_a_valid_book(scenes)
+
+
+def test_problems_with_the_whole_file_come_before_the_rows():
+    text = "scene,title,text,illustration,characters\n" + "1,T,,pic,Bob\n" * 30
+    error = pytest.raises(SceneError, parse_csv, text, 2, NAMES).value
+    assert error.problems[:3] == ["expected 2 scenes, found 30", "duplicate scene number: 1", "missing scene number: 2"]
+    assert error.problems[3] == "row 1 (scene 1): text is empty"
+    assert error.more == 3 + 2 * 30 - MAX_SHOWN_PROBLEMS
