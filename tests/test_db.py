@@ -16,7 +16,8 @@ def test_a_blank_database_migrates_to_the_full_schema(tmp_path):
     assert {"scene", "title", "text", "illustration", "characters", "status", "error"} <= columns(database, "scenes")
     assert {"kind", "scene", "status", "attempts", "max_attempts", "lease_until", "worker", "error"} <= columns(database, "jobs")
     assert {"book_id", "kind", "model", "input_tokens", "output_tokens", "images"} <= columns(database, "usage")
-    assert [m.name for m in db.migrations.applied(database)] == ["0001_initial"]
+    assert {"retries", "http_tries", "retry_deadline", "waiting"} <= columns(database, "jobs")
+    assert [m.name for m in db.migrations.applied(database)] == [m.name for m in db.migrations._migrations]
 
 
 def test_wal_busy_timeout_and_foreign_keys(tmp_path):
@@ -29,7 +30,7 @@ def test_wal_busy_timeout_and_foreign_keys(tmp_path):
 def test_migrating_twice_changes_nothing(tmp_path):
     database = db.connect(tmp_path / "s.db")
     db.migrate(database)
-    assert len(db.migrations.applied(database)) == 1
+    assert len(db.migrations.applied(database)) == len(db.migrations._migrations)
 
 
 def test_each_thread_gets_its_own_connection(tmp_path):

@@ -26,6 +26,10 @@ class TransientModelError(ModelError):
     retryable = True
 
 
+class RateLimitedError(TransientModelError):
+    """The service said "too many requests": other jobs for the same service should hold back too."""
+
+
 class RefusedError(ModelError):
     """The service refused the request (content policy). Not retried."""
 

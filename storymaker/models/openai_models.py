@@ -34,7 +34,7 @@ from PIL import Image
 
 from ..config import Settings
 from .base import ImageModel, ImageRequest, ImageResult, TextModel, TextRequest, TextResult
-from .errors import ModelConfigError, ModelError, RefusedError, TransientModelError
+from .errors import ModelConfigError, ModelError, RateLimitedError, RefusedError, TransientModelError
 
 # Codes and words OpenAI uses when its safety system turns a request down.
 _REFUSAL_CODES = {"content_policy_violation", "moderation_blocked", "content_filter", "safety_violation"}
@@ -239,19 +239,19 @@ def map_openai_error(
     status = getattr(exc, "status_code", None)
     if isinstance(exc, openai.APITimeoutError):
         within = f" within {timeout:g} seconds" if timeout else ""
-        return TransientModelError(f"The {service} service did not answer{within}; it will be tried again.")
+        return TransientModelError(f"The {service} service did not answer{within}.")
     if isinstance(exc, openai.APIConnectionError):
         return TransientModelError(f"Could not reach the {service} service; check the network or OPENAI_BASE_URL.")
     if isinstance(exc, openai.RateLimitError):
         if _code(exc) == "insufficient_quota":  # a 429 that waiting cannot fix
             return ModelConfigError("The OpenAI account has run out of credit; check its plan and billing.")
-        return TransientModelError(
-            f"The {service} service is busy (rate limit reached); it will be tried again.",
+        return RateLimitedError(
+            f"The {service} service is busy (rate limit reached).",
             retry_after=_retry_after(exc),
         )
     if isinstance(exc, openai.APIStatusError) and (status is None or status >= 500 or status in (408, 409)):
         return TransientModelError(
-            f"The {service} service had a problem (error {status}); it will be tried again.",
+            f"The {service} service had a problem (error {status}).",
             retry_after=_retry_after(exc),
         )
     if isinstance(exc, openai.BadRequestError) and (_code(exc) in _REFUSAL_CODES or _REFUSAL_WORDS.search(reason)):
