@@ -259,6 +259,7 @@ def retry_later(
             final = (f"{message} Storymaker tried {_times(spent)} over {duration(now - started)}; "
                      "try again in a few minutes.")
         if final is not None:
+            db.execute("UPDATE jobs SET http_tries = ?, retry_deadline = ? WHERE id = ?", [spent, deadline, job.id])
             _finish(db, job, JobStatus.FAILED, final)
             _mark_page(db, job.book_id, job.kind, job.scene, books.FAILED, final)
             _refresh_book(db, job.book_id)
@@ -330,7 +331,9 @@ class Wait:
     def target(self) -> str:
         return f"page {self.scene}" if self.kind == Kind.PAGE else f"the {self.kind}"
 
-    def describe(self, now: float | None = None) -> str:
+    def describe(self, now: float | None = None, *, countdown: bool = True) -> str:
+        if not countdown:
+            return f"{self.target}: {self.reason}"
         left = max(0.0, self.until - (time.time() if now is None else now))
         return f"{self.target}: {self.reason}; trying again in {duration(left)}"
 
@@ -348,12 +351,12 @@ def waits(db: sqlite_utils.Database, book_id: int, now: float | None = None) -> 
     return sorted(found, key=lambda w: (order.get(w.kind, 3), w.scene or 0))
 
 
-def waiting_text(found: Sequence[Wait], now: float | None = None) -> str | None:
+def waiting_text(found: Sequence[Wait], now: float | None = None, *, countdown: bool = True) -> str | None:
     """One line for every screen: the first wait, and how many more there are."""
     if not found:
         return None
     more = f" ({len(found) - 1} more waiting)" if len(found) > 1 else ""
-    return found[0].describe(now) + more
+    return found[0].describe(now, countdown=countdown) + more
 
 
 def duration(seconds: float) -> str:
