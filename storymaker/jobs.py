@@ -61,6 +61,7 @@ class Job:
     attempts: int
     max_attempts: int
     worker: str
+    http_tries: int = 0  # failed HTTP requests already spent from the retry budget
 
 
 # Runners in this process wait on this; every change that may free or create work
@@ -129,12 +130,12 @@ def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s
         "UPDATE jobs SET status = ?, worker = ?, attempts = attempts + 1, lease_until = ?, started_at = ?, error = NULL, "
         "waiting = NULL "
         f"WHERE id = (SELECT id FROM jobs WHERE status = ? AND not_before <= ? AND kind IN ({marks}) ORDER BY id LIMIT 1) "
-        "AND status = ? RETURNING id, book_id, kind, scene, attempts, max_attempts",
+        "AND status = ? RETURNING id, book_id, kind, scene, attempts, max_attempts, http_tries",
         [JobStatus.RUNNING, worker, now + lease_s, now_iso(), JobStatus.QUEUED, now, *map(str, kinds), JobStatus.QUEUED],
     ).fetchall()  # fetch all, so the statement is finished before COMMIT
     if not rows:
         return None
-    job = Job(*rows[0], worker=worker)
+    job = Job(*rows[0][:6], worker=worker, http_tries=rows[0][6])
     _mark_page(db, job.book_id, job.kind, job.scene, books.DRAWING)
     return job
 
@@ -252,8 +253,8 @@ def retry_later(
         started = deadline - budget.window_s
         final = None
         if retry_after is not None and retry_after > budget.retry_after_cap_s:
-            final = (f"{message} The {service} service asked Storymaker to wait {duration(retry_after)}, longer than "
-                     f"the {duration(budget.retry_after_cap_s)} it waits by itself: try again after "
+            final = (f"{message} It asked to wait {duration(retry_after)} (Storymaker waits at most "
+                     f"{duration(budget.retry_after_cap_s)} by itself): try again after "
                      f"{time.strftime('%H:%M UTC', time.gmtime(now + retry_after))}.")
         elif spent >= budget.max_http_attempts or now >= deadline:
             final = (f"{message} Storymaker tried {_times(spent)} over {duration(now - started)}; "

@@ -22,7 +22,7 @@ from typing import Callable
 from . import books, illustrate, jobs, storage, story
 from .engine import Engine
 from .jobs import Job, JobLost, Kind
-from .models.errors import ModelError, RateLimitedError, TransientModelError
+from .models.errors import ModelError, RateLimitedError, TransientModelError, http_attempts_left
 from .scenes import SceneError
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,8 @@ def run_job(engine: Engine, job: Job) -> None:
 def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_job) -> None:
     """Run a claimed job and record how it ended; never raises."""
     db = engine.db()
+    budget = jobs.RetryBudget.from_settings(engine.settings)
+    left = http_attempts_left.set(max(1, budget.max_http_attempts - job.http_tries))
     try:
         try:
             work(engine, job)
@@ -81,8 +83,7 @@ def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_
             log.info("job %s was canceled or taken over; its result was dropped", job.id)
         except TransientModelError as error:
             jobs.retry_later(db, job, str(error), retry_after=error.retry_after, tries=error.tries,
-                             rate_limited=isinstance(error, RateLimitedError),
-                             budget=jobs.RetryBudget.from_settings(engine.settings))
+                             rate_limited=isinstance(error, RateLimitedError), budget=budget)
         except (ModelError, SceneError) as error:
             jobs.fail(db, job, str(error))
         except sqlite3.OperationalError as error:
@@ -103,6 +104,8 @@ def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_
             raise
         # Recording the outcome needs the lock too; the lease runs out and the sweep requeues the job.
         log.warning("job %s (%s): the database stayed locked (%s); the job will be picked up again", job.id, job.kind, error)
+    finally:
+        http_attempts_left.reset(left)
 
 
 def _is_busy(error: sqlite3.OperationalError) -> bool:

@@ -13,6 +13,10 @@ requested JSON schema, a PNG whose colour changes per request).
         ...
         assert fake.requests_for("chat")[0].json["model"] == "..."
 
+Besides queued answers it can fail at random (`faults(0.3)`: 30% of requests get a
+429 or a 503) and go down for a while (`outage(20)`: every endpoint answers 503 for
+20 seconds); `faults_served` counts those answers.
+
 No pytest imports here: the benchmark scripts use it too.
 
 Endpoint names (for `enqueue`, `latency`, `hold`, `requests_for`): "chat",

@@ -222,3 +222,15 @@ def test_concurrency_counts_pages_and_the_cover_has_one_slot_of_its_own(fake, tm
     pictures = fake.requests_for("images")
     # As the README says: N pages at once, and the cover alongside them in a slot of its own.
     assert fake.max_in_flight <= 3 and len(pictures) == 7
+
+
+def test_the_sdk_s_own_retries_are_cut_to_what_the_job_has_left(fake, tmp_path):
+    engine = make_engine(fake, tmp_path, sdk_max_retries=2, max_http_attempts=4)
+    fake.enqueue_error("chat", 503, "Overloaded.", type="server_error", headers={"retry-after-ms": "10"}, times=20)
+    user, book_id = start(engine)
+    Runner(engine).run_until_idle(timeout=60)
+    book = books.get(engine.db(), user.id, book_id)
+    assert book.status == books.NEEDS_ATTENTION and "tried 4 times" in book.error
+    chat = fake.requests_for("chat")
+    assert len(chat) == 4  # 3 in the first call (the SDK retried twice), then 1: never 3 + 3
+    assert [r.retry_count for r in chat] == [0, 1, 2, 0]
