@@ -6,7 +6,8 @@ vLLM, LM Studio), so the text model tolerates servers without structured output.
 Counting tries: the job runner owns retrying (`jobs.retry_later`), so by default
 the SDK does not retry (`sdk_max_retries=0`). When it is set to, the SDK retries
 rate limits, timeouts and 5xx itself, and the job runner counts those against the
-same budget. The SDK already knows the number: a successful call made through
+same budget; each call's SDK retries are cut to what the running job has left
+(`errors.http_attempts_left`), so they are never stacked on top of it. The SDK already knows the number: a successful call made through
 `with_raw_response` carries `retries_taken`, and every request it sends carries
 its retry index in the `x-stainless-retry-count` header, so a failed call's
 `error.request` tells how many attempts came before it. Reading those keeps the
