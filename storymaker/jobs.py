@@ -22,6 +22,7 @@ from typing import Iterator, Sequence
 import sqlite_utils
 
 from . import books
+from .config import Settings
 from .db import now_iso, write_transaction
 
 LEASE_S = 30.0
@@ -206,13 +207,9 @@ class RetryBudget:
     backoff_max_s: float = BACKOFF_MAX_S
 
     @classmethod
-    def from_settings(cls, settings: object) -> "RetryBudget":
-        return cls(
-            window_s=getattr(settings, "retry_window_s", cls.window_s),
-            max_http_attempts=getattr(settings, "max_http_attempts", cls.max_http_attempts),
-            retry_after_cap_s=getattr(settings, "retry_after_cap_s", cls.retry_after_cap_s),
-            backoff_base_s=getattr(settings, "retry_backoff_s", cls.backoff_base_s),
-        )
+    def from_settings(cls, settings: Settings) -> "RetryBudget":
+        return cls(settings.retry_window_s, settings.max_http_attempts, settings.retry_after_cap_s,
+                   settings.retry_backoff_s)
 
     def backoff(self, retries: int) -> float:
         """The wait before retry number `retries + 1`: doubling, with jitter so pages spread out."""
@@ -248,8 +245,8 @@ def retry_later(
         if row is None:
             return False
         retries, spent, deadline = row[0], row[1] + max(1, tries), row[2]
-        first_failure = deadline is None
-        deadline = now + budget.window_s if first_failure else deadline
+        if deadline is None:  # the first transient failure opens the window
+            deadline = now + budget.window_s
         started = deadline - budget.window_s
         final = None
         if retry_after is not None and retry_after > budget.retry_after_cap_s:

@@ -234,3 +234,15 @@ def test_the_sdk_s_own_retries_are_cut_to_what_the_job_has_left(fake, tmp_path):
     chat = fake.requests_for("chat")
     assert len(chat) == 4  # 3 in the first call (the SDK retried twice), then 1: never 3 + 3
     assert [r.retry_count for r in chat] == [0, 1, 2, 0]
+
+
+def test_the_budget_settings_are_read_and_checked():
+    from storymaker.config import ConfigError, load_settings
+
+    settings = load_settings(env={"STORYMAKER_RETRY_WINDOW_S": "60", "STORYMAKER_MAX_HTTP_ATTEMPTS": "5",
+                                  "STORYMAKER_RETRY_AFTER_CAP_S": "30", "STORYMAKER_RETRY_BACKOFF_S": "0.5"}, secrets={})
+    assert jobs.RetryBudget.from_settings(settings) == jobs.RetryBudget(60.0, 5, 30.0, 0.5)
+    with pytest.raises(ConfigError, match="STORYMAKER_MAX_HTTP_ATTEMPTS must be at least 1"):
+        load_settings(env={"STORYMAKER_MAX_HTTP_ATTEMPTS": "0"}, secrets={})
+    with pytest.raises(ConfigError, match="STORYMAKER_RETRY_WINDOW_S"):
+        load_settings(env={"STORYMAKER_RETRY_WINDOW_S": "-1"}, secrets={})
