@@ -57,6 +57,8 @@ def book_card(item: library.ShelfBook) -> None:
     render.status_badge(book.status)
     if item.progress is not None:
         st.progress(item.progress, text=f"{item.pages_done} of {book.scene_count} pages drawn")
+    if item.waiting:
+        st.caption(f":material/hourglass_top: Waiting: {render.md_escape(item.waiting)}")
     if book.status == books.NEEDS_ATTENTION and book.error:
         st.error(book.error)
     st.caption(render.friendly_date(book.created_at))

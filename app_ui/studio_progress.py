@@ -75,8 +75,10 @@ def live(engine: Engine, user: User, book_id: int, making: bool, shown: dict[int
                             else ":material/brush: **Finishing the cover…**")
             st.progress(now.fraction, text=f"{now.pages_done} of {now.book.scene_count} pages drawn"
                         + ("" if now.cover != jobs.JobStatus.SUCCEEDED else " · cover ready"))
-            if making and now.scenes:
-                page_cards(engine, user, book_id, now)
+        if now.waiting:
+            st.caption(f":material/hourglass_top: Waiting: {render.md_escape(now.waiting)}")
+        if now.story not in jobs.ACTIVE and making and now.scenes:
+            page_cards(engine, user, book_id, now)
         if st.button("Cancel", icon=":material/stop_circle:", key="studio_cancel",
                      help="Stop drawing. Pages already drawn are kept; Retry failed pages draws the rest."):
             studio.cancel(engine, user.id, book_id)

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from . import accounts, avatars, books, characters, storage, styles, studio
+from . import accounts, avatars, books, characters, jobs, storage, styles, studio
 from .avatars import AvatarError
 from .books import BookError, BookOptions
 from .characters import CharacterError
@@ -26,7 +26,11 @@ configuration (environment variables, or the same keys in .streamlit/secrets.tom
   STORYMAKER_PROVIDER      offline | openai, to force one
   STORYMAKER_TEXT_MODEL, STORYMAKER_IMAGE_MODEL, STORYMAKER_IMAGE_SIZE, STORYMAKER_IMAGE_QUALITY
   STORYMAKER_DATA_DIR      where books and the database live (default: ./data)
-  STORYMAKER_CONCURRENCY   pictures drawn in parallel (default: 4)
+  STORYMAKER_CONCURRENCY   pages drawn at once (default: 4); the cover is drawn alongside
+                           in a slot of its own, so up to N+1 pictures are in flight
+  STORYMAKER_RETRY_WINDOW_S, STORYMAKER_MAX_HTTP_ATTEMPTS, STORYMAKER_RETRY_AFTER_CAP_S
+                           how long (180 s) and how often (8 requests) a job rides out rate
+                           limits and outages; a longer Retry-After than the cap (120 s) fails
 """
 
 
@@ -59,7 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="a reference picture (PNG, JPEG or WebP) for a character")
     make.add_argument("--user", default=accounts.LOCAL_USER, metavar="NAME",
                       help="file the book under this account (default: a local account)")
-    make.add_argument("--concurrency", type=int, default=None, metavar="N", help="pictures drawn in parallel")
+    make.add_argument("--concurrency", type=int, default=None, metavar="N",
+                      help="pages drawn at once (the cover is drawn alongside)")
 
     worker = commands.add_parser(
         "worker",
@@ -115,21 +120,33 @@ def _show_progress(engine: Engine, user_id: int, book_id: int, out: TextIO) -> s
     last = ""
     while True:
         now = studio.progress(engine, user_id, book_id)
-        story = {"queued": "waiting", "running": "writing", "succeeded": "written"}.get(now.story or "", now.story or "")
-        line = f"story {story}; pages {now.pages_done}/{now.book.scene_count}; cover {now.cover or 'waiting'}"
+        line = progress_line(now)
         if tty:
             filled = int(now.fraction * 30)
-            out.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {line:<60}")
+            out.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {line:<100}")
             out.flush()
-        elif line != last:
+        elif (key := progress_line(now, countdown=False)) != last:  # a log gets no line per second of a wait
             out.write(line + "\n")
             out.flush()
-        last = line
+            last = key
         if not now.running:
             if tty:
                 out.write("\n")
             return now
         time.sleep(0.1)
+
+
+_WORDS = {"story": {"queued": "queued", "running": "writing", "succeeded": "written"},
+          "cover": {"queued": "queued", "running": "drawing", "succeeded": "drawn"}}
+
+
+def progress_line(now: studio.Progress, *, countdown: bool = True) -> str:
+    """One line of progress; a job waiting out a rate limit or an outage says so, and for how long."""
+    story = _WORDS["story"].get(now.story or "", now.story or "not started")
+    cover = _WORDS["cover"].get(now.cover or "", now.cover or "not started")
+    line = f"story {story}; pages {now.pages_done}/{now.book.scene_count}; cover {cover}"
+    waiting = jobs.waiting_text(now.waits, countdown=countdown)
+    return f"{line}; {waiting}" if waiting else line
 
 
 def make_book(args: argparse.Namespace) -> int:
@@ -151,8 +168,13 @@ def make_book(args: argparse.Namespace) -> int:
         runner.stop()
     folder = storage.book_dir(engine.books_dir, book_id)
     if final.book.status != books.READY:
-        print(f"The book is not finished: {final.book.error or final.book.status}", file=sys.stderr)
-        print(folder.resolve())
+        # stdout stays empty: scripts read the last line as a finished book's folder.
+        print(f"error: the book is not finished: {final.book.error or final.book.status}", file=sys.stderr)
+        if folder.is_dir():
+            print(f"What was made so far is in {folder.resolve()}", file=sys.stderr)
+        return 1
+    if not folder.is_dir():
+        print(f"error: the book was made but its folder {folder.resolve()} is missing", file=sys.stderr)
         return 1
     print(folder.resolve())
     return 0

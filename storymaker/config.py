@@ -39,8 +39,19 @@ class Settings:
     # Seconds for one HTTP request; pictures take far longer than text.
     text_timeout: float = 120.0
     image_timeout: float = 240.0
-    # Retries done inside the SDK for one call (they count towards the job's attempts).
-    sdk_max_retries: int = 2
+    # Retries done inside the SDK for one call. They count towards the job's HTTP attempts;
+    # 0 leaves every retry to the job runner, which frees the worker slot while it waits,
+    # caps Retry-After and holds back other jobs of a rate-limited service.
+    sdk_max_retries: int = 0
+    # A job's retry budget for transient failures (rate limits, timeouts, 5xx): it keeps
+    # trying with backoff until `retry_window_s` after its first failure or until it has
+    # made `max_http_attempts` failed requests, whichever comes first.
+    retry_window_s: float = 180.0
+    max_http_attempts: int = 8
+    # A longer Retry-After than this fails the job at once, saying when to try again.
+    retry_after_cap_s: float = 120.0
+    # The first backoff; each later one doubles (with jitter, at most a minute).
+    retry_backoff_s: float = 2.0
     data_dir: Path = Path("data")
     concurrency: int = 4
     # Seconds a running job stays claimed without a heartbeat before another runner may take it.
@@ -95,6 +106,10 @@ _SOURCES: dict[str, tuple[str, str, Any]] = {
     "data_dir": ("STORYMAKER_DATA_DIR", "STORYMAKER_DATA_DIR", Path),
     "concurrency": ("STORYMAKER_CONCURRENCY", "STORYMAKER_CONCURRENCY", int),
     "lease_s": ("STORYMAKER_LEASE_S", "STORYMAKER_LEASE_S", float),
+    "retry_window_s": ("STORYMAKER_RETRY_WINDOW_S", "STORYMAKER_RETRY_WINDOW_S", float),
+    "max_http_attempts": ("STORYMAKER_MAX_HTTP_ATTEMPTS", "STORYMAKER_MAX_HTTP_ATTEMPTS", int),
+    "retry_after_cap_s": ("STORYMAKER_RETRY_AFTER_CAP_S", "STORYMAKER_RETRY_AFTER_CAP_S", float),
+    "retry_backoff_s": ("STORYMAKER_RETRY_BACKOFF_S", "STORYMAKER_RETRY_BACKOFF_S", float),
 }
 
 
@@ -149,5 +164,18 @@ def load_settings(
         raise ConfigError("STORYMAKER_CONCURRENCY must be at least 1")
     if float(values.get("lease_s", 30.0)) <= 0:
         raise ConfigError("STORYMAKER_LEASE_S must be more than 0 seconds")
+    _check_retry_budget(values)
     known = {f.name for f in fields(Settings)}
     return Settings(**{k: v for k, v in values.items() if k in known})
+
+
+def _check_retry_budget(values: dict[str, Any]) -> None:
+    if int(values.get("sdk_max_retries", 0)) < 0:
+        raise ConfigError("STORYMAKER_SDK_MAX_RETRIES must be 0 or more")
+    if int(values.get("max_http_attempts", 8)) < 1:
+        raise ConfigError("STORYMAKER_MAX_HTTP_ATTEMPTS must be at least 1")
+    for name, env_name in (("retry_window_s", "STORYMAKER_RETRY_WINDOW_S"),
+                           ("retry_after_cap_s", "STORYMAKER_RETRY_AFTER_CAP_S"),
+                           ("retry_backoff_s", "STORYMAKER_RETRY_BACKOFF_S")):
+        if float(values.get(name, 1.0)) < 0:
+            raise ConfigError(f"{env_name} must be 0 seconds or more")

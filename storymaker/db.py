@@ -121,6 +121,22 @@ def _m0001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0002_retry_budget")
+def _m0002_retry_budget(db: sqlite_utils.Database) -> None:
+    # A job's transient-failure budget, apart from `attempts` (claims, which crash recovery counts):
+    # retries = requeues after transient failures, http_tries = failed HTTP requests spent,
+    # retry_deadline = when the retry window closes, waiting = why a requeued job waits (for screens).
+    _run_script(
+        db,
+        """
+        ALTER TABLE jobs ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE jobs ADD COLUMN http_tries INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE jobs ADD COLUMN retry_deadline REAL;
+        ALTER TABLE jobs ADD COLUMN waiting TEXT
+        """
+    )
+
+
 def _run_script(db: sqlite_utils.Database, script: str) -> None:
     # Not executescript(): it COMMITs first, which would break the migration's transaction.
     for statement in script.split(";\n"):

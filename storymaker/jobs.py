@@ -22,9 +22,12 @@ from typing import Iterator, Sequence
 import sqlite_utils
 
 from . import books
+from .config import Settings
 from .db import now_iso, write_transaction
 
 LEASE_S = 30.0
+# Claims a job may lose to a runner that died before the sweep gives up on it. Transient
+# model failures have a budget of their own (`RetryBudget`), so they never use these up.
 MAX_ATTEMPTS = 3
 BACKOFF_BASE_S, BACKOFF_MAX_S = 2.0, 60.0
 
@@ -59,6 +62,7 @@ class Job:
     attempts: int
     max_attempts: int
     worker: str
+    http_tries: int = 0  # failed HTTP requests already spent from the retry budget
 
 
 # Runners in this process wait on this; every change that may free or create work
@@ -124,14 +128,15 @@ def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s
     now = time.time()
     marks = ",".join("?" * len(kinds))
     rows = db.execute(
-        "UPDATE jobs SET status = ?, worker = ?, attempts = attempts + 1, lease_until = ?, started_at = ?, error = NULL "
+        "UPDATE jobs SET status = ?, worker = ?, attempts = attempts + 1, lease_until = ?, started_at = ?, error = NULL, "
+        "waiting = NULL "
         f"WHERE id = (SELECT id FROM jobs WHERE status = ? AND not_before <= ? AND kind IN ({marks}) ORDER BY id LIMIT 1) "
-        "AND status = ? RETURNING id, book_id, kind, scene, attempts, max_attempts",
+        "AND status = ? RETURNING id, book_id, kind, scene, attempts, max_attempts, http_tries",
         [JobStatus.RUNNING, worker, now + lease_s, now_iso(), JobStatus.QUEUED, now, *map(str, kinds), JobStatus.QUEUED],
     ).fetchall()  # fetch all, so the statement is finished before COMMIT
     if not rows:
         return None
-    job = Job(*rows[0], worker=worker)
+    job = Job(*rows[0][:6], worker=worker, http_tries=rows[0][6])
     _mark_page(db, job.book_id, job.kind, job.scene, books.DRAWING)
     return job
 
@@ -191,36 +196,183 @@ def fail(db: sqlite_utils.Database, job: Job, message: str) -> None:
     wake()
 
 
-def retry_later(db: sqlite_utils.Database, job: Job, message: str, *, retry_after: float | None, extra_tries: int = 0) -> bool:
-    """Requeue a transient failure with backoff; fails it instead once its attempts are used up.
+@dataclass(frozen=True)
+class RetryBudget:
+    """How long and how often a job rides out transient failures (see `retry_later`)."""
 
-    `extra_tries` counts the HTTP retries the SDK already made inside this attempt,
-    so they are spent from the same budget instead of multiplying it.
+    window_s: float = 180.0  # from the job's first transient failure
+    max_http_attempts: int = 8  # failed HTTP requests, the SDK's own retries included
+    retry_after_cap_s: float = 120.0  # a longer Retry-After fails the job at once
+    backoff_base_s: float = BACKOFF_BASE_S
+    backoff_max_s: float = BACKOFF_MAX_S
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "RetryBudget":
+        return cls(settings.retry_window_s, settings.max_http_attempts, settings.retry_after_cap_s,
+                   settings.retry_backoff_s)
+
+    def backoff(self, retries: int) -> float:
+        """The wait before retry number `retries + 1`: doubling, with jitter so pages spread out."""
+        ceiling = min(self.backoff_max_s, self.backoff_base_s * 2 ** min(retries, 30))
+        return random.uniform(ceiling / 2, ceiling)
+
+
+def service_of(kind: str) -> str:
+    return "text" if kind == Kind.STORY else "picture"
+
+
+def retry_later(
+    db: sqlite_utils.Database, job: Job, message: str, *, retry_after: float | None = None, tries: int = 1,
+    rate_limited: bool = False, budget: RetryBudget = RetryBudget(), now: float | None = None,
+) -> bool:
+    """Requeue a transient failure with backoff, or fail it once its retry budget is spent.
+
+    `tries` is how many HTTP requests the failed call made (the SDK's own retries
+    included): they are spent from the same budget instead of multiplying it. The
+    budget closes `window_s` after the first failure or after `max_http_attempts`
+    failed requests. A Retry-After longer than the cap fails the job at once with
+    the time to try again. A rate limit also holds back the owner's other queued
+    jobs for the same service, so parallel pages do not storm a limited service.
     Returns True when the job was requeued.
     """
+    now = time.time() if now is None else now
+    service = service_of(job.kind)
     with write_transaction(db):
-        row = db.execute("SELECT attempts FROM jobs WHERE id = ? AND worker = ? AND status = ? AND attempts = ?",
-                         [job.id, job.worker, JobStatus.RUNNING, job.attempts]).fetchone()
+        row = db.execute(
+            "SELECT retries, http_tries, retry_deadline FROM jobs WHERE id = ? AND worker = ? AND status = ? AND attempts = ?",
+            [job.id, job.worker, JobStatus.RUNNING, job.attempts],
+        ).fetchone()
         if row is None:
             return False
-        attempts = row[0] + max(0, extra_tries)
-        if attempts >= job.max_attempts:
-            final = f"{message} (gave up after {attempts} tries)"
+        retries, spent, deadline = row[0], row[1] + max(1, tries), row[2]
+        if deadline is None:  # the first transient failure opens the window
+            deadline = now + budget.window_s
+        started = deadline - budget.window_s
+        final = None
+        if retry_after is not None and retry_after > budget.retry_after_cap_s:
+            final = (f"{message} It asked to wait {duration(retry_after)} (Storymaker waits at most "
+                     f"{duration(budget.retry_after_cap_s)} by itself): try again after "
+                     f"{time.strftime('%H:%M UTC', time.gmtime(now + retry_after))}.")
+        elif spent >= budget.max_http_attempts or now >= deadline:
+            final = (f"{message} Storymaker tried {_times(spent)} over {duration(now - started)}; "
+                     "try again in a few minutes.")
+        if final is not None:
+            db.execute("UPDATE jobs SET http_tries = ?, retry_deadline = ? WHERE id = ?", [spent, deadline, job.id])
             _finish(db, job, JobStatus.FAILED, final)
             _mark_page(db, job.book_id, job.kind, job.scene, books.FAILED, final)
             _refresh_book(db, job.book_id)
             requeued = False
         else:
-            delay = retry_after if retry_after is not None else min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** (attempts - 1))
-            delay *= 1 + random.random() * 0.1  # jitter, so parallel pages do not retry in lockstep
+            if retry_after is not None:
+                # Jitter on top of what the service asked, never less than it.
+                delay = retry_after + random.uniform(0, min(1.0, retry_after * 0.1) + 0.05)
+                reason = f"the {service} service asked us to wait {duration(retry_after)}"
+            else:
+                delay = min(budget.backoff(retries), max(0.0, deadline - now))
+                reason = _lower_first(message.strip().rstrip("."))
+            until = now + delay
             db.execute(
-                "UPDATE jobs SET status = ?, attempts = ?, error = ?, not_before = ?, worker = NULL, lease_until = NULL WHERE id = ?",
-                [JobStatus.QUEUED, attempts, message, time.time() + delay, job.id],
+                "UPDATE jobs SET status = ?, error = ?, not_before = ?, worker = NULL, lease_until = NULL, "
+                "retries = retries + 1, http_tries = ?, retry_deadline = ?, waiting = ? WHERE id = ?",
+                [JobStatus.QUEUED, message, until, spent, deadline, reason, job.id],
             )
-            _mark_page(db, job.book_id, job.kind, job.scene, books.PENDING, f"Retrying: {message}")
+            _mark_page(db, job.book_id, job.kind, job.scene, books.PENDING, f"Waiting to try again: {reason}.")
+            if rate_limited:
+                _hold_back(db, job, until, reason)
             requeued = True
     wake()
     return requeued
+
+
+def _hold_back(db: sqlite_utils.Database, job: Job, until: float, reason: str) -> None:
+    """Queued jobs of the same owner and service wait as long as the rate-limited one (one shared back-off)."""
+    kinds = [Kind.STORY] if job.kind == Kind.STORY else [Kind.PAGE, Kind.COVER]
+    marks = ",".join("?" * len(kinds))
+    db.execute(
+        "UPDATE jobs SET not_before = ? + (id % 7) * 0.05, waiting = ? "
+        f"WHERE status = ? AND not_before < ? AND id != ? AND kind IN ({marks}) "
+        "AND book_id IN (SELECT id FROM books WHERE user_id = (SELECT user_id FROM books WHERE id = ?))",
+        [until, reason, JobStatus.QUEUED, until, job.id, *map(str, kinds), job.book_id],
+    )
+
+
+def requeue_soon(db: sqlite_utils.Database, job: Job, reason: str, delay: float = 5.0) -> bool:
+    """Put a job that hit a local hiccup (the database busy) back in the queue without spending its budgets."""
+    with write_transaction(db):
+        cursor = db.execute(
+            "UPDATE jobs SET status = ?, not_before = ?, worker = NULL, lease_until = NULL, retries = retries + 1, "
+            "waiting = ? WHERE id = ? AND worker = ? AND status = ? AND attempts = ?",
+            [JobStatus.QUEUED, time.time() + delay, reason, job.id, job.worker, JobStatus.RUNNING, job.attempts],
+        )
+        if cursor.rowcount != 1:
+            return False
+        _mark_page(db, job.book_id, job.kind, job.scene, books.PENDING)
+    wake()
+    return True
+
+
+def exists(db: sqlite_utils.Database, job: Job) -> bool:
+    """Is the job's row still there? (Deleting a book deletes its jobs.)"""
+    return db.execute("SELECT 1 FROM jobs WHERE id = ?", [job.id]).fetchone() is not None
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A queued job waiting out a transient failure: what it is, why it waits, until when."""
+
+    kind: str
+    scene: int | None
+    reason: str
+    until: float
+
+    @property
+    def target(self) -> str:
+        return f"page {self.scene}" if self.kind == Kind.PAGE else f"the {self.kind}"
+
+    def describe(self, now: float | None = None, *, countdown: bool = True) -> str:
+        if not countdown:
+            return f"{self.target}: {self.reason}"
+        left = max(0.0, self.until - (time.time() if now is None else now))
+        return f"{self.target}: {self.reason}; trying again in {duration(left)}"
+
+
+def waits(db: sqlite_utils.Database, book_id: int, now: float | None = None) -> list[Wait]:
+    """The book's jobs that are waiting before they try again, story first, then the cover, then pages."""
+    now = time.time() if now is None else now
+    rows = db.execute(
+        "SELECT kind, scene, waiting, not_before FROM jobs WHERE book_id = ? AND status = ? AND waiting IS NOT NULL "
+        "AND not_before > ?",
+        [book_id, JobStatus.QUEUED, now],
+    ).fetchall()
+    order = {Kind.STORY: 0, Kind.COVER: 1, Kind.PAGE: 2}
+    found = [Wait(kind, scene, reason, until) for kind, scene, reason, until in rows]
+    return sorted(found, key=lambda w: (order.get(w.kind, 3), w.scene or 0))
+
+
+def waiting_text(found: Sequence[Wait], now: float | None = None, *, countdown: bool = True) -> str | None:
+    """One line for every screen: the first wait, and how many more there are."""
+    if not found:
+        return None
+    more = f" ({len(found) - 1} more waiting)" if len(found) > 1 else ""
+    return found[0].describe(now, countdown=countdown) + more
+
+
+def duration(seconds: float) -> str:
+    """Seconds as people say them: "45 s", "3 min", "2 h"."""
+    seconds = max(0.0, seconds)
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s" if seconds >= 0.5 else "a moment"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f}".rstrip("0").rstrip(".") + " h"
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 def cancel_book(db: sqlite_utils.Database, book_id: int) -> int:
@@ -251,7 +403,8 @@ def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int
     now = time.time() if now is None else now
     with write_transaction(db):
         lost = db.execute(
-            "SELECT id, book_id, kind, scene, attempts, max_attempts FROM jobs WHERE status = ? AND lease_until < ?",
+            # Claims made for transient retries are not crashes: they have their own budget.
+            "SELECT id, book_id, kind, scene, attempts - retries, max_attempts FROM jobs WHERE status = ? AND lease_until < ?",
             [JobStatus.RUNNING, now],
         ).fetchall()
         requeued = failed = 0
@@ -266,7 +419,7 @@ def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int
                 failed += 1
             else:
                 db.execute(
-                    "UPDATE jobs SET status = ?, worker = NULL, lease_until = NULL, not_before = 0 WHERE id = ?",
+                    "UPDATE jobs SET status = ?, worker = NULL, lease_until = NULL, not_before = 0, waiting = NULL WHERE id = ?",
                     [JobStatus.QUEUED, job_id],
                 )
                 _mark_page(db, book_id, kind, scene, books.PENDING)

@@ -23,6 +23,7 @@ class ShelfBook:
     cover: Path | None  # the cover's thumbnail, once drawn
     progress: float | None  # 0..1 while the book is being made, else None
     pages_done: int = 0
+    waiting: str | None = None  # why the book is waiting before it tries again, in words
 
 
 def shelf_pages(engine: Engine, user_id: int, per_page: int = PER_PAGE) -> int:
@@ -37,14 +38,14 @@ def shelf(engine: Engine, user_id: int, page: int = 1, per_page: int = PER_PAGE)
     for book in books.list_for(engine.db(), user_id, limit=per_page, offset=(page - 1) * per_page):
         folder = storage.book_dir(engine.books_dir, book.id)
         thumb = storage.thumb_path(folder, "cover")
-        progress, done = None, 0
+        progress, done, waiting = None, 0, None
         if book.status == books.GENERATING:
             try:
                 now = studio.progress(engine, user_id, book.id)
-                progress, done = now.fraction, now.pages_done
+                progress, done, waiting = now.fraction, now.pages_done, now.waiting
             except studio.NotFound:  # deleted between the two reads
                 continue
-        items.append(ShelfBook(book, thumb if thumb.is_file() else None, progress, done))
+        items.append(ShelfBook(book, thumb if thumb.is_file() else None, progress, done, waiting))
     return items
 
 

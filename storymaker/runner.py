@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sqlite3
 import threading
 import time
 import uuid
@@ -21,7 +22,7 @@ from typing import Callable
 from . import books, illustrate, jobs, storage, story
 from .engine import Engine
 from .jobs import Job, JobLost, Kind
-from .models.errors import ModelError, TransientModelError
+from .models.errors import ModelError, RateLimitedError, TransientModelError, http_attempts_left
 from .scenes import SceneError
 
 log = logging.getLogger(__name__)
@@ -73,19 +74,43 @@ def run_job(engine: Engine, job: Job) -> None:
 def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_job) -> None:
     """Run a claimed job and record how it ended; never raises."""
     db = engine.db()
+    budget = jobs.RetryBudget.from_settings(engine.settings)
+    left = http_attempts_left.set(max(1, budget.max_http_attempts - job.http_tries))
     try:
-        work(engine, job)
-    except JobLost:
-        log.info("job %s was canceled or taken over; its result was dropped", job.id)
-    except TransientModelError as error:
-        jobs.retry_later(db, job, str(error), retry_after=error.retry_after,
-                         extra_tries=max(0, error.tries - 1))
-    except (ModelError, SceneError) as error:
-        jobs.fail(db, job, str(error))
-    except Exception:
-        log.exception("job %s (%s) crashed", job.id, job.kind)
-        what = f"page {job.scene}" if job.kind == Kind.PAGE else f"the {job.kind}"
-        jobs.fail(db, job, f"Something went wrong while making {what}. Try again; if it keeps failing, the log has details.")
+        try:
+            work(engine, job)
+        except JobLost:
+            log.info("job %s was canceled or taken over; its result was dropped", job.id)
+        except TransientModelError as error:
+            jobs.retry_later(db, job, str(error), retry_after=error.retry_after, tries=error.tries,
+                             rate_limited=isinstance(error, RateLimitedError), budget=budget)
+        except (ModelError, SceneError) as error:
+            jobs.fail(db, job, str(error))
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error):
+                raise
+            # Another program (a backup, a long write) held the write lock past the busy timeout.
+            log.warning("job %s (%s): the database stayed locked (%s); it will run again shortly", job.id, job.kind, error)
+            jobs.requeue_soon(db, job, "the database is busy")
+        except Exception:
+            if not jobs.exists(db, job):  # its book was deleted meanwhile: nothing to report
+                log.info("job %s stopped: its book was deleted", job.id)
+                return
+            log.exception("job %s (%s) crashed", job.id, job.kind)
+            what = f"page {job.scene}" if job.kind == Kind.PAGE else f"the {job.kind}"
+            jobs.fail(db, job, f"Something went wrong while making {what}. Try again; if it keeps failing, the log has details.")
+    except sqlite3.OperationalError as error:
+        if not _is_busy(error):
+            raise
+        # Recording the outcome needs the lock too; the lease runs out and the sweep requeues the job.
+        log.warning("job %s (%s): the database stayed locked (%s); the job will be picked up again", job.id, job.kind, error)
+    finally:
+        http_attempts_left.reset(left)
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
 
 
 class Runner:
@@ -115,7 +140,10 @@ class Runner:
     # ------------------------------------------------------------ background mode
 
     def start(self) -> "Runner":
-        jobs.sweep(self.engine.db())
+        try:
+            jobs.sweep(self.engine.db())
+        except sqlite3.OperationalError as error:  # the dispatcher sweeps again soon
+            log.warning("start-up sweep skipped: %s", error)
         self._pool = ThreadPoolExecutor(self.concurrency + 1, thread_name_prefix="storymaker-job")
         for target in (self._dispatch, self._heartbeat):
             thread = threading.Thread(target=target, name=f"storymaker-{target.__name__[1:]}", daemon=True)
@@ -144,6 +172,7 @@ class Runner:
     def _dispatch(self) -> None:
         db = self.engine.db()
         last_sweep = time.monotonic()
+        locked = False  # one log line per spell of a locked database, not one per poll
         while not self._stop.is_set():
             seen = jobs.generation()
             claimed = False
@@ -161,7 +190,14 @@ class Runner:
                 if time.monotonic() - last_sweep > self.lease_s / 2:
                     jobs.sweep(db)
                     last_sweep = time.monotonic()
-            except Exception:  # a locked or vanished database must not kill the dispatcher
+                if locked:
+                    log.info("job dispatcher: the database is writable again")
+                    locked = False
+            except sqlite3.OperationalError as error:  # locked past the busy timeout: say so, keep going
+                if not locked:
+                    log.warning("job dispatcher: %s (another program holds the write lock); waiting for it", error)
+                locked = True
+            except Exception:  # a vanished database must not kill the dispatcher
                 log.exception("job dispatcher hiccup")
             if claimed:
                 continue
@@ -188,6 +224,8 @@ class Runner:
                 active = [job_id for job_id, _ in self._active]
             try:
                 jobs.heartbeat(db, self.worker_id, active, self.lease_s)
+            except sqlite3.OperationalError as error:
+                log.warning("heartbeat skipped: %s", error)
             except Exception:
                 log.exception("heartbeat failed")
 

@@ -52,6 +52,13 @@ class Progress:
     cover: str | None
     scenes: list[SceneRow]
     counts: dict[str, int] = field(default_factory=dict)  # page job status -> count (latest job per page)
+    # Jobs waiting out a rate limit or an outage before they try again (`jobs.waits`).
+    waits: tuple[jobs.Wait, ...] = ()
+
+    @property
+    def waiting(self) -> str | None:
+        """What the book waits for, in words, or None: the same line on every screen."""
+        return jobs.waiting_text(self.waits)
 
     @property
     def pages_done(self) -> int:
@@ -79,7 +86,8 @@ def progress(engine: Engine, user_id: int, book_id: int) -> Progress:
     for kind, _, status in latest:
         if kind == Kind.PAGE:
             counts[status] = counts.get(status, 0) + 1
-    return Progress(book, story, cover, books.scene_rows(db, book_id), counts)
+    waits = tuple(jobs.waits(db, book_id)) if book.status == books.GENERATING else ()
+    return Progress(book, story, cover, books.scene_rows(db, book_id), counts, waits)
 
 
 def regenerate_page(engine: Engine, user_id: int, book_id: int, scene: int) -> int:

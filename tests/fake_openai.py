@@ -13,6 +13,10 @@ requested JSON schema, a PNG whose colour changes per request).
         ...
         assert fake.requests_for("chat")[0].json["model"] == "..."
 
+Besides queued answers it can fail at random (`faults(0.3)`: 30% of requests get a
+429 or a 503) and go down for a while (`outage(20)`: every endpoint answers 503 for
+20 seconds); `faults_served` counts those answers.
+
 No pytest imports here: the benchmark scripts use it too.
 
 Endpoint names (for `enqueue`, `latency`, `hold`, `requests_for`): "chat",
@@ -29,6 +33,7 @@ import io
 import itertools
 import socket
 import json as jsonlib
+import random
 import threading
 import time
 from collections import deque
@@ -112,6 +117,13 @@ class FakeOpenAI:
         self.expected_key: str | None = None  # when set, other keys get a 401 like OpenAI's
         self.in_flight = 0
         self.max_in_flight = 0  # peak number of requests handled at once
+        self.faults_served = 0  # answers from `faults()` and `outage()`, not from the queue
+        self._fault_rate = 0.0
+        self._fault_statuses: tuple[int, ...] = ()
+        self._fault_headers: dict[str, str] = {}
+        self._random = random.Random(0)
+        self._outage_until = 0.0
+        self._outage_status = 503
         self._queues: dict[str, deque[CannedResponse]] = {name: deque() for name in ENDPOINTS}
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
@@ -200,6 +212,35 @@ class FakeOpenAI:
         headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else None
         message = "Rate limit reached for requests. Please try again in 1s."
         self.enqueue_error(endpoint, 429, message, type="requests", code="rate_limit_exceeded", headers=headers, times=n)
+
+    def faults(
+        self, rate: float, statuses: tuple[int, ...] = (429, 503), *, seed: int = 0, retry_after: float | None = None
+    ) -> None:
+        """From now on a share `rate` of requests to any endpoint (queued answers aside) fail with one of `statuses`."""
+        with self._lock:
+            self._fault_rate, self._fault_statuses = rate, tuple(statuses)
+            self._fault_headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
+            self._random = random.Random(seed)
+
+    def outage(self, seconds: float, status: int = 503) -> None:
+        """Every endpoint answers `status` for the next `seconds` (queued answers aside)."""
+        with self._lock:
+            self._outage_until, self._outage_status = time.monotonic() + seconds, status
+
+    def _fault(self) -> CannedResponse | None:
+        with self._lock:
+            if time.monotonic() < self._outage_until:
+                status, headers = self._outage_status, {}
+            elif self._fault_rate and self._random.random() < self._fault_rate:
+                status, headers = self._random.choice(self._fault_statuses), dict(self._fault_headers)
+            else:
+                return None
+            self.faults_served += 1
+        if status == 429:
+            body = error_body("Rate limit reached for requests.", type="requests", code="rate_limit_exceeded")
+        else:
+            body = error_body("The server is overloaded or not ready yet.", type="server_error")
+        return CannedResponse(status, body, headers if status == 429 else {})
 
     def refuse(self, endpoint: str = "images", message: str = SAFETY_MESSAGE, *, code: str = "content_policy_violation") -> None:
         """The next request is rejected by the 'safety system' (400, not worth retrying)."""
@@ -477,6 +518,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             fake._wait(endpoint)
             canned = fake._next_canned(endpoint)
+            if canned is None and endpoint != "unknown":
+                canned = fake._fault()
             if canned is not None:
                 if canned.delay:
                     fake._stopping.wait(canned.delay)

@@ -106,3 +106,42 @@ def test_help_documents_every_option():
 def test_the_offline_writer_says_when_it_cannot_write_the_language(data_dir, capsys):
     code, out, err = run(capsys, "make-book", "--title", "El gato", "--scenes", "4", "--language", "Klingon", *CAST)
     assert code == 0 and "writes in English, not Klingon" in err
+
+
+@pytest.fixture
+def fake_server(monkeypatch):
+    from .fake_openai import FakeOpenAI
+
+    with FakeOpenAI(image_size=(64, 64)) as server:
+        monkeypatch.setenv("STORYMAKER_PROVIDER", "openai")
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        yield server
+
+
+def test_a_failed_book_prints_the_reason_no_folder_and_exits_non_zero(data_dir, capsys, fake_server):
+    fake_server.expected_key = "another-key"  # every request gets a 401
+    code, out, err = run(capsys, "make-book", "--title", "Locked Out", "--scenes", "4", *CAST)
+    assert code == 1 and out == ""
+    assert "error: the book is not finished" in err and "key was not accepted" in err and "Traceback" not in err
+    assert not list((data_dir / "storymaker").glob("book_*"))  # nothing was made, so no folder is named
+
+
+def test_a_partly_made_book_names_where_its_pages_are_but_prints_no_folder(data_dir, capsys, fake_server):
+    fake_server.refuse("images")
+    code, out, err = run(capsys, "make-book", "--title", "Half Done", "--scenes", "4", *CAST)
+    assert code == 1 and out == ""
+    folder = next((data_dir / "storymaker").glob("book_*")).resolve()
+    assert "safety system" in err and f"What was made so far is in {folder}" in err
+
+
+def test_the_progress_line_says_what_the_book_waits_for(data_dir, capsys, fake_server):
+    fake_server.rate_limit("chat", 1, retry_after=2)
+    code, out, err = run(capsys, "make-book", "--title", "Patience", "--scenes", "4", *CAST)
+    assert code == 0, err
+    assert "the story: the text service asked us to wait 2 s; trying again in" in err
+    assert Path(out.strip().splitlines()[-1]).is_dir()
+    waiting_lines = [line for line in err.splitlines() if "asked us to wait" in line]
+    # A line per change of state, not one per second of the countdown.
+    states = [line.split("; trying again in")[0] for line in waiting_lines]
+    assert len(states) == len(set(states))

@@ -16,7 +16,9 @@ def test_a_blank_database_migrates_to_the_full_schema(tmp_path):
     assert {"scene", "title", "text", "illustration", "characters", "status", "error"} <= columns(database, "scenes")
     assert {"kind", "scene", "status", "attempts", "max_attempts", "lease_until", "worker", "error"} <= columns(database, "jobs")
     assert {"book_id", "kind", "model", "input_tokens", "output_tokens", "images"} <= columns(database, "usage")
-    assert db.migrations.applied(database)[0].name == "0001_initial" and not db.migrations.pending(database)
+    assert {"retries", "http_tries", "retry_deadline", "waiting"} <= columns(database, "jobs")
+    assert [m.name for m in db.migrations.applied(database)] == [m.name for m in db.migrations._migrations]
+    assert not db.migrations.pending(database)
 
 
 def test_wal_busy_timeout_and_foreign_keys(tmp_path):

@@ -1,12 +1,13 @@
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 
 from storymaker import books, jobs, storage, studio
 from storymaker.books import BookOptions
 from storymaker.jobs import Kind
-from storymaker.models.errors import ModelConfigError, RefusedError, TransientModelError
+from storymaker.models.errors import ModelConfigError, RateLimitedError, RefusedError, TransientModelError
 from storymaker.runner import Runner, execute
 
 from .conftest import make_cast
@@ -93,23 +94,115 @@ def test_transient_errors_retry_after_the_asked_delay(mock_engine, user, monkeyp
     assert attempts == 2
 
 
-def test_a_job_that_always_fails_ends_failed_with_its_message(mock_engine, user, monkeypatch):
-    monkeypatch.setattr(jobs, "BACKOFF_BASE_S", 0.01)
-    mock_engine.image_model.fail["3"] = [TransientModelError("The image service is down (503)")] * 10
+def fast_retries(engine, **budget):
+    """Tiny backoffs, so a test does not sleep through real ones."""
+    engine.settings = replace(engine.settings, **({"retry_backoff_s": 0.01} | budget))
+    return engine
+
+
+def test_a_job_that_always_fails_spends_its_http_attempts_then_fails_with_one_clear_message(mock_engine, user):
+    fast_retries(mock_engine)
+    mock_engine.image_model.fail["3"] = [TransientModelError("The picture service is down (503).")] * 20
     start(mock_engine, user)
     Runner(mock_engine).run_until_idle()
-    row = mock_engine.db().execute("SELECT status, attempts, error FROM jobs WHERE kind='page' AND scene=3").fetchone()
-    assert row[0] == "failed" and row[1] == jobs.MAX_ATTEMPTS
-    assert "service is down" in row[2] and "gave up after 3 tries" in row[2]
+    row = mock_engine.db().execute("SELECT status, http_tries, error FROM jobs WHERE kind='page' AND scene=3").fetchone()
+    assert row[0] == "failed" and row[1] == mock_engine.settings.max_http_attempts == 8
+    assert sum(r.seed.endswith(":3") for r in mock_engine.image_model.requests) == 8
+    assert "service is down" in row[2] and "tried 8 times" in row[2]
+    assert "will be tried again" not in row[2] and "Retrying" not in row[2]  # never contradicts itself
 
 
-def test_sdk_retries_count_against_the_attempts(mock_engine, user):
-    error = TransientModelError("Server error")
-    error.tries = 3  # the SDK already tried three times inside one attempt
-    mock_engine.image_model.fail["1"] = [error]
+def test_sdk_retries_are_spent_from_the_same_budget_not_multiplied(mock_engine, user):
+    fast_retries(mock_engine)
+    errors = []
+    for _ in range(10):
+        error = TransientModelError("Server error")
+        error.tries = 3  # the SDK already tried three times inside one call
+        errors.append(error)
+    mock_engine.image_model.fail["1"] = errors
     book_id = start(mock_engine, user)
     Runner(mock_engine).run_until_idle()
     assert statuses(mock_engine, book_id)[("page", 1)] == "failed"
+    calls = sum(r.seed.endswith(":1") for r in mock_engine.image_model.requests)
+    assert calls == 3  # 3 + 3 + 3 HTTP tries: the budget of 8 is spent after three calls, not 8 x 3
+
+
+def test_the_retry_window_closes_the_budget(mock_engine, user):
+    fast_retries(mock_engine, retry_window_s=0.3, max_http_attempts=1000)
+    mock_engine.image_model.fail["2"] = [TransientModelError("The picture service did not answer.")] * 1000
+    book_id = start(mock_engine, user)
+    began = time.monotonic()
+    Runner(mock_engine).run_until_idle()
+    assert 0.3 <= time.monotonic() - began < 5
+    row = mock_engine.db().execute("SELECT status, error FROM jobs WHERE kind='page' AND scene=2").fetchone()
+    assert row[0] == "failed" and "did not answer" in row[1] and "over" in row[1]
+    assert books.get(mock_engine.db(), user.id, book_id).status == books.NEEDS_ATTENTION
+
+
+def test_a_retry_after_beyond_the_cap_fails_at_once_saying_when_to_try_again(mock_engine, user):
+    mock_engine.image_model.fail["cover"] = [RateLimitedError("The picture service is busy.", retry_after=3600)]
+    book_id = start(mock_engine, user)
+    began = time.monotonic()
+    Runner(mock_engine).run_until_idle()
+    assert time.monotonic() - began < 5
+    assert sum(r.kind == "cover" for r in mock_engine.image_model.requests) == 1
+    error = mock_engine.db().execute("SELECT error FROM jobs WHERE kind='cover'").fetchone()[0]
+    assert "wait 60 min" in error and "try again after" in error and "UTC" in error
+    assert books.get(mock_engine.db(), user.id, book_id).status == books.NEEDS_ATTENTION
+
+
+def test_a_waiting_job_says_why_and_until_when(mock_engine, user):
+    mock_engine.image_model.fail["4"] = [RateLimitedError("The picture service is busy.", retry_after=45)]
+    book_id = start(mock_engine, user)
+    runner = Runner(mock_engine)
+    db = mock_engine.db()
+    while (job := jobs.claim(db, runner.worker_id)) is not None:
+        execute(mock_engine, job)
+    now = studio.progress(mock_engine, user.id, book_id)
+    assert now.running and now.waiting.startswith("page 4: the picture service asked us to wait 45 s; trying again in")
+    assert books.scene_rows(db, book_id)[3].error.startswith("Waiting to try again: the picture service asked")
+    from storymaker import library
+    assert library.shelf(mock_engine, user.id)[0].waiting == now.waiting
+
+
+def test_a_rate_limit_holds_back_the_owners_other_queued_pictures(mock_engine, user):
+    book_id = start(mock_engine, user)
+    db = mock_engine.db()
+    execute(mock_engine, jobs.claim(db, "w", (Kind.STORY,)))
+    page = jobs.claim(db, "w", (Kind.PAGE,))
+    assert jobs.retry_later(db, page, "The picture service is busy.", retry_after=30, rate_limited=True)
+    held = db.execute("SELECT kind, not_before FROM jobs WHERE book_id = ? AND status = 'queued' AND id != ?",
+                      [book_id, page.id]).fetchall()
+    assert {k for k, _ in held} == {"page", "cover"}
+    assert all(not_before >= time.time() + 25 for _, not_before in held)
+    waiting = jobs.waits(db, book_id)
+    assert len(waiting) == 5 and all("asked us to wait 30 s" in w.reason for w in waiting)
+
+
+def test_backoff_doubles_with_jitter_and_a_ceiling():
+    budget = jobs.RetryBudget(backoff_base_s=2.0, backoff_max_s=60.0)
+    for retries, ceiling in ((0, 2), (1, 4), (3, 16), (10, 60)):
+        samples = [budget.backoff(retries) for _ in range(200)]
+        assert all(ceiling / 2 <= s <= ceiling for s in samples)
+        assert len({round(s, 6) for s in samples}) > 100  # spread out, not in lockstep
+
+
+def test_transient_retries_do_not_use_up_the_crash_recovery_attempts(mock_engine, user):
+    start(mock_engine, user)
+    db = mock_engine.db()
+    execute(mock_engine, jobs.claim(db, "w", (Kind.STORY,)))
+    page = jobs.claim(db, "w", (Kind.PAGE,))
+    for _ in range(5):
+        assert jobs.retry_later(db, page, "The picture service had a problem (error 503).")
+        db.execute("UPDATE jobs SET not_before = 0 WHERE id = ?", [page.id])
+        page = jobs.claim(db, "w", (Kind.PAGE,), lease_s=-1)
+    assert (page.attempts, page.scene) == (6, 1)
+    # Five transient retries later, the job still survives a runner dying twice; the third time it fails.
+    assert jobs.sweep(db) == (1, 0)
+    jobs.claim(db, "dying", (Kind.PAGE,), lease_s=-1)
+    assert jobs.sweep(db) == (1, 0)
+    jobs.claim(db, "dying", (Kind.PAGE,), lease_s=-1)
+    assert jobs.sweep(db) == (0, 1)
 
 
 def test_config_errors_are_not_retried(mock_engine, user):

@@ -24,7 +24,7 @@ def fake():
 @pytest.fixture
 def engine(fake, tmp_path):
     settings = Settings(provider="openai", api_key="test-key", base_url=fake.base_url, data_dir=tmp_path / "data",
-                        sdk_max_retries=1, text_timeout=10, image_timeout=10)
+                        sdk_max_retries=1, text_timeout=10, image_timeout=10, retry_backoff_s=0.01)
     engine = Engine(settings)
     assert isinstance(engine.text_model, OpenAITextModel) and isinstance(engine.image_model, OpenAIImageModel)
     return engine
@@ -102,6 +102,7 @@ def test_server_errors_until_retries_run_out_fail_clearly_and_write_nothing(engi
     book = books.get(engine.db(), user.id, book_id)
     assert book.status == books.NEEDS_ATTENTION
     assert "the story" in book.error and "error 503" in book.error and "Traceback" not in book.error
+    assert "tried 8 times" in book.error and "tried again" not in book.error  # one story, no contradiction
     folder = storage.book_dir(engine.books_dir, book_id)
     assert not storage.story_path(folder).exists() and not list(folder.glob("scene_*"))
     assert not list(folder.rglob("*.tmp-*"))

@@ -175,7 +175,7 @@ def test_server_errors_until_retries_run_out(fake):
         OpenAITextModel(settings(fake, sdk_max_retries=2)).complete(story_request())
 
     assert caught.value.tries == 3 == len(fake.requests_for("chat"))
-    assert str(caught.value) == "The text service had a problem (error 503); it will be tried again."
+    assert str(caught.value) == "The text service had a problem (error 503)."  # the job runner says what happens next
     assert caught.value.retryable
 
 

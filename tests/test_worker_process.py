@@ -368,3 +368,78 @@ def test_two_background_runners_in_one_process_share_the_work_and_never_repeat_i
     assert len(rows) == 2 * (1 + 1 + 6) and {(s, a) for s, a, _ in rows} == {(JobStatus.SUCCEEDED, 1)}
     assert {w for _, _, w in rows} == {r.worker_id for r in runners}
     assert peak[0] == 4  # both runners drew at once, and neither exceeded its two slots
+
+
+# ---------------------------------------------------------------- the database in the way
+
+
+class DrawGate:
+    """An image-model gate: every picture waits until `go` is set; `drawing` is set once one waits."""
+
+    def __init__(self):
+        self.go, self.drawing = threading.Event(), threading.Event()
+
+    def __call__(self, request) -> None:
+        self.drawing.set()
+        assert self.go.wait(15), "the draws were never released"
+
+
+def tracebacks(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.exc_info]
+
+
+def test_a_write_lock_held_past_the_busy_timeout_is_one_log_line_and_the_book_still_finishes(
+    mock_engine, user, monkeypatch, caplog
+):
+    import sqlite3
+
+    from storymaker import db as database
+
+    caplog.set_level("INFO", logger="storymaker")
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.3)  # the runner's threads open their connections with it
+    gate = DrawGate()
+    mock_engine.image_model.gate = gate
+    runner = Runner(mock_engine, concurrency=2, lease_s=1.0, poll_s=0.05).start()
+    blocker = sqlite3.connect(str(mock_engine.settings.db_path), isolation_level=None)
+    try:
+        book_id = studio.start_book(mock_engine, user.id, BookOptions("The Lighthouse Cat", scene_count=4),
+                                    make_cast(mock_engine, user.id))
+        assert gate.drawing.wait(10)
+        blocker.execute("BEGIN IMMEDIATE")  # a backup, or another program, holds the write lock
+        gate.go.set()
+        wait_until(lambda: [r for r in caplog.records if "locked" in r.getMessage()], what="a line about the lock")
+        blocker.execute("COMMIT")
+        wait_until(lambda: books.get(mock_engine.db(), user.id, book_id).status != books.GENERATING,
+                   timeout=30, what="the book to be finished")
+    finally:
+        gate.go.set()
+        if blocker.in_transaction:
+            blocker.execute("ROLLBACK")
+        blocker.close()
+        runner.stop()
+    assert books.get(mock_engine.db(), user.id, book_id).status == books.READY
+    assert tracebacks(caplog) == []
+    lock_lines = [r for r in caplog.records if "locked" in r.getMessage()]
+    assert lock_lines and all(r.levelname == "WARNING" and "\n" not in r.getMessage() for r in lock_lines)
+
+
+def test_deleting_a_book_while_its_pages_are_drawn_logs_no_traceback(mock_engine, user, caplog):
+    caplog.set_level("INFO", logger="storymaker")
+    gate = DrawGate()
+    mock_engine.image_model.gate = gate
+    runner = Runner(mock_engine, concurrency=3, poll_s=0.05).start()
+    db = mock_engine.db()
+    try:
+        book_id = studio.start_book(mock_engine, user.id, BookOptions("The Lighthouse Cat", scene_count=6),
+                                    make_cast(mock_engine, user.id))
+        wait_until(lambda: db.execute("SELECT COUNT(*) FROM jobs WHERE book_id = ? AND kind = 'page' AND status = ?",
+                                      [book_id, JobStatus.RUNNING]).fetchone()[0] >= 2, what="pages being drawn")
+        assert books.delete(db, user.id, book_id, mock_engine.books_dir, mock_engine.data_dir)
+        gate.go.set()
+        wait_until(lambda: not runner._active, what="the draws in flight to end")
+    finally:
+        gate.go.set()
+        runner.stop()
+    assert tracebacks(caplog) == []
+    assert not any("FOREIGN KEY" in r.getMessage() for r in caplog.records)
+    assert not storage.book_dir(mock_engine.books_dir, book_id).exists()

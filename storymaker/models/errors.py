@@ -6,6 +6,13 @@ without knowing which provider raised them.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
+# Failed HTTP requests the running job may still spend (None outside a job). The job
+# runner sets it; a model whose client retries inside one call retries at most this
+# many times minus one, so its retries are spent from the job's budget, never on top.
+http_attempts_left: ContextVar[int | None] = ContextVar("http_attempts_left", default=None)
+
 
 class ModelError(Exception):
     """A model call failed; `str(error)` is a message a user can read."""
@@ -24,6 +31,10 @@ class TransientModelError(ModelError):
     """Rate limit, timeout, connection error or server error: worth trying again later."""
 
     retryable = True
+
+
+class RateLimitedError(TransientModelError):
+    """The service said "too many requests": other jobs for the same service should hold back too."""
 
 
 class RefusedError(ModelError):

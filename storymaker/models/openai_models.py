@@ -3,9 +3,11 @@
 `OPENAI_BASE_URL` points the same code at any OpenAI-compatible server (Ollama,
 vLLM, LM Studio), so the text model tolerates servers without structured output.
 
-Counting tries: the SDK retries rate limits, timeouts and 5xx itself (up to
-`sdk_max_retries` times), and the job runner must count those against its own
-budget. The SDK already knows the number: a successful call made through
+Counting tries: the job runner owns retrying (`jobs.retry_later`), so by default
+the SDK does not retry (`sdk_max_retries=0`). When it is set to, the SDK retries
+rate limits, timeouts and 5xx itself, and the job runner counts those against the
+same budget; each call's SDK retries are cut to what the running job has left
+(`errors.http_attempts_left`), so they are never stacked on top of it. The SDK already knows the number: a successful call made through
 `with_raw_response` carries `retries_taken`, and every request it sends carries
 its retry index in the `x-stainless-retry-count` header, so a failed call's
 `error.request` tells how many attempts came before it. Reading those keeps the
@@ -35,7 +37,7 @@ from PIL import Image
 from ..config import Settings
 from ..redaction import public_url, redact_secret
 from .base import ImageModel, ImageRequest, ImageResult, TextModel, TextRequest, TextResult
-from .errors import ModelConfigError, ModelError, RefusedError, TransientModelError
+from .errors import ModelConfigError, ModelError, RateLimitedError, RefusedError, TransientModelError, http_attempts_left
 
 # Codes and words OpenAI uses when its safety system turns a request down.
 _REFUSAL_CODES = {"content_policy_violation", "moderation_blocked", "content_filter", "safety_violation"}
@@ -54,6 +56,7 @@ class _OpenAIBase:
         self.model_id = model
         self._base_url = settings.base_url
         self._timeout = timeout
+        self._sdk_retries = settings.sdk_max_retries
         self._local = threading.local()
         try:
             self._client = openai.OpenAI(
@@ -78,11 +81,19 @@ class _OpenAIBase:
     def close(self) -> None:
         self._client.close()
 
-    def _call(self, send: Callable[[], Any]) -> Any:
+    def _client_for_call(self) -> openai.OpenAI:
+        """The client, with its retries cut to what the running job's budget has left."""
+        left = http_attempts_left.get()
+        if left is None or self._sdk_retries == 0:
+            return self._client
+        retries = max(0, min(self._sdk_retries, left - 1))
+        return self._client if retries == self._sdk_retries else self._client.with_options(max_retries=retries)
+
+    def _call(self, send: Callable[[openai.OpenAI], Any]) -> Any:
         """Run one raw SDK call; return the parsed answer or raise a ModelError with `tries`."""
         error: ModelError | None = None
         try:
-            raw = send()
+            raw = send(self._client_for_call())
         except openai.OpenAIError as exc:
             self._local.tries = self.last_tries + _tries_from_error(exc)
             error = self._map_error(exc)
@@ -133,7 +144,7 @@ class OpenAITextModel(_OpenAIBase, TextModel):
                         self._formats.pop(0)
         return TextResult(_answer_text(completion, self._with_tries), *_usage(completion))
 
-    def _send(self, request: TextRequest, fmt: str) -> Any:
+    def _send(self, request: TextRequest, fmt: str, client: openai.OpenAI) -> Any:
         messages = [{"role": m.role, "content": m.content} for m in request.messages]
         kwargs: dict[str, Any] = {}
         if fmt == "json_schema":
@@ -147,7 +158,7 @@ class OpenAITextModel(_OpenAIBase, TextModel):
             _add_system_note(messages, "Answer with JSON only, matching this JSON schema:\n" + json.dumps(request.schema))
             if fmt == "json_object":
                 kwargs["response_format"] = {"type": "json_object"}
-        return self._client.chat.completions.with_raw_response.create(
+        return client.chat.completions.with_raw_response.create(
             model=self.model_id, messages=messages, **kwargs
         )
 
@@ -182,17 +193,14 @@ class OpenAIImageModel(_OpenAIBase, ImageModel):
         self._start()
         size = "1024x1024" if request.kind == "avatar" else self._size
         references = [c for c in request.characters if c.avatar][:_MAX_EDIT_IMAGES]
-        images = self._client.images.with_raw_response
         # GPT image models always answer with base64 and reject response_format.
         if references:
             # Drawing from the avatars keeps each character looking the same on every page.
             files = [_avatar_file(c.name, c.avatar) for c in references]  # type: ignore[arg-type]
-            send = partial(
-                images.edit, image=files, prompt=request.prompt, model=self.model_id, size=size, quality=self._quality
-            )
+            send = partial(_edit, image=files, prompt=request.prompt, model=self.model_id, size=size, quality=self._quality)
         else:
             send = partial(
-                images.generate,
+                _generate,
                 model=self.model_id,
                 prompt=request.prompt,
                 size=size,
@@ -232,6 +240,14 @@ class OpenAIImageModel(_OpenAIBase, ImageModel):
 # -- helpers -------------------------------------------------------------------
 
 
+def _generate(client: openai.OpenAI, **kwargs: Any) -> Any:
+    return client.images.with_raw_response.generate(**kwargs)
+
+
+def _edit(client: openai.OpenAI, **kwargs: Any) -> Any:
+    return client.images.with_raw_response.edit(**kwargs)
+
+
 def map_openai_error(
     exc: BaseException, *, service: str = "text", model: str = "", timeout: float | None = None, secret: str = ""
 ) -> ModelError:
@@ -240,19 +256,19 @@ def map_openai_error(
     status = getattr(exc, "status_code", None)
     if isinstance(exc, openai.APITimeoutError):
         within = f" within {timeout:g} seconds" if timeout else ""
-        return TransientModelError(f"The {service} service did not answer{within}; it will be tried again.")
+        return TransientModelError(f"The {service} service did not answer{within}.")
     if isinstance(exc, openai.APIConnectionError):
         return TransientModelError(f"Could not reach the {service} service; check the network or OPENAI_BASE_URL.")
     if isinstance(exc, openai.RateLimitError):
         if _code(exc) == "insufficient_quota":  # a 429 that waiting cannot fix
             return ModelConfigError("The OpenAI account has run out of credit; check its plan and billing.")
-        return TransientModelError(
-            f"The {service} service is busy (rate limit reached); it will be tried again.",
+        return RateLimitedError(
+            f"The {service} service is busy (rate limit reached).",
             retry_after=_retry_after(exc),
         )
     if isinstance(exc, openai.APIStatusError) and (status is None or status >= 500 or status in (408, 409)):
         return TransientModelError(
-            f"The {service} service had a problem (error {status}); it will be tried again.",
+            f"The {service} service had a problem (error {status}).",
             retry_after=_retry_after(exc),
         )
     if isinstance(exc, openai.BadRequestError) and (_code(exc) in _REFUSAL_CODES or _REFUSAL_WORDS.search(reason)):
