@@ -21,7 +21,7 @@ try:
     session.shared()
 except ConfigError as error:
     st.title("📖 Storymaker")
-    st.error(f"Storymaker's settings need attention: {error}")
+    st.error(render.md("Storymaker's settings need attention: {}", error))
     st.stop()
 
 session.adopt_oidc_identity()

@@ -13,6 +13,7 @@ import os
 import streamlit as st
 
 from storymaker import accounts, session_keys
+from app_ui.render import md_escape
 from storymaker.accounts import User
 from storymaker.config import load_settings
 from storymaker.engine import Engine
@@ -140,6 +141,6 @@ def adopt_oidc_identity() -> None:
     try:
         user = accounts.for_identity(base.db(), str(st.user.get("iss") or ""), str(st.user.get("sub") or ""))
     except accounts.AccountError as error:
-        st.error(str(error))
+        st.error(md_escape(error))
         return
     sign_in(user, str(st.user.get("name") or st.user.get("email") or "you"))

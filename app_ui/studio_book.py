@@ -39,7 +39,7 @@ def book_screen(engine: Engine, user: User, book_id: int) -> None:
         st.caption(f"The offline writer cannot write {render.md_escape(book.language)}: this book's words are in "
                    "English. With an OpenAI key (Settings), **Rewrite the story** writes it in that language.")
     if book.status == books.NEEDS_ATTENTION and book.error:
-        st.error(book.error, icon=":material/error:")
+        st.error(render.md_escape(book.error), icon=":material/error:")
 
     show_progress(engine, user, book_id, now, making)
     if making:

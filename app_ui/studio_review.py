@@ -64,7 +64,7 @@ def save_first(engine: Engine, user: User, book_id: int, scenes: list[int] | Non
         notice("error", "Nothing was redrawn: fix these first.", error.problems)
         return False
     except review.NotYours as error:  # deleted meanwhile (in another tab)
-        notice("error", str(error))
+        notice("error", render.md_escape(error))
         return False
     st.session_state[keys(book_id)["pending"]] = {s: e for s, e in edits.items() if s not in chosen}
     return True
@@ -87,7 +87,7 @@ def on_regenerate(engine: Engine, user: User, book_id: int) -> None:
     try:
         studio.regenerate_page(engine, user.id, book_id, scene)
     except studio.NotFound as error:
-        notice("error", str(error))
+        notice("error", render.md_escape(error))
         return
     session.run_queued_jobs()
     render.flash(f"Redrawing page {scene}. Its picture updates in the grid when it is done.")
@@ -115,7 +115,7 @@ def preview_dialog(engine: Engine, user: User, book_id: int, scene: int) -> None
         if page.picture:
             render.picture(page.picture, width="stretch")
         else:
-            st.info("This page has no picture yet." if page.status != books.FAILED else f"No picture: {page.error}")
+            st.info("This page has no picture yet." if page.status != books.FAILED else render.md("No picture: {}", page.error))
     with words:
         st.subheader(f"{page.scene.scene}. {render.md_escape(page.scene.title)}", anchor=False)
         render.reading_text(page.scene.text)
@@ -228,7 +228,7 @@ def book_actions(engine: Engine, user: User, book: books.Book, rows: list[review
                              + "".join(f"\n- {render.md_escape(p)}" for p in error.problems), icon=":material/error:")
                 else:
                     fresh_editor(book.id)
-                    render.flash(f"Replaced the words of all {book.scene_count} pages from {upload.name}.")
+                    render.flash("Replaced the words of all {} pages from {}.", book.scene_count, upload.name)
                     st.rerun()
 
 
