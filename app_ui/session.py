@@ -24,6 +24,7 @@ from storymaker.runner import Runner
 INLINE_ENV = "STORYMAKER_INLINE_JOBS"
 USER, DISPLAY, KEY, AFTER_SIGN_IN = "user", "display_name", "openai_key", "after_sign_in"
 SIGNED_OUT_AT = "signed_out_at"  # the screen (url path) a signed-out visitor's link pointed at
+SIGNED_OUT_NOW = "signed_out_now"  # set by sign_out for the next run, which leaves the last address
 
 
 def inline_jobs() -> bool:
@@ -83,8 +84,14 @@ def sign_out() -> None:
     if user is not None:
         session_keys.forget(user.id)
     st.session_state.clear()
+    st.session_state[SIGNED_OUT_NOW] = True
     if oidc_configured() and st.user.get("is_logged_in"):
         st.logout()
+
+
+def signed_out_just_now() -> bool:
+    """True once, on the run after sign_out."""
+    return bool(st.session_state.pop(SIGNED_OUT_NOW, False))
 
 
 def engine() -> Engine:

@@ -77,6 +77,16 @@ def test_sign_in_then_sign_out(app_env):
     assert "user" not in at.session_state and at.title[0].value.endswith("Storymaker")
 
 
+def test_sign_out_leaves_a_clean_address_for_the_next_account(app_env):
+    grace = accounts.sign_up(app_env.engine.db(), "grace", "correct horse")
+    book_id = app_env.ready_book(grace)
+    at = app_env.app(grace, to="app_pages/reader.py", book=str(book_id), page="2")
+    assert at.subheader[0].value == "Page 2"
+    at.sidebar.button[0].click().run()
+    assert "user" not in at.session_state and not dict(at.query_params)
+    # (the browser journey then makes a new account in that tab and lands on its empty shelf)
+
+
 def test_a_reader_link_opens_after_signing_in(app_env):
     grace = accounts.sign_up(app_env.engine.db(), "grace", "correct horse")
     book_id = app_env.ready_book(grace)
