@@ -10,7 +10,7 @@ import base64
 
 import pytest
 
-from storymaker import books, review, storage, studio
+from storymaker import books, prompts, review, storage, studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.scenes import parse_csv
@@ -381,3 +381,25 @@ def test_another_user_s_session_state_opens_nothing_of_this_book(app_env):
     assert not at.exception and "Something lovely" not in "\n".join(h.proto.body for h in at.get("html"))
     assert not [b for b in at.button if b.label == "Rewrite"]
     assert books.get(app_env.engine.db(), ada.id, book_id).status == books.READY
+
+
+def test_the_page_preview_shows_what_the_picture_shows_without_prompt_boilerplate(app_env):
+    # The offline writer's own illustration text, as a person sees it in the grid and the preview;
+    # "no text in the picture" is the illustration prompt's business (generate_chapter.md), not the page's.
+    from storymaker.engine import Engine
+    from storymaker.models.offline_text import OfflineTextModel
+
+    user = app_env.user()
+    engine = Engine(app_env.engine.settings, OfflineTextModel(), app_env.engine.image_model)
+    book_id = studio.start_book(engine, user.id, BookOptions("The Moon Garden", scene_count=4), cast(app_env, user, "Mia"))
+    Runner(engine).run_until_idle()
+    at = app_env.app(user, to=PAGE, book=str(book_id))
+    at.session_state["studio_preview"] = (book_id, 2)
+    at.run()
+    assert not at.exception
+    [picture] = [c.value for c in at.caption if c.value.startswith("Picture")]
+    assert "letters" not in picture and "No words" not in picture.replace("\\", "")
+    assert all("letters" not in text for text in at.data_editor[0].value["illustration"])
+    prompt = prompts.render("generate_chapter.md", scene=books.scene_rows(app_env.engine.db(), book_id)[1].scene,
+                            book_title="The Moon Garden", age_band="6-8", style_prompt="crayon", characters=[])
+    assert "no text" in prompt and "no letters" in prompt  # the picture still gets no writing
