@@ -80,10 +80,11 @@ def flash(message: str, *values: object) -> None:
     st.session_state[FLASH] = md(message, *values) if values else message
 
 
-def show_flash() -> None:
+def show_flash(toast: bool = False) -> None:
+    """The kept confirmation; as a toast where a message in the page would push what is under it."""
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message, icon=":material/check:")
+        (st.toast if toast else st.success)(message, icon=":material/check:")
 
 
 def initial_badge(name: str) -> None:

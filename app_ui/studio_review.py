@@ -10,6 +10,7 @@ state and are handed this run's engine and user.
 from __future__ import annotations
 
 from functools import partial
+from typing import Callable
 
 import streamlit as st
 
@@ -213,7 +214,10 @@ def book_actions(engine: Engine, user: User, book: books.Book, rows: list[review
             st.rerun()  # the notice says what to fix
 
     k = keys(book.id)
-    with st.expander("Upload an edited story.csv", icon=":material/upload:"):
+    # A tracked expander: it stays as the person left it when messages above it come and go
+    # (an untracked one is drawn anew, folded, and hides the file just chosen and its button).
+    with st.expander("Upload an edited story.csv", icon=":material/upload:", key=f"studio_upload_open_{book.id}",
+                     on_change="rerun"):
         st.caption(f"UTF-8 CSV with the columns scene, title, text, illustration, characters and exactly "
                    f"{book.scene_count} rows. It replaces the words of every page; pictures stay until you redraw them.")
         upload = st.file_uploader("story.csv", type=["csv"], key=k["upload"], max_upload_size=1)
@@ -246,8 +250,8 @@ def open_dialog(engine: Engine, user: User, book: books.Book) -> None:
             close_preview()
 
 
-def review_screen(engine: Engine, user: User, book: books.Book) -> None:
-    """The grid, Save, the whole-book actions and any dialog (once the book is made)."""
+def review_screen(engine: Engine, user: User, book: books.Book, under_grid: Callable[[], None] | None = None) -> None:
+    """The grid, `under_grid` (the redraw progress), Save, the whole-book actions and any dialog (once the book is made)."""
     rows = review.grid(engine, user.id, book.id)
     if not rows:
         st.info("This book has no story yet." + (" Retry to write it." if book.status != books.GENERATING else ""))
@@ -261,6 +265,8 @@ def review_screen(engine: Engine, user: User, book: books.Book) -> None:
     st.caption("Double-click a cell to edit it, then **Save**. **Regenerate** draws that page again from its row; "
                "**Open** shows the page at full size.")
     pending = review_grid(engine, user, book, rows)
+    if under_grid is not None:
+        under_grid()
     save_bar(engine, user, book.id, pending)
     book_actions(engine, user, book, rows, pending)
     open_dialog(engine, user, book)
