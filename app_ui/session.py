@@ -13,11 +13,11 @@ import os
 import streamlit as st
 
 from storymaker import accounts, session_keys
-from app_ui.render import md_escape
 from storymaker.accounts import User
 from storymaker.config import load_settings
 from storymaker.engine import Engine
 from storymaker.runner import Runner
+from app_ui.render import md_escape
 
 # A test and demo setting: jobs run right after they are queued, inside the page
 # run, instead of on the background runner. AppTests use it to stay deterministic.

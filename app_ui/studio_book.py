@@ -33,7 +33,7 @@ def book_screen(engine: Engine, user: User, book_id: int) -> None:
             st.query_params.clear()
             st.rerun()
     render.models_notice(engine)
-    render.show_flash(toast=not making)  # over the grid, not above it: starting a redraw never moves the grid
+    render.show_flash(toast=not making)  # a toast floats; a message above the grid would move it
     show_notice()
     if offline_cannot_write(engine, book.language):
         st.caption(f"The offline writer cannot write {render.md_escape(book.language)}: this book's words are in "
