@@ -21,7 +21,7 @@ try:
     session.shared()
 except ConfigError as error:
     st.title("📖 Storymaker")
-    st.error(f"Storymaker's settings need attention: {error}")
+    st.error(render.md("Storymaker's settings need attention: {}", error))
     st.stop()
 
 session.adopt_oidc_identity()
@@ -48,6 +48,9 @@ else:
             st.rerun()
 
 navigation = st.navigation(pages)
+if session.signed_out_just_now() and (navigation.url_path or st.query_params):
+    # The next person in this tab starts from a clean address, not the last one's ?book= link.
+    st.switch_page(pages[0])
 if session.current_user() is None:
     st.session_state[session.SIGNED_OUT_AT] = navigation.url_path  # which screen a link asked for
 # A reader or Studio link (?book=ID...) opened while signed out: go there once signed in.

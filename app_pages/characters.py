@@ -45,12 +45,12 @@ def character_form(form_key: str, character: characters.Character | None = None)
             result = characters.save(db, engine.data_dir, user.id, character.id if character else None,
                                      name, look, personality, upload.getvalue() if upload else None)
         except (CharacterError, AvatarError) as error:
-            st.error(f"Not saved: {error}")
+            st.error(render.md("Not saved: {}", error))
         else:
             st.session_state.pop(EDITING, None)
             if character is None:  # a fresh, empty form for the next one
                 st.session_state[NEW_FORM] = st.session_state.get(NEW_FORM, 0) + 1
-            render.flash(f"Saved {result.name}.")
+            render.flash("Saved {}.", result.name)
             st.rerun()
 
 
@@ -64,7 +64,7 @@ def confirm_delete(character: characters.Character) -> None:
     else:
         st.caption("No book uses this character.")
     render.delete_or_keep("character", DELETING, lambda: characters.delete(db, engine.data_dir, user.id, character.id),
-                          f"Deleted {character.name}.")
+                          render.md("Deleted {}.", character.name))
 
 
 cast = characters.list_for(db, user.id)
@@ -102,12 +102,12 @@ for character in cast:
                 st.session_state[DELETING] = character.id
         if draw:
             try:
-                with st.spinner(f"Painting {character.name}…"):
+                with st.spinner(render.md("Painting {}…", character.name)):
                     studio.draw_avatar(engine, user.id, character.id)
             except (ModelError, studio.NotFound) as error:
-                st.error(f"No avatar was drawn: {error}")
+                st.error(render.md("No avatar was drawn: {}", error))
             else:
-                render.flash(f"Drew a new avatar for {character.name}.")
+                render.flash("Drew a new avatar for {}.", character.name)
                 st.rerun()
 
 if (deleting := st.session_state.get(DELETING)) is not None:

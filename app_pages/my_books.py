@@ -23,7 +23,7 @@ def make_sample() -> None:
             samples.make_sample_book(engine, user.id)
             session.run_queued_jobs()  # only in inline mode; otherwise the background runner makes it
     except BookError as error:
-        st.error(f"The sample book could not be started: {error}")
+        st.error(render.md("The sample book could not be started: {}", error))
     else:
         st.rerun()
 
@@ -43,7 +43,7 @@ if books.count_for(db, user.id) == 0:
 def confirm_delete(book: books.Book) -> None:
     st.markdown(f"**{render.md_escape(book.title)}** and all its pages and pictures will be removed for good.")
     render.delete_or_keep("book", DELETING, lambda: books.delete(db, user.id, book.id, engine.books_dir, engine.data_dir),
-                          f"Deleted “{book.title}”.")
+                          render.md("Deleted “{}”.", book.title))
 
 
 def book_card(item: library.ShelfBook) -> None:
@@ -60,7 +60,7 @@ def book_card(item: library.ShelfBook) -> None:
     if item.waiting:
         st.caption(f":material/hourglass_top: Waiting: {render.md_escape(item.waiting)}")
     if book.status == books.NEEDS_ATTENTION and book.error:
-        st.error(book.error)
+        st.error(render.md_escape(book.error))
     st.caption(render.friendly_date(book.created_at))
     with st.container(horizontal=True, vertical_alignment="center"):
         st.page_link("app_pages/reader.py", label="Read", icon=":material/menu_book:", query_params={"book": str(book.id)})

@@ -17,7 +17,7 @@ st.markdown(
     f"- Painter: `{engine.image_model.model_id}`{' (offline)' if engine.image_model.is_offline else ''}"
 )
 if not engine.settings.is_offline and engine.settings.server:
-    st.caption(f"Server: {engine.settings.server}")  # the host only: the URL may hold a password
+    st.caption(render.md("Server: {}", engine.settings.server))  # the host only: the URL may hold a password
 
 st.subheader("Your OpenAI key for this session", anchor=False)
 if session.has_session_key():
@@ -38,7 +38,7 @@ else:
             try:
                 session.set_session_key(key)
             except session_keys.BadKey as error:
-                st.error(str(error))
+                st.error(render.md_escape(error))
             else:
                 st.rerun()
 

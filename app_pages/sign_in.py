@@ -22,7 +22,7 @@ with sign_in_tab:
             try:
                 user = accounts.sign_in(engine.db(), username, password, client=session.client_address())
             except accounts.AccountError as error:
-                st.error(str(error))
+                st.error(render.md_escape(error))
             else:
                 session.sign_in(user)
                 st.rerun()
@@ -39,7 +39,7 @@ with sign_up_tab:
             try:
                 user = accounts.sign_up(engine.db(), new_username, new_password)
             except accounts.AccountError as error:
-                st.error(str(error))
+                st.error(render.md_escape(error))
             else:
                 session.sign_in(user)
                 st.rerun()

@@ -59,23 +59,32 @@ def reading_text(text: str) -> None:
 _MD_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
 
 
-def md_escape(text: str) -> str:
+def md_escape(text: object) -> str:
     """User or model text shown inside Markdown, as plain text (no links, icons or colour directives)."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def md(template: str, *values: object) -> str:
+    """Our Markdown `template` with each `{}` filled by a value shown as plain text.
+
+    Every message that quotes something a person or a model wrote (a name, a title, a file
+    name, an error that repeats them) is built here, so `[x](https://...)` never becomes a link."""
+    return template.format(*(md_escape(value) for value in values))
 
 
 FLASH = "flash_message"
 
 
-def flash(message: str) -> None:
-    """Keep a confirmation to show after the next rerun."""
-    st.session_state[FLASH] = message
+def flash(message: str, *values: object) -> None:
+    """Keep a confirmation to show after the next rerun (`values` fill its `{}` as plain text)."""
+    st.session_state[FLASH] = md(message, *values) if values else message
 
 
-def show_flash() -> None:
+def show_flash(toast: bool = False) -> None:
+    """The kept confirmation; as a toast where a message in the page would push what is under it."""
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message, icon=":material/check:")
+        (st.toast if toast else st.success)(message, icon=":material/check:")
 
 
 def initial_badge(name: str) -> None:

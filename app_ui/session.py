@@ -17,12 +17,14 @@ from storymaker.accounts import User
 from storymaker.config import load_settings
 from storymaker.engine import Engine
 from storymaker.runner import Runner
+from app_ui.render import md_escape
 
 # A test and demo setting: jobs run right after they are queued, inside the page
 # run, instead of on the background runner. AppTests use it to stay deterministic.
 INLINE_ENV = "STORYMAKER_INLINE_JOBS"
 USER, DISPLAY, KEY, AFTER_SIGN_IN = "user", "display_name", "openai_key", "after_sign_in"
 SIGNED_OUT_AT = "signed_out_at"  # the screen (url path) a signed-out visitor's link pointed at
+SIGNED_OUT_NOW = "signed_out_now"  # set by sign_out for the next run, which leaves the last address
 
 
 def inline_jobs() -> bool:
@@ -99,8 +101,14 @@ def sign_out() -> None:
     if user is not None:
         session_keys.forget(user.id)
     st.session_state.clear()
+    st.session_state[SIGNED_OUT_NOW] = True
     if oidc_configured() and st.user.get("is_logged_in"):
         st.logout()
+
+
+def signed_out_just_now() -> bool:
+    """True once, on the run after sign_out."""
+    return bool(st.session_state.pop(SIGNED_OUT_NOW, False))
 
 
 def engine() -> Engine:
@@ -157,6 +165,6 @@ def adopt_oidc_identity() -> None:
     try:
         user = accounts.for_identity(base.db(), str(st.user.get("iss") or ""), str(st.user.get("sub") or ""))
     except accounts.AccountError as error:
-        st.error(str(error))
+        st.error(md_escape(error))
         return
     sign_in(user, str(st.user.get("name") or st.user.get("email") or "you"))

@@ -33,16 +33,17 @@ def book_screen(engine: Engine, user: User, book_id: int) -> None:
             st.query_params.clear()
             st.rerun()
     render.models_notice(engine)
-    render.show_flash()
+    render.show_flash(toast=not making)  # a toast floats; a message above the grid would move it
     show_notice()
     if offline_cannot_write(engine, book.language):
         st.caption(f"The offline writer cannot write {render.md_escape(book.language)}: this book's words are in "
                    "English. With an OpenAI key (Settings), **Rewrite the story** writes it in that language.")
     if book.status == books.NEEDS_ATTENTION and book.error:
-        st.error(book.error, icon=":material/error:")
+        st.error(render.md_escape(book.error), icon=":material/error:")
 
-    show_progress(engine, user, book_id, now, making)
     if making:
+        show_progress(engine, user, book_id, now, making)
         st.caption("The grid for reading and editing every page opens here when the pictures are drawn.")
         st.stop()
-    review_screen(engine, user, book)
+    # Pages being redrawn: the progress panel goes under the grid, so it appearing and going never moves the grid.
+    review_screen(engine, user, book, under_grid=lambda: show_progress(engine, user, book_id, now, making))

@@ -1,8 +1,9 @@
 """Studio, step 1: the new-book form and its submit callback.
 
-The callback runs at the start of the next run, before anything is drawn: it keeps each
+Generate's callback runs at the start of the next run, before anything is drawn: it keeps each
 field's problem in session state (shown under that field) and, once the book is queued,
-sets `?book`, so that same run shows the book instead of the form.
+sets `?book`, so that same run shows the book instead of the form. A field's own on_change
+checks it again, so a message goes as soon as the field is fixed.
 """
 
 from __future__ import annotations
@@ -22,14 +23,29 @@ FORM_ERRORS = "studio_form_errors"
 FIELD = {name: f"studio_{name}" for name in ("title", "characters", "premise", "age_band", "style", "language", "scene_count")}
 
 
+STYLE_CSS = """<style>
+/* Each art style is a card: its painted sample with a button under it. The button's hit area is
+   stretched over the whole card, so clicking the picture chooses the style; Tab and Enter or Space
+   reach and press the same button. */
+[class*="st-key-studio_style_card_"] { position: relative; border-radius: 0.6rem; padding: 0.3rem;
+  border: 2px solid transparent; }
+[class*="st-key-studio_style_card_"] * { position: static; }
+[class*="st-key-studio_style_card_"] button::after { content: ""; position: absolute; inset: 0; cursor: pointer; }
+[class*="st-key-studio_style_card_"]:hover { border-color: rgba(217, 101, 59, 0.45); }
+[class*="st-key-studio_style_card_"]:has(button[kind="primary"]) { border-color: #d9653b;
+  background: rgba(217, 101, 59, 0.10); }
+[class*="st-key-studio_style_card_"] img { border-radius: 0.4rem; }
+[class*="st-key-studio_style_card_"] [data-testid="stElementToolbar"] { display: none; }
+</style>"""
+
+
 def field_error(name: str) -> None:
     message = st.session_state.get(FORM_ERRORS, {}).get(name)
     if message:
         st.error(message, icon=":material/error:")
 
 
-def generate(engine: Engine, user: User) -> None:
-    """The form's submit callback: every bad field is named at once; nothing typed is lost."""
+def chosen_options() -> tuple[BookOptions, list[int]]:
     state = st.session_state
     options = BookOptions(
         title=state.get(FIELD["title"]) or "",
@@ -39,17 +55,44 @@ def generate(engine: Engine, user: User) -> None:
         language=state.get(FIELD["language"]) or "",
         scene_count=state.get(FIELD["scene_count"]) or 0,
     )
-    chosen = [c for c in state.get(FIELD["characters"]) or [] if isinstance(c, int)]
+    return options, [c for c in state.get(FIELD["characters"]) or [] if isinstance(c, int)]
+
+
+def problems_with(options: BookOptions, chosen: list[int]) -> dict[str, str]:
     problems: dict[str, str] = {}
     try:
-        options = options.cleaned()
+        options.cleaned()
     except BookError as error:
         problems.update(error.fields)
     if not chosen:
         problems["characters"] = "Choose at least one character."
+    return problems
+
+
+def recheck(name: str) -> None:
+    """A field's on_change: its message follows its value (gone once it is fixed, there when it is wrong)."""
+    errors = dict(st.session_state.get(FORM_ERRORS, {}))
+    problem = problems_with(*chosen_options()).get(name)
+    if problem and (name in errors or name == "scene_count"):  # a wrong count is named at once
+        errors[name] = problem
+    else:
+        errors.pop(name, None)
+    st.session_state[FORM_ERRORS] = errors
+
+
+def choose_style(key: str) -> None:
+    st.session_state[FIELD["style"]] = key
+    recheck("style")
+
+
+def generate(engine: Engine, user: User) -> None:
+    """Generate's callback: every bad field is named at once; nothing typed is lost."""
+    state = st.session_state
+    options, chosen = chosen_options()
+    problems = problems_with(options, chosen)
     if not problems:
         try:
-            book_id = studio.start_book(engine, user.id, options, chosen)
+            book_id = studio.start_book(engine, user.id, options.cleaned(), chosen)
         except BookError as error:
             problems.update(error.fields)
     state[FORM_ERRORS] = problems
@@ -58,10 +101,28 @@ def generate(engine: Engine, user: User) -> None:
     for key in (FIELD["title"], FIELD["premise"]):  # a fresh form next time
         state.pop(key, None)
     if offline_cannot_write(engine, options.language):
-        notice("warning", f"The offline writer cannot write {render.md_escape(options.language)}, so this "
-                          "story is written in English.")
+        notice("warning", render.md("The offline writer cannot write {}, so this story is written in English.",
+                                    options.language))
     session.run_queued_jobs()  # only in inline mode; otherwise the background runner makes it
     st.query_params.from_dict({"book": str(book_id)})
+
+
+def style_picker() -> None:
+    """The art styles as painted samples; clicking one (or its button) chooses it."""
+    state = st.session_state
+    if state.get(FIELD["style"]) not in styles.ART_STYLES:
+        state[FIELD["style"]] = styles.DEFAULT_STYLE
+    st.html(STYLE_CSS)
+    st.markdown("**Art style**")
+    gallery = st.grid(3, min_column_width=100, gap="small")  # three by two; narrower on a phone
+    for key, art in styles.ART_STYLES.items():
+        picked = state[FIELD["style"]] == key
+        with gallery.cell(), st.container(key=f"studio_style_card_{key}", gap="xsmall"):
+            st.image(previews.style_preview(key), output_format="JPEG", width="stretch")
+            st.button(art.label, key=f"studio_style_{key}", type="primary" if picked else "tertiary",
+                      icon=":material/check_circle:" if picked else None, width="stretch",
+                      on_click=choose_style, args=(key,),
+                      help=f"Paint the book in {art.label.lower()}" + (" (chosen)" if picked else ""))
 
 
 def new_book_form(engine: Engine, user: User) -> None:
@@ -75,39 +136,39 @@ def new_book_form(engine: Engine, user: User) -> None:
         st.page_link("app_pages/characters.py", label="Create your characters first", icon=":material/person_add:")
     names = {c.id: c.name for c in cast}
 
-    with st.form("new_book", border=True):
+    # Not an st.form: each field reruns when it changes, so its message goes as soon as it is fixed,
+    # and the art style cards are buttons (a form allows none but its submit button).
+    with st.container(border=True, key="new_book"):
         st.text_input("Title", key=FIELD["title"], max_chars=books.MAX_TITLE, placeholder="The Lighthouse Cat",
-                      persist_state="session")
+                      persist_state="session", on_change=recheck, args=("title",))
         field_error("title")
         st.multiselect("Characters", list(names), format_func=lambda i: names.get(i, "?"), key=FIELD["characters"],
                        max_selections=books.MAX_CAST, placeholder="Choose one or more of your characters",
-                       help=f"Up to {books.MAX_CAST}. The book keeps its own copy of them.")
+                       help=f"Up to {books.MAX_CAST}. The book keeps its own copy of them.",
+                       on_change=recheck, args=("characters",))
         field_error("characters")
         st.text_area("Premise or lesson (optional)", key=FIELD["premise"], max_chars=books.MAX_PREMISE, height=80,
-                     placeholder="Keeping a promise, even when it is hard", persist_state="session")
+                     placeholder="Keeping a promise, even when it is hard", persist_state="session",
+                     on_change=recheck, args=("premise",))
         field_error("premise")
         st.radio("Age band", list(styles.AGE_BANDS), key=FIELD["age_band"], horizontal=True,
-                 index=list(styles.AGE_BANDS).index(styles.DEFAULT_AGE_BAND), format_func=lambda a: f"Ages {a}")
+                 index=list(styles.AGE_BANDS).index(styles.DEFAULT_AGE_BAND), format_func=lambda a: f"Ages {a}",
+                 on_change=recheck, args=("age_band",))
         field_error("age_band")
-        st.markdown("**Art style**")
-        gallery = st.grid("auto", min_column_width=110, gap="small")
-        for key, art in styles.ART_STYLES.items():
-            with gallery.cell():
-                st.image(previews.style_preview(key), caption=art.label, output_format="JPEG", width="stretch")
-        st.radio("Art style", list(styles.ART_STYLES), key=FIELD["style"], horizontal=True,
-                 index=list(styles.ART_STYLES).index(styles.DEFAULT_STYLE),
-                 format_func=lambda s: styles.ART_STYLES[s].label, label_visibility="collapsed")
+        style_picker()
         field_error("style")
         st.selectbox("Language", LANGUAGES, key=FIELD["language"], accept_new_options=True,
-                     help="Type another language if it is not in the list.")
+                     help="Type another language if it is not in the list.", on_change=recheck, args=("language",))
         if engine.text_model.is_offline and getattr(engine.text_model, "languages", None):
             st.caption("The offline writer writes in " + ", ".join(engine.text_model.languages) +
                        " only: a book in any other language comes out in English.")
         field_error("language")
-        st.number_input("Number of scenes", min_value=styles.MIN_SCENES, max_value=styles.MAX_SCENES,
-                        value=styles.DEFAULT_SCENES, step=1, key=FIELD["scene_count"],
-                        help="One picture and a little text per scene.")
+        # No min_value/max_value: Streamlit would refuse an out-of-range number with its own generic
+        # words; the count is checked here and named under the field like every other problem.
+        st.number_input("Number of scenes", value=styles.DEFAULT_SCENES, step=1, key=FIELD["scene_count"],
+                        help=f"{styles.MIN_SCENES} to {styles.MAX_SCENES}. One picture and a little text per scene.",
+                        on_change=recheck, args=("scene_count",))
         field_error("scene_count")
         # The callback runs before the next run's script, so it is handed this run's engine and user.
-        st.form_submit_button("Generate", type="primary", icon=":material/auto_awesome:", on_click=generate,
-                              args=(engine, user))
+        st.button("Generate", type="primary", icon=":material/auto_awesome:", on_click=generate,
+                  args=(engine, user), key="studio_generate")

@@ -10,6 +10,7 @@ state and are handed this run's engine and user.
 from __future__ import annotations
 
 from functools import partial
+from typing import Callable
 
 import streamlit as st
 
@@ -64,7 +65,7 @@ def save_first(engine: Engine, user: User, book_id: int, scenes: list[int] | Non
         notice("error", "Nothing was redrawn: fix these first.", error.problems)
         return False
     except review.NotYours as error:  # deleted meanwhile (in another tab)
-        notice("error", str(error))
+        notice("error", render.md_escape(error))
         return False
     st.session_state[keys(book_id)["pending"]] = {s: e for s, e in edits.items() if s not in chosen}
     return True
@@ -87,7 +88,7 @@ def on_regenerate(engine: Engine, user: User, book_id: int) -> None:
     try:
         studio.regenerate_page(engine, user.id, book_id, scene)
     except studio.NotFound as error:
-        notice("error", str(error))
+        notice("error", render.md_escape(error))
         return
     session.run_queued_jobs()
     render.flash(f"Redrawing page {scene}. Its picture updates in the grid when it is done.")
@@ -115,7 +116,7 @@ def preview_dialog(engine: Engine, user: User, book_id: int, scene: int) -> None
         if page.picture:
             render.picture(page.picture, width="stretch")
         else:
-            st.info("This page has no picture yet." if page.status != books.FAILED else f"No picture: {page.error}")
+            st.info("This page has no picture yet." if page.status != books.FAILED else render.md("No picture: {}", page.error))
     with words:
         st.subheader(f"{page.scene.scene}. {render.md_escape(page.scene.title)}", anchor=False)
         render.reading_text(page.scene.text)
@@ -213,7 +214,10 @@ def book_actions(engine: Engine, user: User, book: books.Book, rows: list[review
             st.rerun()  # the notice says what to fix
 
     k = keys(book.id)
-    with st.expander("Upload an edited story.csv", icon=":material/upload:"):
+    # A tracked expander: it stays as the person left it when messages above it come and go
+    # (an untracked one is drawn anew, folded, and hides the file just chosen and its button).
+    with st.expander("Upload an edited story.csv", icon=":material/upload:", key=f"studio_upload_open_{book.id}",
+                     on_change="rerun"):
         st.caption(f"UTF-8 CSV with the columns scene, title, text, illustration, characters and exactly "
                    f"{book.scene_count} rows. It replaces the words of every page; pictures stay until you redraw them.")
         upload = st.file_uploader("story.csv", type=["csv"], key=k["upload"], max_upload_size=1)
@@ -228,7 +232,7 @@ def book_actions(engine: Engine, user: User, book: books.Book, rows: list[review
                              + "".join(f"\n- {render.md_escape(p)}" for p in error.problems), icon=":material/error:")
                 else:
                     fresh_editor(book.id)
-                    render.flash(f"Replaced the words of all {book.scene_count} pages from {upload.name}.")
+                    render.flash("Replaced the words of all {} pages from {}.", book.scene_count, upload.name)
                     st.rerun()
 
 
@@ -246,8 +250,8 @@ def open_dialog(engine: Engine, user: User, book: books.Book) -> None:
             close_preview()
 
 
-def review_screen(engine: Engine, user: User, book: books.Book) -> None:
-    """The grid, Save, the whole-book actions and any dialog (once the book is made)."""
+def review_screen(engine: Engine, user: User, book: books.Book, under_grid: Callable[[], None] | None = None) -> None:
+    """The grid, `under_grid` (the redraw progress), Save, the whole-book actions and any dialog (once the book is made)."""
     rows = review.grid(engine, user.id, book.id)
     if not rows:
         st.info("This book has no story yet." + (" Retry to write it." if book.status != books.GENERATING else ""))
@@ -261,6 +265,8 @@ def review_screen(engine: Engine, user: User, book: books.Book) -> None:
     st.caption("Double-click a cell to edit it, then **Save**. **Regenerate** draws that page again from its row; "
                "**Open** shows the page at full size.")
     pending = review_grid(engine, user, book, rows)
+    if under_grid is not None:
+        under_grid()
     save_bar(engine, user, book.id, pending)
     book_actions(engine, user, book, rows, pending)
     open_dialog(engine, user, book)

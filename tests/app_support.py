@@ -89,7 +89,7 @@ def app_env(monkeypatch, tmp_path) -> AppEnv:
 def texts(at: AppTest) -> str:
     """Everything a person could read on the page, as one string."""
     parts = []
-    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success", "toast"):
         parts += [str(e.value) for e in at.get(kind)]
     return "\n".join(parts)
 

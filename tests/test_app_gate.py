@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from storymaker import accounts
+from app_ui.render import md_escape
 
 from streamlit.testing.v1 import AppTest
 
@@ -62,10 +63,10 @@ def test_a_bad_sign_up_says_what_to_fix_and_keeps_the_typing(app_env):
 def test_a_wrong_password_gets_the_uniform_message(app_env):
     accounts.sign_up(app_env.engine.db(), "grace", "correct horse")
     at = sign_in(app_env.app(), "grace", "wrong horse")
-    assert [e.value for e in at.error] == [accounts.WRONG_CREDENTIALS]
+    assert [e.value for e in at.error] == [md_escape(accounts.WRONG_CREDENTIALS)]  # shown as plain text
     assert "user" not in at.session_state and at.title[0].value.endswith("Storymaker")
     at = sign_in(app_env.app(), "nobody", "wrong horse")
-    assert [e.value for e in at.error] == [accounts.WRONG_CREDENTIALS]
+    assert [e.value for e in at.error] == [md_escape(accounts.WRONG_CREDENTIALS)]  # shown as plain text
 
 
 def test_sign_in_then_sign_out(app_env):
@@ -74,6 +75,16 @@ def test_sign_in_then_sign_out(app_env):
     assert at.title[0].value == "My Books" and "grace" in at.sidebar.caption[0].value
     at.sidebar.button[0].click().run()
     assert "user" not in at.session_state and at.title[0].value.endswith("Storymaker")
+
+
+def test_sign_out_leaves_a_clean_address_for_the_next_account(app_env):
+    grace = accounts.sign_up(app_env.engine.db(), "grace", "correct horse")
+    book_id = app_env.ready_book(grace)
+    at = app_env.app(grace, to="app_pages/reader.py", book=str(book_id), page="2")
+    assert at.subheader[0].value == "Page 2"
+    at.sidebar.button[0].click().run()
+    assert "user" not in at.session_state and not dict(at.query_params)
+    # (the browser journey then makes a new account in that tab and lands on its empty shelf)
 
 
 def test_a_reader_link_opens_after_signing_in(app_env):

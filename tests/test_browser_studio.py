@@ -17,7 +17,11 @@ import pytest
 from PIL import Image, ImageStat
 
 from app_ui import grid as grid_ui
-from storymaker import books, db, storage
+from storymaker import accounts, books, characters, db, review, storage, studio
+from storymaker.books import BookOptions
+from storymaker.config import Settings
+from storymaker.engine import Engine
+from storymaker.runner import Runner
 from storymaker.scenes import parse_csv
 
 from .browser_support import ARGS, CHROMIUM, SHOTS, data_dir, fill, idle, settle, sign_up
@@ -85,15 +89,32 @@ def studio_journey(page, data) -> None:
     page.get_by_role("button", name="Generate").click()
     expect(page.get_by_text("A book needs a title.")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Choose at least one character.")).to_be_visible()
+    # Each field reruns the page when it changes (its message goes once it is fixed): the next
+    # step waits for that run to end.
     fill(page, "Title", "The Moon Garden")
+    expect(page.get_by_text("A book needs a title.")).to_have_count(0, timeout=30_000)
+    idle(page)
     for name in ("Mia", "Pip"):
         page.get_by_role("combobox", name="Characters").click()
         page.get_by_role("option", name=name).click()
+        settle(page)
     page.keyboard.press("Escape")
-    page.get_by_text("Crayon", exact=True).last.click()
+    expect(page.get_by_text("Choose at least one character.")).to_have_count(0, timeout=30_000)
+    idle(page)
+    # The art style: a click on a painted sample chooses it; so does the keyboard on its button.
+    sample = page.locator(".st-key-studio_style_card_paper-cutout img").bounding_box()
+    page.mouse.click(sample["x"] + sample["width"] / 2, sample["y"] + sample["height"] / 2)
+    expect(page.get_by_role("button", name="Paper cut-out")).to_have_attribute("kind", "primary", timeout=30_000)
+    expect(page.get_by_role("button", name="Watercolour")).to_have_attribute("kind", "tertiary")
+    idle(page)
+    page.get_by_role("button", name="Crayon").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Crayon")).to_have_attribute("kind", "primary", timeout=30_000)
+    idle(page)
     scenes = page.get_by_role("spinbutton", name="Number of scenes")
     scenes.fill(str(SCENES))
     scenes.press("Tab")
+    settle(page)
     looked_at("1-form")
     page.get_by_role("button", name="Generate").click()
 
@@ -198,3 +219,67 @@ def studio_journey(page, data) -> None:
         expect(page.get_by_text(f"Page {number} of {SCENES}")).to_be_visible(timeout=30_000)
     expect(page.get_by_text(NEW_TEXT)).to_be_visible()
     looked_at("8-reader")
+
+
+def test_the_grid_stays_put_while_a_page_is_redrawn_and_the_upload_stays_open(server, tmp_path):
+    SHOTS.mkdir(exist_ok=True)
+    data = data_dir(tmp_path)
+    engine = Engine(Settings(provider="offline", data_dir=data))
+    lena = accounts.sign_up(engine.db(), "lena", "correct horse")
+    cast = [characters.create(engine.db(), lena.id, "Mia", "a curious girl with red boots").id]
+    book_id = studio.start_book(engine, lena.id, BookOptions("The Moon Garden", scene_count=4), cast)
+    Runner(engine).run_until_idle()
+    story = tmp_path / "story.csv"
+    story.write_bytes(review.export_csv(engine, lena.id, book_id))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(server)
+        try:
+            grid_and_upload(page, story)
+        except Exception:
+            page.screenshot(path=SHOTS / "studio-steady-failed.png", full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
+def grid_and_upload(page, story) -> None:
+    fill(page, "Username", "lena")
+    fill(page, "Password", "correct horse")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_role("link", name="Continue in the Studio").click()
+    expect(page.get_by_role("heading", name="Pages")).to_be_visible(timeout=30_000)
+    idle(page)
+    editor = page.locator("[data-testid='stDataFrame']")
+    top = editor.bounding_box()["y"]
+
+    # A row's Regenerate: the redraw's message and progress appear and go without moving the grid.
+    box = editor.bounding_box()
+    page.mouse.click(box["x"] + column_x("regenerate"), box["y"] + HEADER_PX + grid_ui.ROW_HEIGHT * 1.5)
+    redrawing = page.get_by_text("Redrawing page 2", exact=False)
+    expect(redrawing.first).to_be_visible(timeout=30_000)
+    during = editor.bounding_box()["y"]
+    page.screenshot(path=SHOTS / "studio-steady-redrawing.png", full_page=True)
+    expect(page.get_by_text("Redrawing page 2").and_(page.locator("p"))).to_have_count(0, timeout=60_000)
+    idle(page)
+    after = editor.bounding_box()["y"]
+    assert (during, after) == (top, top), f"the grid moved: {top} -> {during} -> {after} px"
+
+    # Upload a story.csv, then choose another file: the section stays open with its button.
+    page.get_by_text("Upload an edited story.csv").click()
+    replace = page.get_by_role("button", name="Replace the words from this file")
+    expect(replace).to_be_visible(timeout=30_000)
+    page.locator("input[type=file]").set_input_files(story)
+    expect(replace).to_be_enabled(timeout=30_000)
+    idle(page)
+    replace.click()
+    expect(page.get_by_text("Replaced the words of all 4 pages").first).to_be_visible(timeout=30_000)
+    idle(page)
+    expect(replace).to_be_visible()
+    page.locator("input[type=file]").set_input_files(story)
+    expect(page.get_by_text("story.csv", exact=True).last).to_be_visible(timeout=30_000)
+    settle(page)
+    expect(replace).to_be_visible()
+    expect(replace).to_be_enabled()
+    page.screenshot(path=SHOTS / "studio-steady-upload.png", full_page=True)

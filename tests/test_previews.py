@@ -1,7 +1,8 @@
 import io
+import itertools
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from storymaker import previews, styles
 
@@ -19,3 +20,13 @@ def test_every_style_has_a_small_preview_painted_once():
 def test_an_unknown_style_has_no_preview():
     with pytest.raises(ValueError):
         previews.style_preview("oil-on-velvet")
+
+
+def test_the_six_samples_are_told_apart_at_thumbnail_size():
+    # The form shows them about 110 px wide: every pair must differ clearly there (the painter's
+    # own effects alone left two of them 18 levels apart on average, too close to tell).
+    thumbs = {style: Image.open(io.BytesIO(previews.style_preview(style))).convert("RGB").resize((110, 73), Image.BOX)
+              for style in styles.ART_STYLES}
+    for a, b in itertools.combinations(thumbs, 2):
+        difference = sum(ImageStat.Stat(ImageChops.difference(thumbs[a], thumbs[b])).mean) / 3
+        assert difference > 25, f"{a} and {b} look alike at thumbnail size ({difference:.1f})"

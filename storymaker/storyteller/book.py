@@ -247,7 +247,7 @@ def _picture(place_word: str, setting_pic: str | None, time: str, weather: str, 
     text = f"{scene}. {action[:1].upper() + action[1:]}."
     if people:
         text += f" Characters: {people}."
-    return text + f" Mood: {mood}. No words or letters in the picture."
+    return text + f" Mood: {mood}."  # "no writing in the picture" is the prompt template's part
 
 
 # ---------------------------------------------------------------- writing
