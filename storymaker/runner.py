@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from . import books, illustrate, jobs, storage, story
+from .db import LibraryReplaced
 from .engine import Engine
 from .jobs import Job, JobLost, Kind
 from .models.errors import ModelError, TransientModelError
@@ -77,6 +78,8 @@ def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_
         work(engine, job)
     except JobLost:
         log.info("job %s was canceled or taken over; its result was dropped", job.id)
+    except LibraryReplaced:  # the data folder was wiped under the job: its book is gone
+        log.warning("job %s belongs to a database that was deleted or replaced; its result was dropped", job.id)
     except TransientModelError as error:
         jobs.retry_later(db, job, str(error), retry_after=error.retry_after,
                          extra_tries=max(0, error.tries - 1))
@@ -142,9 +145,9 @@ class Runner:
             return capacity - sum(1 for l in self._active.values() if l == lane[0])
 
     def _dispatch(self) -> None:
-        db = self.engine.db()
         last_sweep = time.monotonic()
         while not self._stop.is_set():
+            db = self.engine.db()  # each round: a deleted or replaced database is opened anew
             seen = jobs.generation()
             claimed = False
             try:
@@ -182,12 +185,11 @@ class Runner:
             jobs.wake()
 
     def _heartbeat(self) -> None:
-        db = self.engine.db()
         while not self._heartbeat_stop.wait(self.lease_s / 3):
             with self._lock:
                 active = [job_id for job_id, _ in self._active]
             try:
-                jobs.heartbeat(db, self.worker_id, active, self.lease_s)
+                jobs.heartbeat(self.engine.db(), self.worker_id, active, self.lease_s)
             except Exception:
                 log.exception("heartbeat failed")
 

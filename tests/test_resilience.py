@@ -1,0 +1,77 @@
+"""The data folder disappears under a running app or worker; pictures go missing under a book.
+
+- `rm -rf data/` while a background runner (in this process) or a separate
+  `python -m storymaker worker` runs: the database is recreated and migrated, and a
+  book started afterwards is made, with no restart.
+- A "Ready" book whose pictures (or whole folder) were deleted says which pictures
+  are missing, and one action redraws them, the cover included.
+
+No fixed sleeps: every wait polls SQLite against a deadline.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from storymaker import accounts, books, storage, studio
+from storymaker.books import BookOptions
+from storymaker.config import Settings
+from storymaker.engine import Engine
+from storymaker.runner import Runner
+
+from .conftest import make_cast
+from .fake_openai import FakeOpenAI
+from .mocks import MockImageModel, MockTextModel
+from .test_worker_process import start_worker, stop_worker, wait_until
+
+
+def new_book(engine: Engine, username: str = "ada", scenes: int = 4) -> tuple[int, int]:
+    user = accounts.get_or_create(engine.db(), username)
+    book_id = studio.start_book(engine, user.id, BookOptions("The Lighthouse Cat", scene_count=scenes),
+                                make_cast(engine, user.id))
+    return user.id, book_id
+
+
+def status_of(engine: Engine, user_id: int, book_id: int) -> str | None:
+    book = books.get(engine.db(), user_id, book_id)
+    return book.status if book else None
+
+
+def test_the_background_runner_keeps_making_books_after_the_data_folder_is_deleted(mock_engine):
+    runner = Runner(mock_engine, poll_s=0.05).start()
+    try:
+        user_id, book_id = new_book(mock_engine)
+        wait_until(lambda: status_of(mock_engine, user_id, book_id) == books.READY, what="the first book")
+        shutil.rmtree(mock_engine.data_dir)
+
+        user_id, book_id = new_book(mock_engine, "bob")  # this thread finds the folder gone and recreates it
+        wait_until(lambda: status_of(mock_engine, user_id, book_id) == books.READY, timeout=15,
+                   what="a book started after the wipe")
+        folder = storage.book_dir(mock_engine.books_dir, book_id)
+        assert storage.cover_path(folder).is_file() and storage.page_path(folder, 4).is_file()
+    finally:
+        runner.stop()
+
+
+def test_a_worker_process_keeps_making_books_after_the_data_folder_is_deleted(tmp_path):
+    data_dir = tmp_path / "data"
+    log = tmp_path / "worker.log"
+    engine = Engine(Settings(provider="offline", data_dir=data_dir), text_model=MockTextModel(), image_model=MockImageModel())
+    with FakeOpenAI(image_size=(64, 64)) as fake:
+        worker = None
+        try:
+            user_id, book_id = new_book(engine)
+            worker = start_worker(data_dir, fake, log, tmp_path)
+            wait_until(lambda: status_of(engine, user_id, book_id) == books.READY, timeout=30, what="the first book")
+            shutil.rmtree(data_dir)
+
+            user_id, book_id = new_book(engine, "bob")
+            wait_until(lambda: status_of(engine, user_id, book_id) == books.READY, timeout=30,
+                       what="the worker to make a book started after the wipe")
+            assert worker.poll() is None  # still running: nothing crashed
+            folder = storage.book_dir(engine.books_dir, book_id)
+            assert storage.cover_path(folder).is_file() and storage.page_path(folder, 4).is_file()
+        finally:
+            if worker is not None:
+                stop_worker(worker)
+    assert "Traceback" not in log.read_text(errors="replace")
