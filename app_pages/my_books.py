@@ -4,6 +4,7 @@ import streamlit as st
 
 from storymaker import books, library, samples, studio
 from storymaker.books import BookError
+from storymaker.db import parse_id
 from app_ui import render, session
 
 user = session.require_user()
@@ -94,7 +95,7 @@ def shelf() -> None:
 shelf()
 
 if (deleting := st.session_state.get(DELETING)) is not None:
-    target = books.get(db, user.id, int(deleting))  # session state is not trusted either
+    target = books.get(db, user.id, parse_id(deleting))  # session state is not trusted either
     if target is None:
         st.session_state.pop(DELETING, None)
     else:

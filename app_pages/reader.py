@@ -3,6 +3,7 @@
 import streamlit as st
 
 from storymaker import books, library
+from storymaker.db import parse_id
 from app_ui import render, session
 
 user = session.require_user()
@@ -10,7 +11,7 @@ engine = session.engine()
 PICKER = "reader_page"
 
 
-def as_int(value) -> int | None:
+def as_int(value) -> int | None:  # a page number (clamped to the book), not an id
     try:
         return int(str(value))
     except (TypeError, ValueError):
@@ -43,7 +44,7 @@ if not wanted:
     st.stop()
 
 # The core reads the book for this user only: someone else's book id reads as no book at all.
-book_id = as_int(wanted)
+book_id = parse_id(wanted)
 reading = library.read(engine, user.id, book_id) if book_id is not None else None
 if reading is None:
     st.title("Reader")

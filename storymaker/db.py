@@ -187,6 +187,24 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
             db.execute(statement)
 
 
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer; a bigger number cannot even be asked about
+
+
+def parse_id(value: object) -> int | None:
+    """A row id read from a URL, session state or a command line: a whole number from 1 to
+    `MAX_ROW_ID`, else None (which screens show as "not found", never as an error)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ROW_ID)):
+            return None
+        number = int(text)
+    return number if 1 <= number <= MAX_ROW_ID else None
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
