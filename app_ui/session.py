@@ -45,9 +45,25 @@ def shared() -> tuple[Engine, Runner]:
     return _shared(repr(settings), inline_jobs(), settings)
 
 
+ACCOUNT_GONE = ("Your account is no longer in this library: its data was reset (the data folder was "
+                "emptied or the server started afresh). Sign in or create an account to go on.")
+
+
 def current_user() -> User | None:
+    """The signed-in user, or None; a user whose account no longer exists is signed out with a notice."""
     user = st.session_state.get(USER)
-    return user if isinstance(user, User) else None
+    if not isinstance(user, User):
+        return None
+    base, _ = shared()
+    # Ids start again at 1 in a recreated database: the name must match too, or the
+    # session would act as whoever signed up next.
+    found = accounts.find(base.db(), user.username)
+    if found is None or found.id != user.id:
+        session_keys.forget(user.id)
+        st.session_state.clear()
+        st.warning(ACCOUNT_GONE, icon=":material/info:")
+        return None
+    return user
 
 
 def require_user() -> User:

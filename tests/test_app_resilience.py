@@ -7,9 +7,14 @@ shows a traceback.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from storymaker import books
+
 from .app_support import texts
+from .test_app_gate import sign_up
 
 HUGE = "99999999999999999999"  # more than SQLite's largest integer
 
@@ -32,3 +37,39 @@ def test_a_huge_id_in_session_state_opens_no_dialog(app_env):
     at.switch_page("app_pages/my_books.py").run()
     assert not at.exception
     assert "The Lighthouse Cat" in texts(at) and "Delete this book?" not in texts(at)
+
+
+# ---------------------------------------------------------------- the data folder wiped under the app
+
+def test_after_the_data_folder_is_wiped_a_signed_in_user_is_signed_out_plainly_and_can_start_again(app_env):
+    user = app_env.user()
+    app_env.ready_book(user)
+    at = app_env.app(user, to="app_pages/my_books.py")
+    assert "The Lighthouse Cat" in texts(at)
+    shutil.rmtree(app_env.engine.data_dir)
+
+    at.run()
+    assert not at.exception
+    assert any("no longer in this library" in w.value for w in at.warning)
+    assert "user" not in at.session_state and at.form(key="sign_up")
+
+    at = sign_up(at, "grace", "correct horse")  # the recreated library takes a new account
+    assert not at.exception and at.session_state["user"].username == "grace"
+    assert at.title[0].value == "My Books" and "The Lighthouse Cat" not in texts(at)
+    make = [b for b in at.button if b.label == "Make a sample book"]
+    make[0].click().run()  # inline jobs: the book is made in this run
+    assert not at.exception
+    grace = at.session_state["user"]
+    shelf = books.list_for(app_env.engine.db(), grace.id)
+    assert [b.status for b in shelf] == [books.READY]
+
+
+def test_a_new_account_with_the_old_id_is_not_mistaken_for_the_old_one(app_env):
+    ada = app_env.user("ada")
+    at = app_env.app(ada, to="app_pages/my_books.py")
+    shutil.rmtree(app_env.engine.data_dir)
+    bob = app_env.user("bob")  # the first account of the new library: the same id as ada's
+    assert bob.id == ada.id
+    at.run()
+    assert not at.exception and "user" not in at.session_state
+    assert any("no longer in this library" in w.value for w in at.warning)
