@@ -9,12 +9,15 @@ session API key) lives in st.session_state; the runner finds a person's key in
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from typing import Iterator
 
 import streamlit as st
 
 from storymaker import accounts, session_keys
 from storymaker.accounts import User
 from storymaker.config import load_settings
+from storymaker.db import LibraryBusy
 from storymaker.engine import Engine
 from storymaker.runner import Runner
 
@@ -159,3 +162,16 @@ def adopt_oidc_identity() -> None:
         st.error(str(error))
         return
     sign_in(user, str(st.user.get("name") or st.user.get("email") or "you"))
+
+
+@contextmanager
+def plain_errors() -> Iterator[None]:
+    """Around a screen: a library locked too long by another program (`LibraryBusy`, from any
+    core write) is said in plain words instead of a traceback; the write changed nothing, and
+    what the person typed stays in the widgets. Screens that keep edits elsewhere catch it
+    themselves to say so (Save in the Studio)."""
+    try:
+        yield
+    except LibraryBusy as error:
+        st.error(str(error), icon=":material/hourglass_top:")
+

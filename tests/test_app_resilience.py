@@ -8,12 +8,13 @@ shows a traceback.
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import pytest
 
-from storymaker import books
+from storymaker import books, db
 
-from .app_support import texts
+from .app_support import click, texts
 from .test_app_gate import sign_up
 
 HUGE = "99999999999999999999"  # more than SQLite's largest integer
@@ -73,3 +74,53 @@ def test_a_new_account_with_the_old_id_is_not_mistaken_for_the_old_one(app_env):
     at.run()
     assert not at.exception and "user" not in at.session_state
     assert any("no longer in this library" in w.value for w in at.warning)
+
+
+# ---------------------------------------------------------------- a library locked by another program
+
+@pytest.fixture
+def locked_library(app_env, monkeypatch):
+    """A function that takes the write lock as another program would (a backup), and keeps it."""
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_S", 0.1)
+    holders = []
+
+    def lock():
+        app_env.engine.db()  # the library exists
+        holder = sqlite3.connect(str(app_env.engine.settings.db_path), isolation_level=None, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")
+        holders.append(holder)
+        return holder
+
+    yield lock
+    for holder in holders:
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_save_while_the_library_is_locked_says_busy_and_keeps_the_edits(app_env, locked_library):
+    user = app_env.user()
+    book_id = app_env.ready_book(user)
+    at = app_env.app(user, to="app_pages/studio.py", book=str(book_id))
+    at.session_state[f"studio_grid_{book_id}_0"] = {"edited_rows": {1: {"text": "Pip waves at the moon."}}}
+    at.run()
+    holder = locked_library()
+    at = click(at, "Save")
+    assert not at.exception
+    assert "busy" in at.error[0].value and "try again" in at.error[0].value
+    assert "Unsaved edits on page 2" in at.warning[0].value
+    assert at.data_editor[0].value["text"][1] == "Pip waves at the moon."
+    holder.execute("ROLLBACK")
+
+    at = click(at, "Save")  # once the other program is done, the same Save goes through
+    assert not at.exception and "Saved page 2." in texts(at)
+    assert books.scene_rows(app_env.engine.db(), book_id)[1].scene.text == "Pip waves at the moon."
+
+
+def test_any_screen_that_writes_while_the_library_is_locked_says_busy(app_env, locked_library):
+    at = app_env.app()
+    locked_library()
+    at = sign_up(at, "grace", "correct horse")
+    assert not at.exception
+    assert any("busy" in e.value for e in at.error)
+    assert at.form(key="sign_up").text_input[0].value == "grace"  # what was typed stays
