@@ -5,7 +5,7 @@ import streamlit as st
 from storymaker import books, library, samples, studio
 from storymaker.books import BookError
 from storymaker.db import parse_id
-from app_ui import render, session
+from app_ui import missing_pictures, render, session
 
 user = session.require_user()
 engine = session.engine()
@@ -60,6 +60,7 @@ def book_card(item: library.ShelfBook) -> None:
         st.progress(item.progress, text=f"{item.pages_done} of {book.scene_count} pages drawn")
     if book.status == books.NEEDS_ATTENTION and book.error:
         st.error(book.error)
+    missing_pictures.notice(engine, user, book.id, item.missing, key=f"redraw_missing_{book.id}", compact=True)
     st.caption(render.friendly_date(book.created_at))
     with st.container(horizontal=True, vertical_alignment="center"):
         st.page_link("app_pages/reader.py", label="Read", icon=":material/menu_book:", query_params={"book": str(book.id)})

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import books, storage, studio
 from .books import Book
 from .engine import Engine
+from .studio import MissingPictures
 
 PER_PAGE = 24
 
@@ -23,6 +24,7 @@ class ShelfBook:
     cover: Path | None  # the cover's thumbnail, once drawn
     progress: float | None  # 0..1 while the book is being made, else None
     pages_done: int = 0
+    missing: MissingPictures = MissingPictures()  # drawn pictures no longer on disk
 
 
 def shelf_pages(engine: Engine, user_id: int, per_page: int = PER_PAGE) -> int:
@@ -37,14 +39,16 @@ def shelf(engine: Engine, user_id: int, page: int = 1, per_page: int = PER_PAGE)
     for book in books.list_for(engine.db(), user_id, limit=per_page, offset=(page - 1) * per_page):
         folder = storage.book_dir(engine.books_dir, book.id)
         thumb = storage.thumb_path(folder, "cover")
-        progress, done = None, 0
+        progress, done, missing = None, 0, MissingPictures()
         if book.status == books.GENERATING:
             try:
                 now = studio.progress(engine, user_id, book.id)
                 progress, done = now.fraction, now.pages_done
             except studio.NotFound:  # deleted between the two reads
                 continue
-        items.append(ShelfBook(book, thumb if thumb.is_file() else None, progress, done))
+        elif book.status != books.DRAFT:
+            missing = studio.missing_pictures(engine, user_id, book.id)
+        items.append(ShelfBook(book, thumb if thumb.is_file() else None, progress, done, missing))
     return items
 
 
@@ -67,6 +71,7 @@ class ReadingPage:
 class Reading:
     book: Book
     pages: list[ReadingPage]  # the cover first, then the story's pages in order
+    missing: MissingPictures = MissingPictures()  # drawn pictures no longer on disk
 
     def page(self, number: int) -> ReadingPage:
         """Page `number`, clamped to the book (a stale link still opens something sensible)."""
@@ -84,7 +89,8 @@ def read(engine: Engine, user_id: int, book_id: int) -> Reading | None:
     names = book.names
     cast = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     pages = [ReadingPage(0, book.title, f"A story about {cast}." if cast else "", cover if cover.is_file() else None)]
-    for row in books.scene_rows(db, book.id):
+    rows = books.scene_rows(db, book.id)
+    for row in rows:
         picture = storage.page_path(folder, row.scene.scene)
         pages.append(ReadingPage(row.scene.scene, row.scene.title, row.scene.text, picture if picture.is_file() else None))
-    return Reading(book, pages)
+    return Reading(book, pages, studio.missing_in(engine, book.id, rows))

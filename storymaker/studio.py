@@ -156,3 +156,75 @@ def draw_avatar(engine: Engine, user_id: int, character_id: int, style: str = st
         characters.release_avatar(db, engine.data_dir, path)
         raise NotFound("That character no longer exists.")
     return updated
+
+
+# ---------------------------------------------------------------- pictures missing on disk
+
+
+@dataclass(frozen=True)
+class MissingPictures:
+    """Pictures a book has drawn but that are no longer on disk (a deleted folder, a lost file)."""
+
+    cover: bool = False
+    pages: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.cover or bool(self.pages)
+
+    @property
+    def count(self) -> int:
+        return int(self.cover) + len(self.pages)
+
+    def describe(self) -> str:
+        """One sentence for people, e.g. "The pictures of the cover and pages 2 and 3 are missing."."""
+        parts = (["the cover"] if self.cover else []) + (
+            [("page " if len(self.pages) == 1 else "pages ") + _and_list([str(p) for p in self.pages])]
+            if self.pages else [])
+        if not parts:
+            return "No picture is missing."
+        noun = "picture" if self.count == 1 else "pictures"
+        return f"The {noun} of {_and_list(parts)} {'is' if self.count == 1 else 'are'} missing."
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def missing_in(engine: Engine, book_id: int, rows: Sequence[SceneRow]) -> MissingPictures:
+    """`missing_pictures` for a book whose ownership the caller checked and whose rows it read."""
+    db = engine.db()
+    folder = storage.book_dir(engine.books_dir, book_id)
+
+    def gone(stem: str) -> bool:
+        return not ((folder / f"{stem}.png").is_file() and storage.thumb_path(folder, stem).is_file())
+
+    cover_done = any(k == Kind.COVER and s == JobStatus.SUCCEEDED for k, _, s in jobs.latest(db, book_id))
+    # Only pictures that were drawn and are not being drawn again: a page still queued is not missing.
+    pages = tuple(r.scene.scene for r in rows if r.status == books.DONE and gone(storage.scene_name(r.scene.scene)))
+    return MissingPictures(cover_done and gone("cover"), pages)
+
+
+def missing_pictures(engine: Engine, user_id: int, book_id: int) -> MissingPictures:
+    """Which of the user's book's drawn pictures (the cover included) are no longer on disk."""
+    _own_book(engine, user_id, book_id)
+    return missing_in(engine, book_id, books.scene_rows(engine.db(), book_id))
+
+
+def redraw_missing(engine: Engine, user_id: int, book_id: int) -> MissingPictures:
+    """Queue a page job for each missing page picture and a cover job for a missing cover.
+
+    Returns what was missing (and is now being drawn again).
+    """
+    missing = missing_pictures(engine, user_id, book_id)
+    db = engine.db()
+    if missing.pages:
+        jobs.enqueue_pages(db, book_id, list(missing.pages))
+    if missing.cover:
+        redraw_cover(engine, user_id, book_id)
+    return missing
+
+
+def redraw_cover(engine: Engine, user_id: int, book_id: int) -> int:
+    """Draw the user's book's cover again (title, cast and style as they are now)."""
+    _own_book(engine, user_id, book_id)
+    return jobs.enqueue(engine.db(), book_id, Kind.COVER)

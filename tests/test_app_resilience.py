@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from storymaker import books, db
+from storymaker import books, db, storage
 
 from .app_support import click, texts
 from .test_app_gate import sign_up
@@ -124,3 +124,45 @@ def test_any_screen_that_writes_while_the_library_is_locked_says_busy(app_env, l
     assert not at.exception
     assert any("busy" in e.value for e in at.error)
     assert at.form(key="sign_up").text_input[0].value == "grace"  # what was typed stays
+
+
+# ---------------------------------------------------------------- pictures deleted under a ready book
+
+def delete_folder(env, book_id):
+    shutil.rmtree(storage.book_dir(env.engine.books_dir, book_id))
+
+
+def all_pictures_back(env, book_id, scenes=4) -> bool:
+    folder = storage.book_dir(env.engine.books_dir, book_id)
+    return storage.cover_path(folder).is_file() and all(storage.page_path(folder, n).is_file() for n in range(1, scenes + 1))
+
+
+@pytest.mark.parametrize("page, says", [
+    ("app_pages/studio.py", "The pictures of the cover and pages 1, 2, 3 and 4 are missing."),
+    ("app_pages/reader.py", "The pictures of the cover and pages 1, 2, 3 and 4 are missing."),
+    ("app_pages/my_books.py", "5 pictures are missing."),
+])
+def test_every_screen_says_which_pictures_are_missing_and_one_click_redraws_them(app_env, page, says):
+    user = app_env.user()
+    book_id = app_env.ready_book(user)
+    delete_folder(app_env, book_id)
+    at = app_env.app(user, to=page, **({} if page.endswith("my_books.py") else {"book": str(book_id)}))
+    assert not at.exception
+    assert any(w.value.startswith(says) for w in at.warning), [w.value for w in at.warning]
+    if page.endswith("reader.py"):
+        assert "This picture is missing from the book's folder." in texts(at)  # the cover comes first
+
+    at = click(at, "Redraw missing pictures")  # inline jobs: drawn within this run
+    assert not at.exception
+    assert all_pictures_back(app_env, book_id)
+    assert not [w for w in at.warning if "missing" in w.value]
+    assert "Drawing the missing pictures again." in texts(at)
+    assert books.get(app_env.engine.db(), user.id, book_id).status == books.READY
+
+
+def test_a_book_with_all_its_pictures_shows_no_missing_notice(app_env):
+    user = app_env.user()
+    book_id = app_env.ready_book(user)
+    for page in ("app_pages/studio.py", "app_pages/reader.py", "app_pages/my_books.py"):
+        at = app_env.app(user, to=page, book=str(book_id))
+        assert not at.exception and not [b for b in at.button if b.label == "Redraw missing pictures"]

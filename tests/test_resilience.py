@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from storymaker import accounts, books, storage, studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
@@ -75,3 +77,64 @@ def test_a_worker_process_keeps_making_books_after_the_data_folder_is_deleted(tm
             if worker is not None:
                 stop_worker(worker)
     assert "Traceback" not in log.read_text(errors="replace")
+
+
+# ---------------------------------------------------------------- pictures missing under a ready book
+
+def ready_book(engine: Engine, scenes: int = 4) -> tuple[int, int]:
+    user_id, book_id = new_book(engine, scenes=scenes)
+    Runner(engine).run_until_idle()
+    assert status_of(engine, user_id, book_id) == books.READY
+    return user_id, book_id
+
+
+def test_a_ready_book_whose_folder_was_deleted_says_what_is_missing_and_redraws_it(mock_engine):
+    user_id, book_id = ready_book(mock_engine)
+    assert not studio.missing_pictures(mock_engine, user_id, book_id)
+    shutil.rmtree(storage.book_dir(mock_engine.books_dir, book_id))
+
+    missing = studio.missing_pictures(mock_engine, user_id, book_id)
+    assert missing.cover and missing.pages == (1, 2, 3, 4)
+    assert missing.describe() == "The pictures of the cover and pages 1, 2, 3 and 4 are missing."
+    assert studio.redraw_missing(mock_engine, user_id, book_id) == missing
+    assert status_of(mock_engine, user_id, book_id) == books.GENERATING
+    assert not studio.missing_pictures(mock_engine, user_id, book_id)  # queued again: not missing, coming
+    Runner(mock_engine).run_until_idle()
+
+    folder = storage.book_dir(mock_engine.books_dir, book_id)
+    assert storage.cover_path(folder).is_file() and storage.thumb_path(folder, "cover").is_file()
+    assert all(storage.page_path(folder, n).is_file() for n in range(1, 5))
+    assert status_of(mock_engine, user_id, book_id) == books.READY
+    assert not studio.missing_pictures(mock_engine, user_id, book_id)
+
+
+def test_one_missing_picture_is_named_and_only_it_is_redrawn(mock_engine):
+    user_id, book_id = ready_book(mock_engine)
+    folder = storage.book_dir(mock_engine.books_dir, book_id)
+    untouched = storage.page_path(folder, 1).stat().st_mtime_ns
+    storage.thumb_path(folder, storage.scene_name(3)).unlink()  # a lost thumbnail counts too
+    missing = studio.missing_pictures(mock_engine, user_id, book_id)
+    assert missing == studio.MissingPictures(False, (3,))
+    assert missing.describe() == "The picture of page 3 is missing."
+    studio.redraw_missing(mock_engine, user_id, book_id)
+    Runner(mock_engine).run_until_idle()
+    assert storage.thumb_path(folder, storage.scene_name(3)).is_file()
+    assert storage.page_path(folder, 1).stat().st_mtime_ns == untouched
+
+
+def test_the_cover_of_a_made_book_can_be_drawn_again(mock_engine):
+    user_id, book_id = ready_book(mock_engine)
+    cover = storage.cover_path(storage.book_dir(mock_engine.books_dir, book_id))
+    cover.unlink()
+    assert studio.missing_pictures(mock_engine, user_id, book_id) == studio.MissingPictures(True, ())
+    studio.redraw_cover(mock_engine, user_id, book_id)
+    Runner(mock_engine).run_until_idle()
+    assert cover.is_file() and status_of(mock_engine, user_id, book_id) == books.READY
+
+
+def test_nobody_redraws_someone_elses_pictures(mock_engine):
+    user_id, book_id = ready_book(mock_engine)
+    bob = accounts.get_or_create(mock_engine.db(), "bob")
+    for operation in (studio.missing_pictures, studio.redraw_missing, studio.redraw_cover):
+        with pytest.raises(studio.NotFound):
+            operation(mock_engine, bob.id, book_id)
