@@ -46,8 +46,9 @@ def shelf(engine: Engine, user_id: int, page: int = 1, per_page: int = PER_PAGE)
                 progress, done = now.fraction, now.pages_done
             except studio.NotFound:  # deleted between the two reads
                 continue
-        elif book.status != books.DRAFT:
-            missing = studio.missing_pictures(engine, user_id, book.id)
+        elif book.status != books.DRAFT and not studio.all_pictures_on_disk(engine, book):
+            # The book is the user's (list_for read it for them); which pictures are missing needs its rows.
+            missing = studio.missing_in(engine, book.id, books.scene_rows(engine.db(), book.id))
         items.append(ShelfBook(book, thumb if thumb.is_file() else None, progress, done, missing))
     return items
 
