@@ -12,10 +12,11 @@ No fixed sleeps: every wait polls SQLite against a deadline.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
-from storymaker import accounts, books, storage, studio
+from storymaker import accounts, books, db, storage, studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine
@@ -138,3 +139,16 @@ def test_nobody_redraws_someone_elses_pictures(mock_engine):
     for operation in (studio.missing_pictures, studio.redraw_missing, studio.redraw_cover):
         with pytest.raises(studio.NotFound):
             operation(mock_engine, bob.id, book_id)
+
+
+def test_an_engine_keeps_its_data_folder_when_the_working_directory_changes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    engine = Engine(Settings(provider="offline", data_dir=Path("data")), MockTextModel(), MockImageModel())
+    accounts.get_or_create(engine.db(), "ada")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    db.close_all()  # a new thread's first connection, after the change of directory
+    assert accounts.find(engine.db(), "ada") is not None
+    assert engine.books_dir == tmp_path / "data" / "storymaker"
+    assert not (elsewhere / "data").exists()
