@@ -116,7 +116,9 @@ def preview_dialog(engine: Engine, user: User, book_id: int, scene: int) -> None
         if page.picture:
             render.picture(page.picture, width="stretch")
         else:
-            st.info("This page has no picture yet." if page.status != books.FAILED else f"No picture: {page.error}")
+            st.info("This picture is missing from the book's folder: **Redraw missing pictures** draws it again."
+                    if page.status == books.DONE else
+                    "This page has no picture yet." if page.status != books.FAILED else f"No picture: {page.error}")
     with words:
         st.subheader(f"{page.scene.scene}. {render.md_escape(page.scene.title)}", anchor=False)
         render.reading_text(page.scene.text)

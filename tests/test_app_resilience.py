@@ -166,3 +166,15 @@ def test_a_book_with_all_its_pictures_shows_no_missing_notice(app_env):
     for page in ("app_pages/studio.py", "app_pages/reader.py", "app_pages/my_books.py"):
         at = app_env.app(user, to=page, book=str(book_id))
         assert not at.exception and not [b for b in at.button if b.label == "Redraw missing pictures"]
+
+
+def test_a_page_opened_large_says_its_picture_is_missing(app_env):
+    user = app_env.user()
+    book_id = app_env.ready_book(user)
+    storage.page_path(storage.book_dir(app_env.engine.books_dir, book_id), 3).unlink()
+    at = app_env.app(user, to="app_pages/studio.py", book=str(book_id))
+    at.session_state["studio_preview"] = (book_id, 3)  # what the row's Open button sets
+    at.run()
+    assert not at.exception
+    assert any("This picture is missing from the book's folder" in i.value for i in at.info)
+    assert any(w.value.startswith("The picture of page 3 is missing.") for w in at.warning)
