@@ -57,28 +57,26 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     return "database is locked" in text or "database table is locked" in text or "database is busy" in text
 
 
+def _translated(call, *args):
+    try:
+        return call(*args)
+    except LibraryBusy:
+        raise
+    except sqlite3.OperationalError as error:
+        if _is_busy(error):
+            raise LibraryBusy() from error
+        raise
+
+
 class _Connection(sqlite3.Connection):
     """A connection whose "database is locked" errors are `LibraryBusy`, wherever the write came from."""
 
     def execute(self, sql, parameters=(), /):  # type: ignore[override]
-        try:
-            return super().execute(sql, parameters)
-        except LibraryBusy:
-            raise
-        except sqlite3.OperationalError as error:
-            if _is_busy(error):
-                raise LibraryBusy() from error
-            raise
+        return _translated(super().execute, sql, parameters)
 
     def executemany(self, sql, parameters, /):  # type: ignore[override]
-        try:
-            return super().executemany(sql, parameters)
-        except LibraryBusy:
-            raise
-        except sqlite3.OperationalError as error:
-            if _is_busy(error):
-                raise LibraryBusy() from error
-            raise
+        return _translated(super().executemany, sql, parameters)
+
 
 migrations = Migrations("storymaker")
 
