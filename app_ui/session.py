@@ -174,4 +174,3 @@ def plain_errors() -> Iterator[None]:
         yield
     except LibraryBusy as error:
         st.error(str(error), icon=":material/hourglass_top:")
-
