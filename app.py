@@ -57,4 +57,5 @@ if session.current_user() is None:
 elif wanted := st.session_state.pop(session.AFTER_SIGN_IN, None):
     screen = "app_pages/studio.py" if wanted.pop("screen", None) == "studio" else "app_pages/reader.py"
     st.switch_page(screen, query_params=wanted)
-navigation.run()
+with session.plain_errors():  # a library locked too long reads as a message
+    navigation.run()

@@ -4,7 +4,8 @@ import streamlit as st
 
 from storymaker import books, library, samples, studio
 from storymaker.books import BookError
-from app_ui import render, session
+from storymaker.db import parse_id
+from app_ui import missing_pictures, render, session
 
 user = session.require_user()
 engine = session.engine()
@@ -61,6 +62,7 @@ def book_card(item: library.ShelfBook) -> None:
         st.caption(f":material/hourglass_top: Waiting: {render.md_escape(item.waiting)}")
     if book.status == books.NEEDS_ATTENTION and book.error:
         st.error(render.md_escape(book.error))
+    missing_pictures.notice(engine, user, book.id, item.missing, key=f"redraw_missing_{book.id}", compact=True)
     st.caption(render.friendly_date(book.created_at))
     with st.container(horizontal=True, vertical_alignment="center"):
         st.page_link("app_pages/reader.py", label="Read", icon=":material/menu_book:", query_params={"book": str(book.id)})
@@ -96,7 +98,7 @@ def shelf() -> None:
 shelf()
 
 if (deleting := st.session_state.get(DELETING)) is not None:
-    target = books.get(db, user.id, int(deleting))  # session state is not trusted either
+    target = books.get(db, user.id, parse_id(deleting))  # session state is not trusted either
     if target is None:
         st.session_state.pop(DELETING, None)
     else:

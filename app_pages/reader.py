@@ -3,14 +3,15 @@
 import streamlit as st
 
 from storymaker import books, library
-from app_ui import render, session
+from storymaker.db import parse_id
+from app_ui import missing_pictures, render, session
 
 user = session.require_user()
 engine = session.engine()
 PICKER = "reader_page"
 
 
-def as_int(value) -> int | None:
+def as_int(value) -> int | None:  # a page number (clamped to the book), not an id
     try:
         return int(str(value))
     except (TypeError, ValueError):
@@ -43,7 +44,7 @@ if not wanted:
     st.stop()
 
 # The core reads the book for this user only: someone else's book id reads as no book at all.
-book_id = as_int(wanted)
+book_id = parse_id(wanted)
 reading = library.read(engine, user.id, book_id) if book_id is not None else None
 if reading is None:
     st.title("Reader")
@@ -61,6 +62,8 @@ def label(number: int) -> str:
 
 
 st.page_link("app_pages/my_books.py", label="My Books", icon=":material/arrow_back:")
+render.show_flash()
+missing_pictures.notice(engine, user, reading.book.id, reading.missing, key="reader_redraw_missing")
 previous, picker, following = st.columns([1, 3, 1], vertical_alignment="bottom")
 previous.button("Previous", icon=":material/chevron_left:", disabled=page.number == 0,
                 on_click=go_to, args=(page.number - 1,), width="stretch")
@@ -75,6 +78,8 @@ with picture:
         render.picture(page.picture, width="stretch")
     elif reading.book.status == books.GENERATING:
         st.info("This picture is still being drawn.")
+    elif page.number in reading.missing.pages or (page.number == 0 and reading.missing.cover):
+        st.info("This picture is missing from the book's folder.")
     else:
         st.info("This page has no picture yet.")
 with words:

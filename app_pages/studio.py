@@ -10,7 +10,8 @@ import streamlit as st
 
 from app_ui import session
 from app_ui.studio_book import book_screen
-from app_ui.studio_common import as_int, book_not_found
+from app_ui.studio_common import book_not_found
+from storymaker.db import parse_id
 from app_ui.studio_form import new_book_form
 
 user = session.require_user()
@@ -19,7 +20,7 @@ engine = session.engine()
 wanted = st.query_params.get("book")
 if not wanted:
     new_book_form(engine, user)
-elif (book_id := as_int(wanted)) is None:
+elif (book_id := parse_id(wanted)) is None:
     book_not_found()
 else:
     book_screen(engine, user, book_id)

@@ -9,12 +9,15 @@ session API key) lives in st.session_state; the runner finds a person's key in
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from typing import Iterator
 
 import streamlit as st
 
 from storymaker import accounts, session_keys
 from storymaker.accounts import User
 from storymaker.config import load_settings
+from storymaker.db import LibraryBusy
 from storymaker.engine import Engine
 from storymaker.runner import Runner
 from app_ui.render import md_escape
@@ -47,9 +50,25 @@ def shared() -> tuple[Engine, Runner]:
     return _shared(repr(settings), inline_jobs(), settings)
 
 
+ACCOUNT_GONE = ("Your account is no longer in this library: its data was reset (the data folder was "
+                "emptied or the server started afresh). Sign in or create an account to go on.")
+
+
 def current_user() -> User | None:
+    """The signed-in user, or None; a user whose account no longer exists is signed out with a notice."""
     user = st.session_state.get(USER)
-    return user if isinstance(user, User) else None
+    if not isinstance(user, User):
+        return None
+    base, _ = shared()
+    # Ids start again at 1 in a recreated database: the name must match too, or the
+    # session would act as whoever signed up next.
+    found = accounts.find(base.db(), user.username)
+    if found is None or found.id != user.id:
+        session_keys.forget(user.id)
+        st.session_state.clear()
+        st.warning(ACCOUNT_GONE, icon=":material/info:")
+        return None
+    return user
 
 
 def require_user() -> User:
@@ -168,3 +187,15 @@ def adopt_oidc_identity() -> None:
         st.error(md_escape(error))
         return
     sign_in(user, str(st.user.get("name") or st.user.get("email") or "you"))
+
+
+@contextmanager
+def plain_errors() -> Iterator[None]:
+    """Around a screen: a library locked too long by another program (`LibraryBusy`, from any
+    core write) is said in plain words instead of a traceback; the write changed nothing, and
+    what the person typed stays in the widgets. Screens that keep edits elsewhere catch it
+    themselves to say so (Save in the Studio)."""
+    try:
+        yield
+    except LibraryBusy as error:
+        st.error(str(error), icon=":material/hourglass_top:")

@@ -7,7 +7,7 @@ import streamlit as st
 from storymaker import books, studio, styles
 from storymaker.accounts import User
 from storymaker.engine import Engine
-from app_ui import render
+from app_ui import missing_pictures, render
 from app_ui.studio_common import book_not_found, offline_cannot_write, show_notice
 from app_ui.studio_progress import is_making, show_progress
 from app_ui.studio_review import review_screen
@@ -40,6 +40,9 @@ def book_screen(engine: Engine, user: User, book_id: int) -> None:
                    "English. With an OpenAI key (Settings), **Rewrite the story** writes it in that language.")
     if book.status == books.NEEDS_ATTENTION and book.error:
         st.error(render.md_escape(book.error), icon=":material/error:")
+    if not making:
+        missing_pictures.notice(engine, user, book_id, studio.missing_in(engine, book_id, now.scenes),
+                                key="studio_redraw_missing")
 
     if making:
         show_progress(engine, user, book_id, now, making)

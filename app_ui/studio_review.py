@@ -16,6 +16,7 @@ import streamlit as st
 
 from storymaker import books, review, studio
 from storymaker.accounts import User
+from storymaker.db import LibraryBusy
 from storymaker.engine import Engine
 from storymaker.scenes import SceneError
 from app_ui import grid, render, session
@@ -64,7 +65,7 @@ def save_first(engine: Engine, user: User, book_id: int, scenes: list[int] | Non
     except SceneError as error:
         notice("error", "Nothing was redrawn: fix these first.", error.problems)
         return False
-    except review.NotYours as error:  # deleted meanwhile (in another tab)
+    except (review.NotYours, LibraryBusy) as error:  # deleted meanwhile (in another tab); locked too long
         notice("error", render.md_escape(error))
         return False
     st.session_state[keys(book_id)["pending"]] = {s: e for s, e in edits.items() if s not in chosen}
@@ -87,7 +88,7 @@ def on_regenerate(engine: Engine, user: User, book_id: int) -> None:
         return
     try:
         studio.regenerate_page(engine, user.id, book_id, scene)
-    except studio.NotFound as error:
+    except (studio.NotFound, LibraryBusy) as error:
         notice("error", render.md_escape(error))
         return
     session.run_queued_jobs()
@@ -116,7 +117,9 @@ def preview_dialog(engine: Engine, user: User, book_id: int, scene: int) -> None
         if page.picture:
             render.picture(page.picture, width="stretch")
         else:
-            st.info("This page has no picture yet." if page.status != books.FAILED else render.md("No picture: {}", page.error))
+            st.info("This picture is missing from the book's folder: **Redraw missing pictures** draws it again."
+                    if page.status == books.DONE else
+                    "This page has no picture yet." if page.status != books.FAILED else render.md("No picture: {}", page.error))
     with words:
         st.subheader(f"{page.scene.scene}. {render.md_escape(page.scene.title)}", anchor=False)
         render.reading_text(page.scene.text)
@@ -180,6 +183,8 @@ def save_bar(engine: Engine, user: User, book_id: int, pending: grid.Edits) -> N
         except SceneError as error:
             st.error("Not saved: fix these first (your edits are still in the grid)."
                      + "".join(f"\n- {render.md_escape(p)}" for p in error.problems), icon=":material/error:")
+        except LibraryBusy as error:
+            st.error(f"Not saved: {error} Your edits are still in the grid.", icon=":material/hourglass_top:")
         else:
             fresh_editor(book_id)
             render.flash(f"Saved page{'s' if len(pending) > 1 else ''} {', '.join(str(s) for s in sorted(pending))}.")

@@ -10,7 +10,7 @@ import sqlite_utils
 
 from . import storage, styles, user_text
 from .characters import read_avatar, release_avatar
-from .db import now_iso, write_transaction
+from .db import now_iso, parse_id, write_transaction
 from .models.base import CharacterLook, StoryBrief
 from .scenes import Scene
 
@@ -130,6 +130,8 @@ def create(
 
 def get(db: sqlite_utils.Database, user_id: int, book_id: int, data_dir: Path | None = None) -> Book | None:
     """The book, only if it belongs to `user_id`; with `data_dir`, the cast's avatars are loaded."""
+    if (book_id := parse_id(book_id)) is None:  # e.g. an id too big for SQLite, from a URL
+        return None
     row = db.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE id = ? AND user_id = ?", [book_id, user_id]).fetchone()
     return _with_cast(db, row, data_dir) if row else None
 
@@ -148,6 +150,8 @@ def own(db: sqlite_utils.Database, user_id: int, book_id: int) -> Book:
 
 def get_any(db: sqlite_utils.Database, book_id: int, data_dir: Path | None = None) -> Book | None:
     """The book whoever owns it: for background jobs only, which act for the owner."""
+    if (book_id := parse_id(book_id)) is None:
+        return None
     row = db.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE id = ?", [book_id]).fetchone()
     return _with_cast(db, row, data_dir) if row else None
 
@@ -182,6 +186,8 @@ def delete(db: sqlite_utils.Database, user_id: int, book_id: int, books_dir: Pat
     finds its job gone when it tries to publish and writes nothing, so the folder
     removed afterwards stays removed. Avatar files only this book used go too.
     """
+    if (book_id := parse_id(book_id)) is None:
+        return False
     with write_transaction(db):
         avatar_rows = db.execute(
             "SELECT bc.avatar_path FROM book_characters bc JOIN books b ON b.id = bc.book_id "

@@ -3,11 +3,20 @@
 SQLite connections must not be shared across threads, so `connect()` hands each
 thread its own (cached per database file). WAL lets readers (the app's polling
 pages) run while a job writes; the busy timeout makes writers queue instead of
-failing with "database is locked".
+failing with "database is locked". A lock held longer than that still fails: it
+surfaces as `LibraryBusy`, one typed error every screen turns into a plain message.
+
+The data folder can vanish under a running process (a host that wipes its disk on
+restart, a person deleting it). An open connection would go on reading and writing
+the deleted file, and a fresh one would find a new empty file that nobody migrates.
+So `connect()` compares the file at the path with the one it opened (device and
+inode, one stat) and opens, creates and migrates the new one when they differ.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import sqlite3
 import threading
 import time
@@ -19,7 +28,55 @@ from typing import Iterator
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+log = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_S = 30.0
+
+
+class LibraryBusy(sqlite3.OperationalError):
+    """The database stayed locked longer than the busy timeout (another program, a backup).
+
+    Nothing was written; the same step can simply be tried again. The message is for people.
+    """
+
+    def __init__(self, message: str = "The library is busy (another program is writing to it). "
+                                      "Nothing was lost: try again in a moment."):
+        super().__init__(message)
+
+
+class LibraryReplaced(LibraryBusy):
+    """This connection's database file was deleted or replaced; nothing was written to the old one."""
+
+    def __init__(self) -> None:
+        super().__init__("The library was moved or recreated while this was being saved. "
+                         "Nothing was lost: try again.")
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "database is locked" in text or "database table is locked" in text or "database is busy" in text
+
+
+def _translated(call, *args):
+    try:
+        return call(*args)
+    except LibraryBusy:
+        raise
+    except sqlite3.OperationalError as error:
+        if _is_busy(error):
+            raise LibraryBusy() from error
+        raise
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose "database is locked" errors are `LibraryBusy`, wherever the write came from."""
+
+    def execute(self, sql, parameters=(), /):  # type: ignore[override]
+        return _translated(super().execute, sql, parameters)
+
+    def executemany(self, sql, parameters, /):  # type: ignore[override]
+        return _translated(super().executemany, sql, parameters)
+
 
 migrations = Migrations("storymaker")
 
@@ -144,18 +201,48 @@ def _run_script(db: sqlite_utils.Database, script: str) -> None:
             db.execute(statement)
 
 
+MAX_ROW_ID = 2**63 - 1  # SQLite's largest integer; a bigger number cannot even be asked about
+
+
+def parse_id(value: object) -> int | None:
+    """A row id read from a URL, session state or a command line: a whole number from 1 to
+    `MAX_ROW_ID`, else None (which screens show as "not found", never as an error)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ROW_ID)):
+            return None
+        number = int(text)
+    return number if 1 <= number <= MAX_ROW_ID else None
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 _local = threading.local()
-_migrated: set[str] = set()
+# Files (path, device, inode) migrated by this process: a file recreated at the same path is new.
+_migrated: set[tuple[str, tuple[int, int]]] = set()
 _migrate_lock = threading.Lock()
+_replaced = 0  # how many times this process found its database file gone or replaced
+
+Identity = tuple[int, int]  # (device, inode) of a database file
+
+
+def _identity(path: str) -> Identity | None:
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def _open(path: Path) -> sqlite_utils.Database:
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, factory=_Connection)
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, far fewer fsyncs
@@ -166,19 +253,65 @@ def _open(path: Path) -> sqlite_utils.Database:
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
-    """This thread's connection to the database at `path`, migrated to the latest schema."""
+    """This thread's connection to the database at `path`, migrated to the latest schema.
+
+    When the file was deleted or replaced since this thread opened it, the old
+    connection is closed and the file at the path is opened (created and migrated
+    when it is gone), so nothing keeps using a file nobody else can see.
+    """
+    global _replaced
     key = str(Path(path).resolve())
     cache: dict[str, sqlite_utils.Database] = getattr(_local, "dbs", None) or {}
     _local.dbs = cache
     db = cache.get(key)
-    if db is None:
-        db = cache[key] = _open(Path(key))
-    if key not in _migrated:
+    identity = _identity(key)
+    if db is not None and (identity is None or identity != _opened_identity(db)):
+        log.warning("the database %s was deleted or replaced; opening %s", key,
+                    "a new one" if identity is None else "the file now there")
         with _migrate_lock:
-            if key not in _migrated:
+            _replaced += 1
+            # Once closed, the old file's inode number may be given to the new file: migrate that anyway.
+            _migrated.discard((key, _opened_identity(db) or (0, 0)))
+        cache.pop(key, None)
+        db.conn.close()  # SQLite neither checkpoints into nor deletes files of a moved database
+        db = None
+    if db is None:
+        if identity is None:
+            _drop_orphan_logs(key)
+        db = _open(Path(key))
+        identity = _identity(key)
+        db._storymaker_opened = (key, identity)  # type: ignore[attr-defined]
+        cache[key] = db
+    marker = (key, identity or (0, 0))
+    if marker not in _migrated:
+        with _migrate_lock:
+            if marker not in _migrated:
                 migrate(db)
-                _migrated.add(key)
+                _migrated.add(marker)
     return db
+
+
+def _drop_orphan_logs(key: str) -> None:
+    # A write-ahead log whose database file is gone belongs to the deleted database;
+    # SQLite would replay its pages into the new, empty file.
+    for suffix in ("-wal", "-shm"):
+        Path(key + suffix).unlink(missing_ok=True)
+
+
+def _opened_identity(db: sqlite_utils.Database) -> Identity | None:
+    opened = getattr(db, "_storymaker_opened", None)
+    return opened[1] if opened else None
+
+
+def is_current(db: sqlite_utils.Database) -> bool:
+    """False when the file this connection opened is no longer the one at its path."""
+    opened = getattr(db, "_storymaker_opened", None)
+    return opened is None or _identity(opened[0]) == opened[1]
+
+
+def replacements() -> int:
+    """How many times this process found its database deleted or replaced (and opened a new one)."""
+    return _replaced
 
 
 def migrate(db: sqlite_utils.Database) -> None:
@@ -205,18 +338,27 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     """BEGIN IMMEDIATE: take the write lock up front so read-then-write is atomic.
 
     Nested use joins the outer transaction, so core functions can be composed.
+    A connection whose file was deleted or replaced writes nothing: `LibraryReplaced`
+    (a job finishing after the data folder was wiped must not publish into the void,
+    nor put its picture into the folder of a new book that took its id).
     """
     if db.conn.in_transaction:
         yield db
         return
     db.execute("BEGIN IMMEDIATE")
     try:
+        if not is_current(db):
+            raise LibraryReplaced()
         yield db
     except BaseException:
         db.execute("ROLLBACK")
         raise
-    else:
+    try:
         db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 @migrations(name="0003_sign_in_throttle")

@@ -24,6 +24,10 @@ class Engine:
     image_model: ImageModel = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
+        if not self.settings.data_dir.is_absolute():
+            # Fixed now: every thread re-resolves its connection's path (a deleted database is
+            # opened anew), so a relative folder would follow any later change of directory.
+            self.settings = replace(self.settings, data_dir=self.settings.data_dir.absolute())
         if self.text_model is None or self.image_model is None:
             text, image = model_factory.build(self.settings)
             self.text_model = self.text_model or text

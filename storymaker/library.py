@@ -13,6 +13,7 @@ from pathlib import Path
 from . import books, storage, studio
 from .books import Book
 from .engine import Engine
+from .studio import MissingPictures
 
 PER_PAGE = 24
 
@@ -24,6 +25,7 @@ class ShelfBook:
     progress: float | None  # 0..1 while the book is being made, else None
     pages_done: int = 0
     waiting: str | None = None  # why the book is waiting before it tries again, in words
+    missing: MissingPictures = MissingPictures()  # drawn pictures no longer on disk
 
 
 def shelf_pages(engine: Engine, user_id: int, per_page: int = PER_PAGE) -> int:
@@ -38,14 +40,17 @@ def shelf(engine: Engine, user_id: int, page: int = 1, per_page: int = PER_PAGE)
     for book in books.list_for(engine.db(), user_id, limit=per_page, offset=(page - 1) * per_page):
         folder = storage.book_dir(engine.books_dir, book.id)
         thumb = storage.thumb_path(folder, "cover")
-        progress, done, waiting = None, 0, None
+        progress, done, waiting, missing = None, 0, None, MissingPictures()
         if book.status == books.GENERATING:
             try:
                 now = studio.progress(engine, user_id, book.id)
                 progress, done, waiting = now.fraction, now.pages_done, now.waiting
             except studio.NotFound:  # deleted between the two reads
                 continue
-        items.append(ShelfBook(book, thumb if thumb.is_file() else None, progress, done, waiting))
+        elif book.status != books.DRAFT and not studio.all_pictures_on_disk(engine, book):
+            # The book is the user's (list_for read it for them); which pictures are missing needs its rows.
+            missing = studio.missing_in(engine, book.id, books.scene_rows(engine.db(), book.id))
+        items.append(ShelfBook(book, thumb if thumb.is_file() else None, progress, done, waiting, missing))
     return items
 
 
@@ -68,6 +73,7 @@ class ReadingPage:
 class Reading:
     book: Book
     pages: list[ReadingPage]  # the cover first, then the story's pages in order
+    missing: MissingPictures = MissingPictures()  # drawn pictures no longer on disk
 
     def page(self, number: int) -> ReadingPage:
         """Page `number`, clamped to the book (a stale link still opens something sensible)."""
@@ -85,7 +91,8 @@ def read(engine: Engine, user_id: int, book_id: int) -> Reading | None:
     names = book.names
     cast = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     pages = [ReadingPage(0, book.title, f"A story about {cast}." if cast else "", cover if cover.is_file() else None)]
-    for row in books.scene_rows(db, book.id):
+    rows = books.scene_rows(db, book.id)
+    for row in rows:
         picture = storage.page_path(folder, row.scene.scene)
         pages.append(ReadingPage(row.scene.scene, row.scene.title, row.scene.text, picture if picture.is_file() else None))
-    return Reading(book, pages)
+    return Reading(book, pages, studio.missing_in(engine, book.id, rows))

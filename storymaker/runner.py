@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import sqlite3
 import threading
 import time
 import uuid
@@ -20,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from . import books, illustrate, jobs, storage, story
+from .db import LibraryBusy, LibraryReplaced
 from .engine import Engine
 from .jobs import Job, JobLost, Kind
 from .models.errors import ModelError, RateLimitedError, TransientModelError, http_attempts_left
@@ -81,16 +81,16 @@ def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_
             work(engine, job)
         except JobLost:
             log.info("job %s was canceled or taken over; its result was dropped", job.id)
+        except LibraryReplaced:  # the data folder was wiped under the job: its book is gone
+            log.warning("job %s belongs to a database that was deleted or replaced; its result was dropped", job.id)
         except TransientModelError as error:
             jobs.retry_later(db, job, str(error), retry_after=error.retry_after, tries=error.tries,
                              rate_limited=isinstance(error, RateLimitedError), budget=budget)
         except (ModelError, SceneError) as error:
             jobs.fail(db, job, str(error))
-        except sqlite3.OperationalError as error:
-            if not _is_busy(error):
-                raise
+        except LibraryBusy as error:
             # Another program (a backup, a long write) held the write lock past the busy timeout.
-            log.warning("job %s (%s): the database stayed locked (%s); it will run again shortly", job.id, job.kind, error)
+            log.warning("job %s (%s): %s It will run again shortly.", job.id, job.kind, error)
             jobs.requeue_soon(db, job, "the database is busy")
         except Exception:
             if not jobs.exists(db, job):  # its book was deleted meanwhile: nothing to report
@@ -99,18 +99,13 @@ def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_
             log.exception("job %s (%s) crashed", job.id, job.kind)
             what = f"page {job.scene}" if job.kind == Kind.PAGE else f"the {job.kind}"
             jobs.fail(db, job, f"Something went wrong while making {what}. Try again; if it keeps failing, the log has details.")
-    except sqlite3.OperationalError as error:
-        if not _is_busy(error):
-            raise
+    except LibraryReplaced:
+        log.warning("job %s: the database was deleted or replaced before its outcome was recorded", job.id)
+    except LibraryBusy as error:
         # Recording the outcome needs the lock too; the lease runs out and the sweep requeues the job.
-        log.warning("job %s (%s): the database stayed locked (%s); the job will be picked up again", job.id, job.kind, error)
+        log.warning("job %s (%s): %s The job will be picked up again.", job.id, job.kind, error)
     finally:
         http_attempts_left.reset(left)
-
-
-def _is_busy(error: sqlite3.OperationalError) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
 
 
 class Runner:
@@ -142,7 +137,7 @@ class Runner:
     def start(self) -> "Runner":
         try:
             jobs.sweep(self.engine.db())
-        except sqlite3.OperationalError as error:  # the dispatcher sweeps again soon
+        except LibraryBusy as error:  # the dispatcher sweeps again soon
             log.warning("start-up sweep skipped: %s", error)
         self._pool = ThreadPoolExecutor(self.concurrency + 1, thread_name_prefix="storymaker-job")
         for target in (self._dispatch, self._heartbeat):
@@ -170,10 +165,10 @@ class Runner:
             return capacity - sum(1 for l in self._active.values() if l == lane[0])
 
     def _dispatch(self) -> None:
-        db = self.engine.db()
         last_sweep = time.monotonic()
         locked = False  # one log line per spell of a locked database, not one per poll
         while not self._stop.is_set():
+            db = self.engine.db()  # each round: a deleted or replaced database is opened anew
             seen = jobs.generation()
             claimed = False
             try:
@@ -193,7 +188,7 @@ class Runner:
                 if locked:
                     log.info("job dispatcher: the database is writable again")
                     locked = False
-            except sqlite3.OperationalError as error:  # locked past the busy timeout: say so, keep going
+            except LibraryBusy as error:  # locked past the busy timeout: say so, keep going
                 if not locked:
                     log.warning("job dispatcher: %s (another program holds the write lock); waiting for it", error)
                 locked = True
@@ -218,13 +213,12 @@ class Runner:
             jobs.wake()
 
     def _heartbeat(self) -> None:
-        db = self.engine.db()
         while not self._heartbeat_stop.wait(self.lease_s / 3):
             with self._lock:
                 active = [job_id for job_id, _ in self._active]
             try:
-                jobs.heartbeat(db, self.worker_id, active, self.lease_s)
-            except sqlite3.OperationalError as error:
+                jobs.heartbeat(self.engine.db(), self.worker_id, active, self.lease_s)
+            except LibraryBusy as error:
                 log.warning("heartbeat skipped: %s", error)
             except Exception:
                 log.exception("heartbeat failed")

@@ -6,7 +6,10 @@ a page can pass whatever it read from the URL without checking ownership itself.
 
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Sequence
 
 from . import avatars, books, characters, illustrate, jobs, storage, styles
@@ -164,3 +167,108 @@ def draw_avatar(engine: Engine, user_id: int, character_id: int, style: str = st
         characters.release_avatar(db, engine.data_dir, path)
         raise NotFound("That character no longer exists.")
     return updated
+
+
+# ---------------------------------------------------------------- pictures missing on disk
+
+
+@dataclass(frozen=True)
+class MissingPictures:
+    """Pictures a book has drawn but that are no longer on disk (a deleted folder, a lost file)."""
+
+    cover: bool = False
+    pages: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.cover or bool(self.pages)
+
+    @property
+    def count(self) -> int:
+        return int(self.cover) + len(self.pages)
+
+    def describe(self) -> str:
+        """One sentence for people, e.g. "The pictures of the cover and pages 2 and 3 are missing."."""
+        parts = (["the cover"] if self.cover else []) + (
+            [("page " if len(self.pages) == 1 else "pages ") + _and_list([str(p) for p in self.pages])]
+            if self.pages else [])
+        if not parts:
+            return "No picture is missing."
+        noun = "picture" if self.count == 1 else "pictures"
+        return f"The {noun} of {_and_list(parts)} {'is' if self.count == 1 else 'are'} missing."
+
+
+def _and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def missing_in(engine: Engine, book_id: int, rows: Sequence[SceneRow]) -> MissingPictures:
+    """`missing_pictures` for a book whose ownership the caller checked and whose rows it read."""
+    db = engine.db()
+    names = _names_on_disk(storage.book_dir(engine.books_dir, book_id))
+
+    def gone(stem: str) -> bool:
+        return _picture_gone(names, stem)
+
+    cover_done = any(k == Kind.COVER and s == JobStatus.SUCCEEDED for k, _, s in jobs.latest(db, book_id))
+    # Only pictures that were drawn and are not being drawn again: a page still queued is not missing.
+    pages = tuple(r.scene.scene for r in rows if r.status == books.DONE and gone(storage.scene_name(r.scene.scene)))
+    return MissingPictures(cover_done and gone("cover"), pages)
+
+
+def _names_on_disk(folder: Path) -> set[str]:
+    """Every file in a book folder and its thumbnail folder, as paths relative to the book folder."""
+    names: set[str] = set()
+    thumbs = _picture_files("cover")[1].rpartition("/")[0]
+    for sub, prefix in ((folder, ""), (folder / thumbs, thumbs + "/")):
+        try:
+            names.update(prefix + name for name in os.listdir(sub))
+        except OSError:
+            pass
+    return names
+
+
+@functools.lru_cache(maxsize=64)
+def _picture_files(stem: str) -> tuple[str, str]:
+    """(picture, thumbnail) of `stem`, relative to the book folder, as `storage` lays them out."""
+    base = Path()
+    return (base / f"{stem}.png").as_posix(), storage.thumb_path(base, stem).as_posix()
+
+
+def _picture_gone(names: set[str], stem: str) -> bool:
+    """A picture counts as there only with its thumbnail (the grid and the shelf show that)."""
+    picture, thumb = _picture_files(stem)
+    return picture not in names or thumb not in names
+
+
+def all_pictures_on_disk(engine: Engine, book: Book) -> bool:
+    """True when every picture a finished book of `book.scene_count` pages has is on disk: two
+    directory listings, so My Books can check every card and ask `missing_in` only when not."""
+    names = _names_on_disk(storage.book_dir(engine.books_dir, book.id))
+    stems = ["cover"] + [storage.scene_name(n) for n in range(1, book.scene_count + 1)]
+    return not any(_picture_gone(names, stem) for stem in stems)
+
+
+def missing_pictures(engine: Engine, user_id: int, book_id: int) -> MissingPictures:
+    """Which of the user's book's drawn pictures (the cover included) are no longer on disk."""
+    _own_book(engine, user_id, book_id)
+    return missing_in(engine, book_id, books.scene_rows(engine.db(), book_id))
+
+
+def redraw_missing(engine: Engine, user_id: int, book_id: int) -> MissingPictures:
+    """Queue a page job for each missing page picture and a cover job for a missing cover.
+
+    Returns what was missing (and is now being drawn again).
+    """
+    missing = missing_pictures(engine, user_id, book_id)
+    db = engine.db()
+    if missing.pages:
+        jobs.enqueue_pages(db, book_id, list(missing.pages))
+    if missing.cover:
+        redraw_cover(engine, user_id, book_id)
+    return missing
+
+
+def redraw_cover(engine: Engine, user_id: int, book_id: int) -> int:
+    """Draw the user's book's cover again (title, cast and style as they are now)."""
+    _own_book(engine, user_id, book_id)
+    return jobs.enqueue(engine.db(), book_id, Kind.COVER)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from storymaker import accounts, books, library, samples, storage, studio, usage
+from storymaker import accounts, books, db, library, review, samples, storage, studio, usage
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
 
@@ -105,3 +105,25 @@ def test_shelf_pages(mock_engine, user, count, pages):
     for n in range(count):
         books.create(mock_engine.db(), user.id, BookOptions(f"Book {n}"), [(None, books.CharacterLook("Mia"), None)])
     assert library.shelf_pages(mock_engine, user.id) == pages
+
+
+# ---------------------------------------------------------------- ids from outside
+
+@pytest.mark.parametrize("value, expected", [
+    ("7", 7), (" 42 ", 42), (7, 7), ("007", 7), (2**63 - 1, 2**63 - 1), (str(2**63 - 1), 2**63 - 1),
+    ("99999999999999999999", None), (2**63, None), ("0", None), ("-1", None), ("1.5", None), ("abc", None),
+    ("", None), (None, None), (True, None), ("²", None), ("1e3", None), ("٣", None),
+])
+def test_one_helper_parses_every_id_that_comes_from_outside(value, expected):
+    assert db.parse_id(value) == expected
+
+
+def test_an_id_too_big_for_sqlite_is_simply_not_found(mock_engine, user):
+    make_book(mock_engine, user.id)
+    huge = 99999999999999999999
+    assert books.get(mock_engine.db(), user.id, huge) is None
+    assert library.read(mock_engine, user.id, huge) is None
+    for operation in (studio.progress, studio.cancel, studio.regenerate_all_pages, review.grid):
+        with pytest.raises(books.NotFound):
+            operation(mock_engine, user.id, huge)
+    assert not books.delete(mock_engine.db(), user.id, 2**63, mock_engine.books_dir)

@@ -1,8 +1,9 @@
 import base64
+import sqlite3
 
 import pytest
 
-from storymaker import accounts, books, review, storage, studio
+from storymaker import accounts, books, db, review, storage, studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.scenes import SceneError, parse_csv
@@ -134,3 +135,19 @@ def test_a_huge_bad_upload_gets_a_short_answer_and_changes_nothing(mock_engine, 
         review.import_csv(mock_engine, user.id, book_id, junk)
     assert len(error.value.problems) == 21 and error.value.problems[-1].endswith("more problems")
     assert csv_scenes(mock_engine, book_id) == before
+def test_saving_while_another_program_holds_the_lock_is_busy_and_changes_nothing(mock_engine, user, book_id, monkeypatch):
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_S", 0.1)
+    db.close_all()  # this thread's next connection has the short timeout
+    before = csv_scenes(mock_engine, book_id)
+    holder = sqlite3.connect(str(mock_engine.settings.db_path), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # a backup, another process
+    try:
+        with pytest.raises(db.LibraryBusy, match="try again"):
+            review.save_edits(mock_engine, user.id, book_id, {2: {"text": "Pip waves at the moon."}})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert csv_scenes(mock_engine, book_id) == before
+    assert books.scene_rows(mock_engine.db(), book_id)[1].scene.text == before[1].text
+    review.save_edits(mock_engine, user.id, book_id, {2: {"text": "Pip waves at the moon."}})
+    assert csv_scenes(mock_engine, book_id)[1].text == "Pip waves at the moon."
