@@ -111,7 +111,7 @@ for character in cast:
                 st.rerun()
 
 if (deleting := st.session_state.get(DELETING)) is not None:
-    target = characters.get(db, user.id, int(deleting))  # session state is not trusted either
+    target = characters.get(db, user.id, deleting)  # session state is not trusted either
     if target is None:
         st.session_state.pop(DELETING, None)
     else:

@@ -10,13 +10,6 @@ from app_ui import render
 NOTICE = "studio_notice"
 
 
-def as_int(value) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def offline_cannot_write(engine: Engine, language: str) -> bool:
     writes = getattr(engine.text_model, "writes", None)
     return bool(engine.text_model.is_offline and writes is not None and not writes(language))

@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import avatars, user_text
-from .db import now_iso, write_transaction
+from .db import now_iso, parse_id, write_transaction
 from .models.base import CharacterLook
 
 MAX_NAME, MAX_LOOK, MAX_PERSONALITY = 40, 300, 300
@@ -96,6 +96,8 @@ def create(
 
 def get(db: sqlite_utils.Database, user_id: int, character_id: int) -> Character | None:
     """The character, only if it belongs to `user_id`."""
+    if (character_id := parse_id(character_id)) is None:  # e.g. an id too big for SQLite
+        return None
     row = db.execute(
         "SELECT id, user_id, name, look, personality, avatar_path FROM characters WHERE id = ? AND user_id = ?",
         [character_id, user_id],

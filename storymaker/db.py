@@ -398,3 +398,14 @@ def _m0003_sign_in_throttle(db: sqlite_utils.Database) -> None:
         CREATE INDEX idx_users_skeleton ON users(skeleton);
         """
     )
+
+
+@migrations(name="0004_illustration_without_boilerplate")
+def _m0004_illustration_without_boilerplate(db: sqlite_utils.Database) -> None:
+    # The offline writer used to end every illustration with this sentence; the picture
+    # prompt (generate_chapter.md) asks for no text itself, and the preview showed it as if
+    # it were part of the page.
+    db.execute(
+        "UPDATE scenes SET illustration = RTRIM(REPLACE(illustration, ' No words or letters in the picture.', '')) "
+        "WHERE illustration LIKE '% No words or letters in the picture.%'"
+    )

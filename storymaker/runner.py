@@ -88,9 +88,9 @@ def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_
                              rate_limited=isinstance(error, RateLimitedError), budget=budget)
         except (ModelError, SceneError) as error:
             jobs.fail(db, job, str(error))
-        except LibraryBusy as error:
+        except LibraryBusy:
             # Another program (a backup, a long write) held the write lock past the busy timeout.
-            log.warning("job %s (%s): %s It will run again shortly.", job.id, job.kind, error)
+            log.warning("job %s (%s): the database stayed locked past the busy timeout; it will run again shortly", job.id, job.kind)
             jobs.requeue_soon(db, job, "the database is busy")
         except Exception:
             if not jobs.exists(db, job):  # its book was deleted meanwhile: nothing to report
@@ -101,9 +101,10 @@ def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_
             jobs.fail(db, job, f"Something went wrong while making {what}. Try again; if it keeps failing, the log has details.")
     except LibraryReplaced:
         log.warning("job %s: the database was deleted or replaced before its outcome was recorded", job.id)
-    except LibraryBusy as error:
+    except LibraryBusy:
         # Recording the outcome needs the lock too; the lease runs out and the sweep requeues the job.
-        log.warning("job %s (%s): %s The job will be picked up again.", job.id, job.kind, error)
+        log.warning("job %s (%s): the database stayed locked past the busy timeout; the job will be picked up again",
+                    job.id, job.kind)
     finally:
         http_attempts_left.reset(left)
 
@@ -137,8 +138,8 @@ class Runner:
     def start(self) -> "Runner":
         try:
             jobs.sweep(self.engine.db())
-        except LibraryBusy as error:  # the dispatcher sweeps again soon
-            log.warning("start-up sweep skipped: %s", error)
+        except LibraryBusy:  # the dispatcher sweeps again soon
+            log.warning("start-up sweep skipped: the database stayed locked past the busy timeout")
         self._pool = ThreadPoolExecutor(self.concurrency + 1, thread_name_prefix="storymaker-job")
         for target in (self._dispatch, self._heartbeat):
             thread = threading.Thread(target=target, name=f"storymaker-{target.__name__[1:]}", daemon=True)
@@ -174,6 +175,8 @@ class Runner:
             try:
                 for lane, capacity in ((MAIN_LANE, self.concurrency), (COVER_LANE, 1)):
                     for _ in range(self._lane_free(lane, capacity)):
+                        if self._stop.is_set():  # stopping: claim nothing the pool can no longer run
+                            break
                         job = jobs.claim(db, self.worker_id, lane, self.lease_s)
                         if job is None:
                             break
@@ -181,16 +184,23 @@ class Runner:
                         with self._lock:
                             self._active[(job.id, job.attempts)] = lane[0]
                         assert self._pool is not None
-                        self._pool.submit(self._run, job)
+                        try:
+                            self._pool.submit(self._run, job)
+                        except RuntimeError:  # the pool shut down between the check and the claim
+                            with self._lock:
+                                self._active.pop((job.id, job.attempts), None)
+                            jobs.requeue_soon(db, job, "the runner stopped", delay=0)
+                            break
                 if time.monotonic() - last_sweep > self.lease_s / 2:
                     jobs.sweep(db)
                     last_sweep = time.monotonic()
                 if locked:
                     log.info("job dispatcher: the database is writable again")
                     locked = False
-            except LibraryBusy as error:  # locked past the busy timeout: say so, keep going
+            except LibraryBusy:  # locked past the busy timeout: say so, keep going
                 if not locked:
-                    log.warning("job dispatcher: %s (another program holds the write lock); waiting for it", error)
+                    log.warning("job dispatcher: the database stayed locked past the busy timeout (another program holds "
+                                "the write lock); waiting for it")
                 locked = True
             except Exception:  # a vanished database must not kill the dispatcher
                 log.exception("job dispatcher hiccup")
@@ -218,8 +228,8 @@ class Runner:
                 active = [job_id for job_id, _ in self._active]
             try:
                 jobs.heartbeat(self.engine.db(), self.worker_id, active, self.lease_s)
-            except LibraryBusy as error:
-                log.warning("heartbeat skipped: %s", error)
+            except LibraryBusy:
+                log.warning("heartbeat skipped: the database stayed locked past the busy timeout")
             except Exception:
                 log.exception("heartbeat failed")
 

@@ -120,3 +120,9 @@ def test_invisible_characters_never_reach_the_database(mock_engine, user, data_d
     edited = characters.update(db, user.id, pip.id, "Pip", "line one\r\nline two\x07", "shy\ufeff")
     assert (edited.look, edited.personality) == ("line one\nline two", "shy")
     assert characters.parse_spec("Mia\u200b: red\x00 boots") == ("Mia", "red boots")
+
+
+def test_a_character_id_too_big_for_sqlite_is_simply_not_found(mock_engine, user):
+    # Ids reach here from session state; one SQLite cannot hold must read as "not found", not OverflowError.
+    assert characters.get(mock_engine.db(), user.id, 99999999999999999999) is None
+    assert characters.get(mock_engine.db(), user.id, "12abc") is None

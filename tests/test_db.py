@@ -151,3 +151,16 @@ def test_other_database_errors_stay_what_they_are(tmp_path):
     with pytest.raises(sqlite3.OperationalError) as caught:
         database.execute("SELECT * FROM no_such_table")
     assert not isinstance(caught.value, db.LibraryBusy)
+
+
+def test_books_made_before_keep_their_illustrations_without_the_old_boilerplate(tmp_path):
+    path = tmp_path / "old.db"
+    database = db.connect(path)
+    database.execute("INSERT INTO users (username, created_at) VALUES ('ada', '')")
+    database.execute("INSERT INTO books (user_id, title, age_band, style, language, scene_count, created_at, updated_at) "
+                     "VALUES (1, 'T', '6-8', 'watercolor', 'English', 4, '', '')")
+    database.execute("INSERT INTO scenes (book_id, scene, title, text, illustration, updated_at) VALUES "
+                     "(1, 1, 't', 'x', 'A forest at dawn. Mood: calm. No words or letters in the picture.', '')")
+    database.execute("DELETE FROM _sqlite_migrations WHERE name = '0004_illustration_without_boilerplate'")
+    db.migrate(database)
+    assert database.execute("SELECT illustration FROM scenes").fetchone()[0] == "A forest at dawn. Mood: calm."
