@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,22 @@ def settle(page, timeout: float = 30_000) -> None:
     except Exception:  # the run was quicker than we could look
         pass
     idle(page, timeout)
+
+
+@contextmanager
+def opened(server: str, failed: str, *, width: int = 1280, height: int = 900):
+    """A Chromium page at the app's address; when the block fails, what it showed is saved as SHOTS/failed."""
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(server)
+        try:
+            yield page
+        except Exception:
+            page.screenshot(path=SHOTS / failed, full_page=True)
+            raise
+        finally:
+            browser.close()

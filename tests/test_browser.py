@@ -13,28 +13,18 @@ from pathlib import Path
 import pytest
 
 from . import pictures
-from .browser_support import SHOTS, CHROMIUM, ARGS, fill, idle, sign_up  # skips without Chromium
+from .browser_support import SHOTS, fill, idle, opened, sign_up  # skips without Chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 
 def test_the_whole_journey(server, tmp_path):
-    SHOTS.mkdir(exist_ok=True)
     avatar = tmp_path / "pip.jpg"
     avatar.write_bytes(pictures.jpeg_with_gps())
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.goto(server)
-        try:
-            journey(page, avatar)
-        except Exception:
-            page.screenshot(path=SHOTS / "failed.png", full_page=True)  # what the browser showed at the failure
-            raise
-        finally:
-            browser.close()
+    with opened(server, "failed.png", width=1280, height=900) as page:
+        journey(page, avatar)
 
 
 def journey(page, avatar: Path) -> None:

@@ -13,11 +13,11 @@ import pytest
 
 from storymaker import books, db, storage
 
-from .browser_support import ARGS, CHROMIUM, SHOTS, data_dir, settle, sign_up
+from .browser_support import SHOTS, data_dir, opened, settle, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 MADE_S = 180_000  # ms: a sample book on the offline painter, on a busy machine
 
@@ -31,18 +31,8 @@ def wait_until(condition, timeout: float = 60.0, what: str = "the condition"):
 
 
 def test_the_app_lives_through_deleted_pictures_and_a_deleted_data_folder(server, tmp_path):
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1200})
-        page.goto(server)
-        try:
-            journey(page, data_dir(tmp_path))
-        except Exception:
-            page.screenshot(path=SHOTS / "resilience-failed.png", full_page=True)
-            raise
-        finally:
-            browser.close()
+    with opened(server, "resilience-failed.png", width=1280, height=1200) as page:
+        journey(page, data_dir(tmp_path))
 
 
 def journey(page, data) -> None:

@@ -24,11 +24,11 @@ from storymaker.engine import Engine
 from storymaker.runner import Runner
 from storymaker.scenes import parse_csv
 
-from .browser_support import ARGS, CHROMIUM, SHOTS, data_dir, fill, idle, settle, sign_up
+from .browser_support import SHOTS, data_dir, fill, idle, opened, settle, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 SCENES = 6
 HEADER_PX = 36  # the editor's header row
@@ -49,18 +49,8 @@ def column_x(name: str) -> float:
 
 
 def test_make_review_and_fix_a_book_in_the_studio(server, tmp_path):
-    SHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1400})
-        page.goto(server)
-        try:
-            studio_journey(page, data_dir(tmp_path))
-        except Exception:
-            page.screenshot(path=SHOTS / "studio-failed.png", full_page=True)
-            raise
-        finally:
-            browser.close()
+    with opened(server, "studio-failed.png", width=1280, height=1400) as page:
+        studio_journey(page, data_dir(tmp_path))
 
 
 def studio_journey(page, data) -> None:
@@ -222,7 +212,6 @@ def studio_journey(page, data) -> None:
 
 
 def test_the_grid_stays_put_while_a_page_is_redrawn_and_the_upload_stays_open(server, tmp_path):
-    SHOTS.mkdir(exist_ok=True)
     data = data_dir(tmp_path)
     engine = Engine(Settings(provider="offline", data_dir=data))
     lena = accounts.sign_up(engine.db(), "lena", "correct horse")
@@ -231,17 +220,8 @@ def test_the_grid_stays_put_while_a_page_is_redrawn_and_the_upload_stays_open(se
     Runner(engine).run_until_idle()
     story = tmp_path / "story.csv"
     story.write_bytes(review.export_csv(engine, lena.id, book_id))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.goto(server)
-        try:
-            grid_and_upload(page, story)
-        except Exception:
-            page.screenshot(path=SHOTS / "studio-steady-failed.png", full_page=True)
-            raise
-        finally:
-            browser.close()
+    with opened(server, "studio-steady-failed.png", width=1280, height=1000) as page:
+        grid_and_upload(page, story)
 
 
 def grid_and_upload(page, story) -> None:
