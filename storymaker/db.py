@@ -15,6 +15,7 @@ inode, one stat) and opens, creates and migrates the new one when they differ.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sqlite3
@@ -252,6 +253,20 @@ def _open(path: Path) -> sqlite_utils.Database:
     return db
 
 
+def _resolved(path: str) -> str:
+    # Every core call asks for its connection, and resolving a path costs more than the rest of
+    # connect(); an absolute path resolves the same way each time (a relative one depends on the
+    # working directory, so it is resolved anew).
+    if os.path.isabs(path):
+        return _resolved_absolute(path)
+    return str(Path(path).resolve())
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_absolute(path: str) -> str:
+    return str(Path(path).resolve())
+
+
 def connect(path: Path | str) -> sqlite_utils.Database:
     """This thread's connection to the database at `path`, migrated to the latest schema.
 
@@ -260,7 +275,7 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     when it is gone), so nothing keeps using a file nobody else can see.
     """
     global _replaced
-    key = str(Path(path).resolve())
+    key = _resolved(str(path))
     cache: dict[str, sqlite_utils.Database] = getattr(_local, "dbs", None) or {}
     _local.dbs = cache
     db = cache.get(key)
