@@ -16,6 +16,7 @@ from pathlib import Path
 from PIL import Image
 
 THUMB_PX = 256
+THUMBS_DIR = "thumbs"
 TEMP_MARK = ".tmp-"
 
 
@@ -32,7 +33,7 @@ def page_path(folder: Path, scene: int) -> Path:
 
 
 def thumb_path(folder: Path, stem: str) -> Path:
-    return folder / "thumbs" / f"{stem}.webp"
+    return folder / THUMBS_DIR / f"{stem}.webp"
 
 
 def cover_path(folder: Path) -> Path:
@@ -97,6 +98,21 @@ def write_picture(folder: Path, stem: str, encoded: tuple[bytes, bytes]) -> Path
 def save_picture(folder: Path, stem: str, image: Image.Image) -> Path:
     """Write `<stem>.png` and `thumbs/<stem>.webp` atomically; returns the PNG path."""
     return write_picture(folder, stem, encode_picture(image))
+
+
+def pictures_on_disk(folder: Path) -> set[str]:
+    """The stems (`cover`, `scene_01`, ...) whose picture and thumbnail are both in `folder`.
+
+    Two directory listings, however many pages: cheap enough for every card of a shelf.
+    A picture counts only with its thumbnail, since the grid and the shelf show that.
+    """
+    def names(sub: Path, suffix: str) -> set[str]:
+        try:
+            return {name[: -len(suffix)] for name in os.listdir(sub) if name.endswith(suffix)}
+        except OSError:  # the folder itself is gone
+            return set()
+
+    return names(folder, ".png") & names(folder / THUMBS_DIR, ".webp")
 
 
 def remove_stray_temps(folder: Path) -> int:

@@ -6,10 +6,7 @@ a page can pass whatever it read from the URL without checking ownership itself.
 
 from __future__ import annotations
 
-import functools
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Sequence
 
 from . import avatars, books, characters, illustrate, jobs, storage, styles
@@ -204,48 +201,19 @@ def _and_list(items: list[str]) -> str:
 def missing_in(engine: Engine, book_id: int, rows: Sequence[SceneRow]) -> MissingPictures:
     """`missing_pictures` for a book whose ownership the caller checked and whose rows it read."""
     db = engine.db()
-    names = _names_on_disk(storage.book_dir(engine.books_dir, book_id))
-
-    def gone(stem: str) -> bool:
-        return _picture_gone(names, stem)
-
+    present = storage.pictures_on_disk(storage.book_dir(engine.books_dir, book_id))
     cover_done = any(k == Kind.COVER and s == JobStatus.SUCCEEDED for k, _, s in jobs.latest(db, book_id))
     # Only pictures that were drawn and are not being drawn again: a page still queued is not missing.
-    pages = tuple(r.scene.scene for r in rows if r.status == books.DONE and gone(storage.scene_name(r.scene.scene)))
-    return MissingPictures(cover_done and gone("cover"), pages)
-
-
-def _names_on_disk(folder: Path) -> set[str]:
-    """Every file in a book folder and its thumbnail folder, as paths relative to the book folder."""
-    names: set[str] = set()
-    thumbs = _picture_files("cover")[1].rpartition("/")[0]
-    for sub, prefix in ((folder, ""), (folder / thumbs, thumbs + "/")):
-        try:
-            names.update(prefix + name for name in os.listdir(sub))
-        except OSError:
-            pass
-    return names
-
-
-@functools.lru_cache(maxsize=64)
-def _picture_files(stem: str) -> tuple[str, str]:
-    """(picture, thumbnail) of `stem`, relative to the book folder, as `storage` lays them out."""
-    base = Path()
-    return (base / f"{stem}.png").as_posix(), storage.thumb_path(base, stem).as_posix()
-
-
-def _picture_gone(names: set[str], stem: str) -> bool:
-    """A picture counts as there only with its thumbnail (the grid and the shelf show that)."""
-    picture, thumb = _picture_files(stem)
-    return picture not in names or thumb not in names
+    pages = tuple(r.scene.scene for r in rows
+                  if r.status == books.DONE and storage.scene_name(r.scene.scene) not in present)
+    return MissingPictures(cover_done and "cover" not in present, pages)
 
 
 def all_pictures_on_disk(engine: Engine, book: Book) -> bool:
-    """True when every picture a finished book of `book.scene_count` pages has is on disk: two
-    directory listings, so My Books can check every card and ask `missing_in` only when not."""
-    names = _names_on_disk(storage.book_dir(engine.books_dir, book.id))
-    stems = ["cover"] + [storage.scene_name(n) for n in range(1, book.scene_count + 1)]
-    return not any(_picture_gone(names, stem) for stem in stems)
+    """True when every picture a finished book of `book.scene_count` pages has is on disk, so My Books
+    can check every card cheaply and ask `missing_in` only when not."""
+    present = storage.pictures_on_disk(storage.book_dir(engine.books_dir, book.id))
+    return {"cover", *(storage.scene_name(n) for n in range(1, book.scene_count + 1))} <= present
 
 
 def missing_pictures(engine: Engine, user_id: int, book_id: int) -> MissingPictures:
