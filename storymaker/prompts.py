@@ -1,4 +1,4 @@
-"""One Jinja environment over `prompts/`.
+"""One Jinja environment over the templates shipped in the package (`storymaker/templates/`).
 
 Sandboxed, with StrictUndefined so a template that names a missing variable fails
 loudly. User text (titles, names, premises, edited scenes) only ever enters as a
@@ -15,11 +15,12 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+# Beside this module, so an installed wheel (package data) renders the same templates as a checkout.
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
 @lru_cache(maxsize=None)
-def environment(directory: Path = PROMPTS_DIR) -> ImmutableSandboxedEnvironment:
+def environment(directory: Path = TEMPLATES_DIR) -> ImmutableSandboxedEnvironment:
     return ImmutableSandboxedEnvironment(
         loader=FileSystemLoader(str(directory)),
         undefined=StrictUndefined,
@@ -31,13 +32,13 @@ def environment(directory: Path = PROMPTS_DIR) -> ImmutableSandboxedEnvironment:
 
 
 def render(template: str, /, **variables: Any) -> str:
-    """Render `prompts/<template>` with `variables`; raises jinja2.UndefinedError when one is missing."""
-    return render_from(PROMPTS_DIR, template, **variables)
+    """Render `templates/<template>` with `variables`; raises jinja2.UndefinedError when one is missing."""
+    return render_from(TEMPLATES_DIR, template, **variables)
 
 
 def render_from(directory: Path, template: str, /, **variables: Any) -> str:
     return environment(directory).get_template(template).render(**variables).strip()
 
 
-def template_names(directory: Path = PROMPTS_DIR) -> list[str]:
+def template_names(directory: Path = TEMPLATES_DIR) -> list[str]:
     return sorted(p.name for p in directory.glob("*.md"))
