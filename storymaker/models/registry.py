@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from ..config import Settings
 from .base import ImageModel, TextModel
@@ -41,11 +41,15 @@ def registered(provider: str, *, text: TextFactory | None = None, image: ImageFa
         yield
     finally:
         with _lock:
-            for table, factory in ((_text, before[0]), (_image, before[1])):
-                if factory is None:
-                    table.pop(provider, None)
-                else:
-                    table[provider] = factory
+            _restore(_text, provider, before[0])
+            _restore(_image, provider, before[1])
+
+
+def _restore(table: dict[str, Any], provider: str, factory: Any) -> None:
+    if factory is None:
+        table.pop(provider, None)
+    else:
+        table[provider] = factory
 
 
 def build(settings: Settings) -> tuple[TextModel, ImageModel]:
