@@ -19,6 +19,7 @@ from storymaker.accounts import User
 from storymaker.config import load_settings
 from storymaker.db import LibraryBusy
 from storymaker.engine import Engine
+from storymaker.models import keys as model_keys
 from storymaker.runner import Runner
 from app_ui.render import md_escape
 
@@ -131,15 +132,15 @@ def signed_out_just_now() -> bool:
 
 
 def engine() -> Engine:
-    """The engine for this session: the shared one, or one using the session's own API key."""
+    """The shared engine, its models calling with this session's own API key for the rest of the run."""
     base, _ = shared()
     user = current_user()
     key = st.session_state.get(KEY)
-    if user is None:
-        return base
-    if key:
+    if user is not None and key:
         session_keys.register(user.id, key)  # refreshes the idle timer
-    return session_keys.engine_for(base, user.id)
+    # Every run sets it, key or none: a script run has its own thread, so no other session sees it.
+    model_keys.bind(session_keys.key_for(user.id) if user is not None else None)
+    return base
 
 
 def set_session_key(key: str) -> None:

@@ -11,8 +11,7 @@ NOTICE = "studio_notice"
 
 
 def offline_cannot_write(engine: Engine, language: str) -> bool:
-    writes = getattr(engine.text_model, "writes", None)
-    return bool(engine.text_model.is_offline and writes is not None and not writes(language))
+    return engine.text_model.is_offline and not engine.text_model.writes(language)
 
 
 def notice(kind: str, message: str, problems: list[str] | None = None) -> None:

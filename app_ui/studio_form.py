@@ -159,7 +159,7 @@ def new_book_form(engine: Engine, user: User) -> None:
         field_error("style")
         st.selectbox("Language", LANGUAGES, key=FIELD["language"], accept_new_options=True,
                      help="Type another language if it is not in the list.", on_change=recheck, args=("language",))
-        if engine.text_model.is_offline and getattr(engine.text_model, "languages", None):
+        if engine.text_model.is_offline and engine.text_model.languages:
             st.caption("The offline writer writes in " + ", ".join(engine.text_model.languages) +
                        " only: a book in any other language comes out in English.")
         field_error("language")

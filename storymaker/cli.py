@@ -156,8 +156,7 @@ def make_book(args: argparse.Namespace) -> int:
     ids = _cast(engine, user.id, args.character, args.avatar)
     options = BookOptions(args.title, args.premise, args.age, args.style, args.language, args.scenes)
     print(f"Making \"{options.title}\" with the {engine.settings.describe()}", file=sys.stderr)
-    writes = getattr(engine.text_model, "writes", None)
-    if writes is not None and not writes(options.language):
+    if not engine.text_model.writes(options.language):
         print(f"Note: the offline writer writes in English, not {options.language}; "
               "configure OpenAI for other languages.", file=sys.stderr)
     runner = Runner(engine).start()

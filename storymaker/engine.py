@@ -1,60 +1,90 @@
 """The engine: settings, models and this thread's database connection, in one place.
 
 Core functions take an Engine instead of a pile of arguments; the app keeps one
-per process and tests build their own over a temporary folder.
+per process (whoever's key a call uses, see `models.keys`) and tests build their
+own over a temporary folder.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import threading
+from dataclasses import replace
 from pathlib import Path
 
 import sqlite_utils
 
 from . import db as database
-from . import models as model_factory
 from .config import Settings, load_settings
+from .models import keys, registry
 from .models.base import ImageModel, TextModel
 
 
-@dataclass
 class Engine:
-    settings: Settings
-    text_model: TextModel = field(default=None)  # type: ignore[assignment]
-    image_model: ImageModel = field(default=None)  # type: ignore[assignment]
+    def __init__(self, settings: Settings, text_model: TextModel | None = None,
+                 image_model: ImageModel | None = None) -> None:
+        self.settings = settings
+        if text_model is None or image_model is None:
+            text, image = registry.build(self.settings)
+            text_model, image_model = text_model or text, image_model or image
+        self._models = (text_model, image_model)
+        self._keyed_lock = threading.Lock()
 
-    def __post_init__(self) -> None:
-        if not self.settings.data_dir.is_absolute():
+    @property
+    def settings(self) -> Settings:
+        """The settings, as the models in use see them: with a session key on an offline
+        process, the OpenAI provider (never the key itself)."""
+        if keys.current() is not None and self._settings.is_offline:
+            return self._keyed()[0]
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        if not settings.data_dir.is_absolute():
             # Fixed now: every thread re-resolves its connection's path (a deleted database is
             # opened anew), so a relative folder would follow any later change of directory.
-            self.settings = replace(self.settings, data_dir=self.settings.data_dir.absolute())
-        if self.text_model is None or self.image_model is None:
-            text, image = model_factory.build(self.settings)
-            self.text_model = self.text_model or text
-            self.image_model = self.image_model or image
+            settings = replace(settings, data_dir=settings.data_dir.absolute())
+        self._settings = settings
+        self._keyed_models: tuple[Settings, TextModel, ImageModel] | None = None
+
+    def _keyed(self) -> tuple[Settings, TextModel, ImageModel]:
+        """The OpenAI models a session key asks for on an offline process: built once, on first
+        use, for every key (each call brings its own)."""
+        with self._keyed_lock:
+            if self._keyed_models is None:
+                settings = replace(self._settings, provider="openai", api_key=None)
+                self._keyed_models = (settings, *registry.build(settings))
+            return self._keyed_models
+
+    @property
+    def text_model(self) -> TextModel:
+        if keys.current() is not None and self._settings.is_offline:
+            return self._keyed()[1]
+        return self._models[0]
+
+    @property
+    def image_model(self) -> ImageModel:
+        if keys.current() is not None and self._settings.is_offline:
+            return self._keyed()[2]
+        return self._models[1]
 
     @classmethod
     def from_environment(cls, **overrides) -> "Engine":
         return cls(load_settings(**overrides))
 
-    def with_api_key(self, api_key: str) -> "Engine":
-        """The same settings with OpenAI-compatible models called with `api_key` (a key entered
-        for one session in the app; it lives only in this object, never on disk)."""
-        if not (api_key or "").strip():
-            raise ValueError("an API key is needed")
-        return Engine(replace(self.settings, provider="openai", api_key=api_key.strip()))
+    def __repr__(self) -> str:  # the settings' repr never shows a key
+        return f"Engine({self._settings!r})"
 
     def db(self) -> sqlite_utils.Database:
         """This thread's connection (SQLite connections are not shared across threads)."""
-        return database.connect(self.settings.db_path)
+        return database.connect(self._settings.db_path)  # the same for every key
 
     @property
     def data_dir(self) -> Path:
-        return self.settings.data_dir
+        return self._settings.data_dir
 
     @property
     def books_dir(self) -> Path:
-        return self.settings.books_dir
+        return self._settings.books_dir
 
     @property
     def uses_offline_models(self) -> bool:

@@ -3,9 +3,10 @@
 A key typed into Settings must reach the background jobs that make that person's
 books, but it must never be written to SQLite, files or logs. So this module keeps
 user id -> key in a dict in this process, forgets it on sign-out, when the person
-removes it, or after an idle hour (a closed browser tab says nothing), and hands out
-an Engine that calls the models with that key. A `worker` process started separately
-cannot see these keys: its jobs use the keys from its own environment.
+removes it, or after an idle hour (a closed browser tab says nothing), and runs that
+person's jobs with it (`models.keys`: the one Engine's models take the key per call).
+A `worker` process started separately cannot see these keys: its jobs use the keys
+from its own environment.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from . import runner
 from .engine import Engine
 from .jobs import Job
+from .models import keys
 
 IDLE_S = 3600.0
 MIN_LEN, MAX_LEN = 8, 400
@@ -30,7 +32,6 @@ class BadKey(ValueError):
 class _Entry:
     key: str
     seen: float
-    engines: dict[str, Engine]  # base settings repr -> engine using the key
 
 
 _entries: dict[int, _Entry] = {}
@@ -50,7 +51,7 @@ def register(user_id: int, key: str) -> None:
     with _lock:
         entry = _entries.get(int(user_id))
         if entry is None or entry.key != key:
-            _entries[int(user_id)] = _Entry(key, time.monotonic(), {})
+            _entries[int(user_id)] = _Entry(key, time.monotonic())
         else:
             entry.seen = time.monotonic()
 
@@ -72,20 +73,16 @@ def _expire() -> None:
         del _entries[user_id]
 
 
-def engine_for(engine: Engine, user_id: int) -> Engine:
-    """`engine` itself, or the same engine calling the models with this user's session key."""
+def key_for(user_id: int) -> str | None:
+    """This user's session key, or None (then the process's own key is used)."""
     with _lock:
         _expire()
         entry = _entries.get(int(user_id))
-        if entry is None:
-            return engine
-        base = repr(engine.settings)  # the key is not in a Settings repr
-        if base not in entry.engines:
-            entry.engines[base] = engine.with_api_key(entry.key)
-        return entry.engines[base]
+        return entry.key if entry else None
 
 
 def run_job(engine: Engine, job: Job) -> None:
     """The runner's work function: run the job with its book owner's session key, if any."""
     row = engine.db().execute("SELECT user_id FROM books WHERE id = ?", [job.book_id]).fetchone()
-    runner.run_job(engine_for(engine, row[0]) if row else engine, job)
+    with keys.using(key_for(row[0]) if row else None):
+        runner.run_job(engine, job)

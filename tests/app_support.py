@@ -1,8 +1,8 @@
 """Shared set-up for the AppTests: a data folder per test, inline jobs and fast fake models.
 
-The app builds its own Engine from the environment; `models.build` is replaced so that
-engine paints with the mock models (flagged offline, like the built-in ones), which keeps
-the tests fast and independent of the offline painter.
+The app builds its own Engine from the environment; the model registry gives that engine
+the mock models (flagged offline, like the built-in ones), which keeps the tests fast and
+independent of the offline painter.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from storymaker import accounts, characters, session_keys, studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
-from storymaker import models as model_factory
+from storymaker.models import registry
 from storymaker.accounts import User
 from storymaker.config import Settings
 from storymaker.engine import Engine
@@ -74,14 +74,14 @@ def app_env(monkeypatch, tmp_path) -> AppEnv:
     data = tmp_path / "data"
     monkeypatch.setenv("STORYMAKER_DATA_DIR", str(data))
     monkeypatch.setenv("STORYMAKER_INLINE_JOBS", "1")
-    # Offline settings get fakes flagged offline; a session key (OpenAI) gets plain fakes: never the real service.
-    monkeypatch.setattr(model_factory, "build", lambda settings: (OfflineText(), OfflineImage()) if settings.is_offline
-                        else (MockTextModel(), MockImageModel()))
     session_keys._entries.clear()
     st.cache_resource.clear()
     st.cache_data.clear()
-    yield AppEnv(Engine(Settings(provider="offline", data_dir=data), OfflineText(), OfflineImage()))
-    st.cache_resource.clear()
+    # Offline settings get fakes flagged offline; a session key (OpenAI) gets plain fakes: never the real service.
+    with registry.registered("offline", text=lambda settings: OfflineText(), image=lambda settings: OfflineImage()), \
+            registry.registered("openai", text=lambda settings: MockTextModel(), image=lambda settings: MockImageModel()):
+        yield AppEnv(Engine(Settings(provider="offline", data_dir=data), OfflineText(), OfflineImage()))
+        st.cache_resource.clear()
     st.cache_data.clear()
     session_keys._entries.clear()
 

@@ -30,7 +30,9 @@ def story_json(names: list[str], count: int, **overrides) -> str:
 
 class MockTextModel(TextModel):
     model_id = "mock-text"
+    is_offline = False
     supports_schema = True
+    languages = None
 
     def __init__(self, *replies: str | Exception):
         self.replies = deque(replies)
@@ -52,6 +54,8 @@ class MockImageModel(ImageModel):
     """Paints a flat picture whose colour encodes a counter; can fail or block on cue."""
 
     model_id = "mock-image"
+    is_offline = False
+    supports_reference_images = False
 
     def __init__(self, size: tuple[int, int] = (64, 64)):
         self.size = size

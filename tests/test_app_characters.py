@@ -122,17 +122,19 @@ def test_draw_an_avatar_with_the_current_model(app_env):
     assert len(at.image) == 1
 
 
-def test_a_model_error_while_drawing_is_a_message_not_a_traceback(app_env, monkeypatch):
+def test_a_model_error_while_drawing_is_a_message_not_a_traceback(app_env):
+    from storymaker.models import registry
     from storymaker.models.errors import ModelConfigError
 
     from .app_support import OfflineImage
 
-    def refuse(self, request):
-        raise ModelConfigError("The image service did not accept the API key.")
+    class RefusingImage(OfflineImage):
+        def draw(self, request):
+            raise ModelConfigError("The image service did not accept the API key.")
 
-    monkeypatch.setattr(OfflineImage, "draw", refuse)
     user = app_env.user()
     characters.create(app_env.engine.db(), user.id, "Pip", "a grey cat")
-    at = click(app_env.app(user, to=PAGE), "Draw an avatar")
+    with registry.registered("offline", image=lambda settings: RefusingImage()):
+        at = click(app_env.app(user, to=PAGE), "Draw an avatar")
     assert not at.exception
     assert "did not accept the API key" in at.error[0].value

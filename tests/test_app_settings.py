@@ -35,7 +35,7 @@ def test_a_session_key_is_used_but_never_shown_or_stored(app_env):
     assert "OpenAI-compatible models" in texts(at) and "offline" not in texts(at).split("Your OpenAI key")[0]
     assert KEY not in everything_shown(at)
     assert session_keys.has_key(user.id)
-    assert session_keys.engine_for(app_env.engine, user.id).settings.api_key == KEY
+    assert session_keys.key_for(user.id) == KEY
     stored = [p for p in app_env.engine.data_dir.rglob("*") if p.is_file()]
     assert not any(KEY.encode() in p.read_bytes() for p in stored)
 

@@ -12,6 +12,7 @@ import pytest
 
 from storymaker import books, prompts, review, storage, studio
 from storymaker.books import BookOptions
+from storymaker.models import registry
 from storymaker.runner import Runner
 from storymaker.scenes import parse_csv
 
@@ -156,16 +157,20 @@ def test_generate_makes_the_book_and_ends_in_a_grid_with_thumbnails(app_env):
     assert "book" not in at.query_params and form(at).text_input[0].value == ""  # a fresh form
 
 
-def test_a_language_the_offline_writer_cannot_write_is_said_plainly(app_env, monkeypatch):
-    monkeypatch.setattr(OfflineText, "writes", lambda self, language: language == "English", raising=False)
+class EnglishOnlyText(OfflineText):
+    languages = ("English",)
+
+
+def test_a_language_the_offline_writer_cannot_write_is_said_plainly(app_env):
     user = app_env.user()
     ids = cast(app_env, user, "Mia")
-    at = app_env.app(user, to=PAGE)
-    f = form(at)
-    f.text_input[0].set_value("El Gato")
-    f.multiselect[0].set_value(ids)
-    f.selectbox[0].set_value("Spanish")
-    at = generate(at)
+    with registry.registered("offline", text=lambda settings: EnglishOnlyText()):
+        at = app_env.app(user, to=PAGE)
+        f = form(at)
+        f.text_input[0].set_value("El Gato")
+        f.multiselect[0].set_value(ids)
+        f.selectbox[0].set_value("Spanish")
+        at = generate(at)
     assert not at.exception
     assert "cannot write Spanish" in at.warning[0].value
     assert "cannot write Spanish" in texts(at)

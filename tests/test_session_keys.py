@@ -8,6 +8,7 @@ from storymaker import accounts, session_keys, studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine
+from storymaker.models import keys
 from storymaker.runner import Runner
 
 from .conftest import make_cast
@@ -23,13 +24,21 @@ def _no_keys_left_over():
     session_keys._entries.clear()
 
 
-def test_with_api_key_switches_to_openai_and_hides_the_key(mock_engine):
-    keyed = mock_engine.with_api_key(KEY)
-    assert keyed.settings.provider == "openai" and keyed.settings.api_key == KEY
-    assert keyed.settings.data_dir == mock_engine.settings.data_dir
-    assert KEY not in repr(keyed.settings) and not keyed.uses_offline_models
+def test_a_session_key_switches_the_one_engine_to_openai_and_hides_the_key(mock_engine):
+    offline_text = mock_engine.text_model
+    with keys.using(KEY):
+        assert mock_engine.settings.provider == "openai" and keys.current() == KEY
+        assert mock_engine.settings.data_dir == mock_engine.data_dir
+        assert KEY not in repr(mock_engine.settings) and not mock_engine.uses_offline_models
+        assert KEY not in repr(mock_engine) and KEY not in repr(mock_engine.text_model)
+        keyed_text = mock_engine.text_model
+    with keys.using(KEY[::-1]):
+        assert mock_engine.text_model is keyed_text  # one pair of OpenAI models for every key
+    assert mock_engine.settings.provider == "offline" and mock_engine.text_model is offline_text
+    assert keys.current() is None
     with pytest.raises(ValueError):
-        mock_engine.with_api_key("  ")
+        with keys.using("  "):
+            pass
 
 
 @pytest.mark.parametrize("bad", ["", "short", "has a space in it", "x" * 401])
@@ -39,14 +48,13 @@ def test_bad_keys_are_refused_without_repeating_them(bad):
     assert (bad or "§") not in str(error.value)
 
 
-def test_engine_for_uses_the_users_key_until_forgotten(mock_engine):
-    assert session_keys.engine_for(mock_engine, 1) is mock_engine
+def test_key_for_gives_the_users_key_until_forgotten():
+    assert session_keys.key_for(1) is None
     session_keys.register(1, KEY)
-    keyed = session_keys.engine_for(mock_engine, 1)
-    assert keyed.settings.api_key == KEY and session_keys.engine_for(mock_engine, 1) is keyed  # built once
-    assert session_keys.engine_for(mock_engine, 2) is mock_engine
+    assert session_keys.key_for(1) == KEY and session_keys.key_for(1) == KEY
+    assert session_keys.key_for(2) is None
     session_keys.forget(1)
-    assert session_keys.engine_for(mock_engine, 1) is mock_engine
+    assert session_keys.key_for(1) is None
 
 
 def test_keys_expire_when_idle(mock_engine, monkeypatch):
@@ -57,13 +65,15 @@ def test_keys_expire_when_idle(mock_engine, monkeypatch):
 
 def test_the_runner_runs_each_job_with_its_owners_key(mock_engine, user, monkeypatch):
     used = []
-    monkeypatch.setattr(session_keys.runner, "run_job", lambda engine, job: used.append(engine.settings.api_key))
+    # The same engine for every job; each job's model calls carry its owner's key.
+    monkeypatch.setattr(session_keys.runner, "run_job",
+                        lambda engine, job: used.append((engine is mock_engine, keys.current())))
     eve = accounts.get_or_create(mock_engine.db(), "eve")
     studio.start_book(mock_engine, user.id, BookOptions("Ada's", scene_count=4), make_cast(mock_engine, user.id))
     studio.start_book(mock_engine, eve.id, BookOptions("Eve's", scene_count=4), make_cast(mock_engine, eve.id))
     session_keys.register(user.id, KEY)
     Runner(mock_engine, work=session_keys.run_job).run_until_idle()
-    assert sorted(used, key=str) == sorted([KEY, KEY, None, None], key=str)  # story + cover each
+    assert sorted(used, key=str) == sorted([(True, KEY), (True, KEY), (True, None), (True, None)], key=str)  # story + cover each
 
 
 def key_fragments(key: str, size: int = 8) -> set[str]:

@@ -73,9 +73,19 @@ class ImageResult:
 
 
 class TextModel(ABC):
+    """Writes text. What it can do is declared in plain class attributes, read directly by callers."""
+
     model_id: str = "text"
-    supports_schema: bool = False
-    is_offline: bool = False
+    is_offline: bool = False  # runs in this process: no key, no network, no cost
+    supports_schema: bool = False  # follows a JSON schema for structured output
+    # The languages it writes books in, in the order shown to people; None: any language.
+    languages: tuple[str, ...] | None = None
+
+    def writes(self, language: str) -> bool:
+        """True when a book in `language` comes out in that language."""
+        if self.languages is None:
+            return True
+        return (language or "").strip().casefold() in {name.casefold() for name in self.languages}
 
     @abstractmethod
     def complete(self, request: TextRequest) -> TextResult:
@@ -83,8 +93,12 @@ class TextModel(ABC):
 
 
 class ImageModel(ABC):
+    """Paints pictures. What it can do is declared in plain class attributes, read directly by callers."""
+
     model_id: str = "image"
-    is_offline: bool = False
+    is_offline: bool = False  # runs in this process: no key, no network, no cost
+    # Draws from the characters' avatars (`CharacterLook.avatar`) so they look the same on every page.
+    supports_reference_images: bool = False
 
     @abstractmethod
     def draw(self, request: ImageRequest) -> ImageResult:

@@ -17,6 +17,7 @@ MAX_SIDE = 4096
 class OfflineImageModel(ImageModel):
     model_id = "offline-painter"
     is_offline = True
+    supports_reference_images = False  # it paints characters from their descriptions
 
     def draw(self, request: ImageRequest) -> ImageResult:
         w, h = request.size

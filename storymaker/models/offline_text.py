@@ -17,13 +17,13 @@ from .errors import ModelConfigError
 
 class OfflineTextModel(TextModel):
     model_id = "offline-storyteller"
-    supports_schema = True
     is_offline = True
+    supports_schema = True
     # What the UI can promise: books in any other language are written in English.
-    languages: tuple[str, ...] = LANGUAGES
+    languages = LANGUAGES
 
     def writes(self, language: str) -> bool:
-        """True when a book in this language is written in that language (not in English)."""
+        # Codes and any case count too ("EN", "english"): the storyteller's own lookup decides.
         return language_code(language) is not None
 
     def complete(self, request: TextRequest) -> TextResult:

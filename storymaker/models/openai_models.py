@@ -15,6 +15,10 @@ count exact per call without shared state between threads (an event hook on a
 shared HTTP client would need thread-local bookkeeping). Each call therefore
 sets `error.tries` on the ModelError it raises, and `last_tries` (per thread)
 after success or failure.
+
+Keys: one pair of models serves the whole process. A call made for a person who
+entered their own key (`models.keys`) goes out with that key, through a copy of the
+client that shares its connection pool; the key is never kept on the model.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from PIL import Image
 
 from ..config import Settings
 from ..redaction import public_url, redact_secret
+from . import keys
 from .base import ImageModel, ImageRequest, ImageResult, TextModel, TextRequest, TextResult
 from .errors import ModelConfigError, ModelError, RateLimitedError, RefusedError, TransientModelError, http_attempts_left
 
@@ -45,6 +50,8 @@ _REFUSAL_WORDS = re.compile(r"safety system|content policy|content_policy|modera
 # What a server says when it cannot do the response_format we asked for.
 _FORMAT_WORDS = re.compile(r"response.?format|json.?schema|json.?object|structured.?output", re.I)
 _MAX_EDIT_IMAGES = 16  # the edits endpoint takes at most 16 reference pictures
+# The client cannot be built without some key; a model holding this one sends only session keys.
+_NO_KEY = "no-key-of-its-own"
 
 
 class _OpenAIBase:
@@ -58,16 +65,18 @@ class _OpenAIBase:
         self._timeout = timeout
         self._sdk_retries = settings.sdk_max_retries
         self._local = threading.local()
+        options: dict[str, Any] = dict(
+            base_url=settings.base_url or None,
+            # Connecting should be quick even when drawing takes minutes.
+            timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
+            max_retries=settings.sdk_max_retries,
+        )
         try:
-            self._client = openai.OpenAI(
-                api_key=settings.api_key,
-                base_url=settings.base_url or None,
-                # Connecting should be quick even when drawing takes minutes.
-                timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
-                max_retries=settings.sdk_max_retries,
-            )
-        except openai.OpenAIError:  # no key anywhere
-            raise ModelConfigError("OpenAI needs an API key: set OPENAI_API_KEY.") from None
+            self._client = openai.OpenAI(api_key=settings.api_key, **options)
+            self._has_own_key = True
+        except openai.OpenAIError:  # no key anywhere: each call must bring a session key
+            self._client = openai.OpenAI(api_key=_NO_KEY, **options)
+            self._has_own_key = False
 
     def __repr__(self) -> str:  # never shows the key
         where = f", base_url={public_url(self._base_url)!r}" if self._base_url else ""
@@ -82,18 +91,30 @@ class _OpenAIBase:
         self._client.close()
 
     def _client_for_call(self) -> openai.OpenAI:
-        """The client, with its retries cut to what the running job's budget has left."""
+        """The client, with this call's session key and its retries cut to what the running job's
+        budget has left."""
+        changes: dict[str, Any] = {}
+        session_key = keys.current()
+        if session_key is not None:
+            changes["api_key"] = session_key
+        elif not self._has_own_key:
+            raise ModelConfigError("OpenAI needs an API key: set OPENAI_API_KEY.")
         left = http_attempts_left.get()
-        if left is None or self._sdk_retries == 0:
-            return self._client
-        retries = max(0, min(self._sdk_retries, left - 1))
-        return self._client if retries == self._sdk_retries else self._client.with_options(max_retries=retries)
+        if left is not None and self._sdk_retries != 0:
+            retries = max(0, min(self._sdk_retries, left - 1))
+            if retries != self._sdk_retries:
+                changes["max_retries"] = retries
+        return self._client.with_options(**changes) if changes else self._client
 
     def _call(self, send: Callable[[openai.OpenAI], Any]) -> Any:
         """Run one raw SDK call; return the parsed answer or raise a ModelError with `tries`."""
         error: ModelError | None = None
         try:
-            raw = send(self._client_for_call())
+            client = self._client_for_call()
+        except ModelConfigError as exc:
+            raise self._with_tries(exc) from None
+        try:
+            raw = send(client)
         except openai.OpenAIError as exc:
             self._local.tries = self.last_tries + _tries_from_error(exc)
             error = self._map_error(exc)
@@ -116,11 +137,14 @@ class _OpenAIBase:
         return error
 
     def _map_error(self, exc: openai.OpenAIError) -> ModelError:
-        return map_openai_error(exc, service=self.kind, model=self.model_id, timeout=self._timeout, secret=self._client.api_key)
+        return map_openai_error(exc, service=self.kind, model=self.model_id, timeout=self._timeout,
+                                secret=keys.current() or self._client.api_key)
 
 
 class OpenAITextModel(_OpenAIBase, TextModel):
-    supports_schema = True
+    is_offline = False
+    supports_schema = True  # servers without it are met with simpler formats (below)
+    languages = None  # writes in whatever language it is asked for
 
     def __init__(self, settings: Settings):
         super().__init__(settings, model=settings.text_model, timeout=settings.text_timeout)
@@ -183,6 +207,8 @@ def _add_system_note(messages: list[dict[str, str]], note: str) -> None:
 
 class OpenAIImageModel(_OpenAIBase, ImageModel):
     kind = "picture"
+    is_offline = False
+    supports_reference_images = True  # through the edits endpoint
 
     def __init__(self, settings: Settings):
         super().__init__(settings, model=settings.image_model, timeout=settings.image_timeout)
