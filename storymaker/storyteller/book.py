@@ -25,7 +25,7 @@ from ..styles import WORDS_PER_PAGE
 from . import en_story as story
 from . import en_world as lex
 from .cast import Actor, fold, read_actor
-from .compose import Composer, O, Opt, fill
+from .compose import Composer, Opt, fill, optional
 from .world import choose_world
 
 LANGUAGES: tuple[str, ...] = ("English",)
@@ -483,13 +483,13 @@ def write_book(brief: StoryBrief) -> list[dict]:
         if kind == "meet" and len(actors) > 2:
             parts += list(story.MORE[form])
         if kind == "plan" and lesson:
-            parts.append(O(*lesson["plan"], p=2))
+            parts.append(optional(*lesson["plan"], p=2))
         if kind == "turn":
             if "attempt" not in beats:
                 parts.insert(0, ["They tried and tried, but nothing worked.", "They tried everything they could think of."]
                              if form == "m" else ["They tried and tried."])
             if lesson:
-                parts.insert(0, O(*lesson["turn"], p=1 if world.lesson_word else 3))
+                parts.insert(0, optional(*lesson["turn"], p=1 if world.lesson_word else 3))
         if kind == "resolve" and "ending" not in beats:
             parts.append("@echo_s" if form == "s" else "@echo")
         time, weather = _time_weather(family, world.fear, kind, frac, world.setting, has_celebrate)
@@ -497,21 +497,21 @@ def write_book(brief: StoryBrief) -> list[dict]:
         if kind in ("attempt",) and family == "storm":
             weather = "storm"
         if form == "s":
-            parts.append(O(*story.FILL_KIND_S.get(kind, ()), p=6))
-            parts.append(O(*story.FILL_KIND_S.get(kind, ()), p=8))
-            parts.append(O(*story.FILL_ANY_S, p=9))
+            parts.append(optional(*story.FILL_KIND_S.get(kind, ()), p=6))
+            parts.append(optional(*story.FILL_KIND_S.get(kind, ()), p=8))
+            parts.append(optional(*story.FILL_ANY_S, p=9))
         else:
             # One touch of feeling per page; plain narration (FILL_ANY) tops up long pages.
-            parts.append(O(*story.FILL_KIND.get(kind, ()), p=6))
-            parts.append(O(*story.FILL_KIND.get(kind, ()), p=10))  # a last resort for short pages
+            parts.append(optional(*story.FILL_KIND.get(kind, ()), p=6))
+            parts.append(optional(*story.FILL_KIND.get(kind, ()), p=10))  # a last resort for short pages
             # Stars and birdsong don't belong in a storm: rough weather speaks for itself.
             rough = weather in ("storm", "rain", "fog", "wind")
             times = () if rough else story.FILL_TIME.get(time, ())
-            parts.append(O(*story.FILL_WEATHER.get(weather, ()), *times, p=7))
-            parts.append(O(*times, p=8))
+            parts.append(optional(*story.FILL_WEATHER.get(weather, ()), *times, p=7))
+            parts.append(optional(*times, p=8))
             if not rough:
-                parts.append(O(*setting["sense"], p=8))
-            parts += [O(line, p=9) for line in story.FILL_ANY]
+                parts.append(optional(*setting["sense"], p=8))
+            parts += [optional(line, p=9) for line in story.FILL_ANY]
         parts = [_expand(p, specials) for p in parts]
 
         text = composer.page(parts, keys)
