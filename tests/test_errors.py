@@ -65,3 +65,20 @@ def test_the_dead_helpers_are_gone():
     assert not hasattr(storage, "save_picture") and not hasattr(story, "write_story")
     assert not hasattr(studio, "scenes_of") and not hasattr(studio, "book_folder")
     assert not hasattr(review, "NotYours")
+
+
+def _screen_raising(kind: str) -> None:
+    from app_ui import session
+    from storymaker import db, errors
+
+    with session.plain_errors():
+        raise {"busy": db.LibraryBusy(), "missing": errors.NotFound("There is no book 7 in your library.")}[kind]
+
+
+@pytest.mark.parametrize("kind, says", [("busy", "The library is busy"), ("missing", "There is no book 7 in your library.")])
+def test_any_error_of_the_family_a_screen_does_not_catch_reads_as_a_message(kind, says):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_screen_raising, args=(kind,)).run()
+    assert not at.exception
+    assert [e.value.replace("\\", "").startswith(says) for e in at.error] == [True]
