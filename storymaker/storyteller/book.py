@@ -478,9 +478,9 @@ def _pick_attempts(rng: random.Random, pool: list, count: int) -> list:
 
 def _write_page(plan: _Plan, composer: Composer, i: int, kind: str, used_titles: set[str]) -> dict:
     frac = i / max(1, len(plan.beats) - 1)
-    item, keys, cast, place = _stage(plan, i, kind)
     time, weather = _time_weather(plan.family, plan.world.fear, kind, frac, plan.world.setting,
                                   "celebrate" in plan.beats)
+    item, keys, cast, place = _stage(plan, i, kind, time)
     weather = item.get("weather") or weather
     if kind in ("attempt",) and plan.family == "storm":
         weather = "storm"
@@ -496,7 +496,7 @@ def _write_page(plan: _Plan, composer: Composer, i: int, kind: str, used_titles:
             "characters": [a.name for a in on_page]}
 
 
-def _stage(plan: _Plan, i: int, kind: str) -> tuple[dict, dict, list[int], str | None]:
+def _stage(plan: _Plan, i: int, kind: str, time: str) -> tuple[dict, dict, list[int], str | None]:
     """The page's beat item, its keys (who leads, who partners), who is on it and where (None: the setting)."""
     actors, keys_of, companion, fear_index = plan.actors, plan.actor_keys, plan.companion, plan.fear_index
     fear_story = plan.family == "fear"
@@ -536,9 +536,7 @@ def _stage(plan: _Plan, i: int, kind: str) -> tuple[dict, dict, list[int], str |
         keys.update(_role("L", keys_of[-1]))
     elif kind == "ending":
         item = story.ENDING
-        frac = i / max(1, len(plan.beats) - 1)
-        night = _time_weather(plan.family, plan.world.fear, kind, frac, plan.world.setting,
-                              "celebrate" in plan.beats)[0] in ("evening", "night")
+        night = time in ("evening", "night")
         keys["ending_title"] = "Goodnight, {}".format(plan.keys["A"]) if night else "A Bright New Day"
     else:
         item = plan.beats_of[kind]
