@@ -3,8 +3,7 @@
 import streamlit as st
 
 from storymaker import avatars, characters, studio
-from storymaker.avatars import AvatarError
-from storymaker.characters import CharacterError
+from storymaker.errors import StorymakerError
 from storymaker.models.errors import ModelError
 from app_ui import render, session
 
@@ -44,7 +43,7 @@ def character_form(form_key: str, character: characters.Character | None = None)
         try:
             result = characters.save(db, engine.data_dir, user.id, character.id if character else None,
                                      name, look, personality, upload.getvalue() if upload else None)
-        except (CharacterError, AvatarError) as error:
+        except StorymakerError as error:
             st.error(render.md("Not saved: {}", error))
         else:
             st.session_state.pop(EDITING, None)
@@ -104,7 +103,7 @@ for character in cast:
             try:
                 with st.spinner(render.md("Painting {}…", character.name)):
                     studio.draw_avatar(engine, user.id, character.id)
-            except (ModelError, studio.NotFound) as error:
+            except (ModelError, StorymakerError) as error:
                 st.error(render.md("No avatar was drawn: {}", error))
             else:
                 render.flash("Drew a new avatar for {}.", character.name)

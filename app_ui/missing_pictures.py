@@ -10,6 +10,7 @@ import streamlit as st
 from storymaker import studio
 from storymaker.accounts import User
 from storymaker.engine import Engine
+from storymaker.errors import NotFound
 from app_ui import render, session
 
 LABEL = "Redraw missing pictures"
@@ -26,7 +27,7 @@ def notice(engine: Engine, user: User, book_id: int, missing: studio.MissingPict
     if st.button(LABEL, icon=":material/brush:", key=key):
         try:
             studio.redraw_missing(engine, user.id, book_id)
-        except studio.NotFound:
+        except NotFound:
             st.rerun()  # deleted meanwhile: the next run says so
         session.run_queued_jobs()
         render.flash("Drawing the missing pictures again. They appear here when they are done.")

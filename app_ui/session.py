@@ -17,9 +17,9 @@ import streamlit as st
 from storymaker import accounts, session_keys
 from storymaker.accounts import User
 from storymaker.config import load_settings
-from storymaker.db import LibraryBusy
 from storymaker.engine import Engine
 from storymaker.models import keys as model_keys
+from storymaker.errors import Busy, StorymakerError
 from storymaker.runner import Runner
 from app_ui.render import md_escape
 
@@ -192,11 +192,14 @@ def adopt_oidc_identity() -> None:
 
 @contextmanager
 def plain_errors() -> Iterator[None]:
-    """Around a screen: a library locked too long by another program (`LibraryBusy`, from any
-    core write) is said in plain words instead of a traceback; the write changed nothing, and
+    """Around a screen: any `StorymakerError` a screen did not catch itself is said in plain words
+    instead of a traceback, e.g. a library locked too long by another program (`Busy`, from any
+    core write) or a book deleted in another tab (`NotFound`); the write changed nothing, and
     what the person typed stays in the widgets. Screens that keep edits elsewhere catch it
     themselves to say so (Save in the Studio)."""
     try:
         yield
-    except LibraryBusy as error:
+    except Busy as error:
         st.error(str(error), icon=":material/hourglass_top:")
+    except StorymakerError as error:
+        st.error(md_escape(error), icon=":material/error:")

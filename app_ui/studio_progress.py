@@ -15,6 +15,7 @@ import streamlit as st
 from storymaker import books, jobs, review, studio
 from storymaker.accounts import User
 from storymaker.engine import Engine
+from storymaker.errors import NotFound
 from app_ui import grid, render
 
 POLL_S = 1.0
@@ -50,7 +51,7 @@ def live(engine: Engine, user: User, book_id: int, making: bool, shown: dict[int
     (`shown`: each page's image version and status as that run drew them)."""
     try:
         now = studio.progress(engine, user.id, book_id)
-    except studio.NotFound:
+    except NotFound:
         st.rerun()
     if not now.running:
         st.rerun()  # done: one full run shows the grid, without this timer

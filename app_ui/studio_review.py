@@ -16,8 +16,8 @@ import streamlit as st
 
 from storymaker import books, review, studio
 from storymaker.accounts import User
-from storymaker.db import LibraryBusy
 from storymaker.engine import Engine
+from storymaker.errors import Busy, NotFound, StorymakerError
 from storymaker.scenes import SceneError
 from app_ui import grid, render, session
 from app_ui.studio_common import notice
@@ -65,7 +65,7 @@ def save_first(engine: Engine, user: User, book_id: int, scenes: list[int] | Non
     except SceneError as error:
         notice("error", "Nothing was redrawn: fix these first.", error.problems)
         return False
-    except (review.NotYours, LibraryBusy) as error:  # deleted meanwhile (in another tab); locked too long
+    except StorymakerError as error:  # e.g. deleted meanwhile (in another tab), locked too long
         notice("error", render.md_escape(error))
         return False
     st.session_state[keys(book_id)["pending"]] = {s: e for s, e in edits.items() if s not in chosen}
@@ -88,7 +88,7 @@ def on_regenerate(engine: Engine, user: User, book_id: int) -> None:
         return
     try:
         studio.regenerate_page(engine, user.id, book_id, scene)
-    except (studio.NotFound, LibraryBusy) as error:
+    except StorymakerError as error:
         notice("error", render.md_escape(error))
         return
     session.run_queued_jobs()
@@ -109,7 +109,7 @@ def close_preview() -> None:
 def preview_dialog(engine: Engine, user: User, book_id: int, scene: int) -> None:
     try:
         page = review.preview(engine, user.id, book_id, scene)
-    except review.NotYours:
+    except NotFound:
         st.warning("That page is not there any more.")
         return
     picture, words = st.columns([3, 2], gap="medium", vertical_alignment="center")
@@ -183,8 +183,9 @@ def save_bar(engine: Engine, user: User, book_id: int, pending: grid.Edits) -> N
         except SceneError as error:
             st.error("Not saved: fix these first (your edits are still in the grid)."
                      + "".join(f"\n- {render.md_escape(p)}" for p in error.problems), icon=":material/error:")
-        except LibraryBusy as error:
-            st.error(f"Not saved: {error} Your edits are still in the grid.", icon=":material/hourglass_top:")
+        except StorymakerError as error:
+            st.error(f"Not saved: {error} Your edits are still in the grid.",
+                     icon=":material/hourglass_top:" if isinstance(error, Busy) else ":material/error:")
         else:
             fresh_editor(book_id)
             render.flash(f"Saved page{'s' if len(pending) > 1 else ''} {', '.join(str(s) for s in sorted(pending))}.")

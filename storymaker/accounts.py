@@ -20,6 +20,7 @@ import sqlite_utils
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .errors import Invalid
 from .db import now_iso, write_transaction
 
 MIN_PASSWORD = 8
@@ -43,7 +44,7 @@ class User:
     username: str
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """Bad account input; the message says what to fix."""
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageMath, ImageOps
 
+from .errors import Invalid
 from .storage import atomic_write_bytes, png_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -26,7 +27,7 @@ FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "MPO": "JPEG", "WEBP": "WebP"}
 AVATAR_PX = 512
 
 
-class AvatarError(ValueError):
+class AvatarError(Invalid):
     """The picture cannot be used; the message says why in plain words."""
 
 

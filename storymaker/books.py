@@ -10,6 +10,7 @@ import sqlite_utils
 
 from . import storage, styles, user_text
 from .characters import read_avatar, release_avatar
+from .errors import Invalid, NotFound
 from .db import now_iso, parse_id, write_transaction
 from .models.base import CharacterLook, StoryBrief
 from .scenes import Scene
@@ -20,7 +21,7 @@ MAX_TITLE, MAX_PREMISE, MAX_LANGUAGE, MAX_CAST = 120, 600, 40, 6
 DRAFT, GENERATING, READY, NEEDS_ATTENTION, CANCELED = "draft", "generating", "ready", "needs attention", "canceled"
 
 
-class BookError(ValueError):
+class BookError(Invalid):
     """Bad book options. `fields` maps each bad field to what is wrong with it."""
 
     def __init__(self, fields: dict[str, str]):
@@ -134,10 +135,6 @@ def get(db: sqlite_utils.Database, user_id: int, book_id: int, data_dir: Path | 
         return None
     row = db.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE id = ? AND user_id = ?", [book_id, user_id]).fetchone()
     return _with_cast(db, row, data_dir) if row else None
-
-
-class NotFound(LookupError):
-    """No such book for this user (it may exist, but not for them)."""
 
 
 def own(db: sqlite_utils.Database, user_id: int, book_id: int) -> Book:

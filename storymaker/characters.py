@@ -8,13 +8,14 @@ from pathlib import Path
 import sqlite_utils
 
 from . import avatars, user_text
+from .errors import Invalid
 from .db import now_iso, parse_id, write_transaction
 from .models.base import CharacterLook
 
 MAX_NAME, MAX_LOOK, MAX_PERSONALITY = 40, 300, 300
 
 
-class CharacterError(ValueError):
+class CharacterError(Invalid):
     """Bad character input; the message says what to fix."""
 
 

@@ -14,9 +14,9 @@ from typing import Sequence, TextIO
 from . import accounts, avatars, books, characters, jobs, storage, styles, studio
 from .avatars import AvatarError
 from .books import BookError, BookOptions
-from .characters import CharacterError
 from .config import ConfigError, load_settings
 from .engine import Engine
+from .errors import Invalid, StorymakerError
 from .runner import Runner
 
 EPILOG = """\
@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-class UserError(Exception):
+class UserError(Invalid):
     """A problem with the command's input; printed without a traceback."""
 
 
@@ -199,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return {"make-book": make_book, "worker": worker}[args.command](args)
     except BookError as exc:
         print("error: " + "; ".join(f"{field.replace('_', ' ')}: {msg}" for field, msg in exc.fields.items()), file=sys.stderr)
-    except (UserError, ConfigError, CharacterError, accounts.AccountError) as exc:
+    except (ConfigError, StorymakerError) as exc:  # UserError and every core error a person can act on
         print(f"error: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)

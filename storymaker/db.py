@@ -29,12 +29,14 @@ from typing import Iterator
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from .errors import Busy
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 30.0
 
 
-class LibraryBusy(sqlite3.OperationalError):
+class LibraryBusy(sqlite3.OperationalError, Busy):
     """The database stayed locked longer than the busy timeout (another program, a backup).
 
     Nothing was written; the same step can simply be tried again. The message is for people.

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import books, storage, studio
 from .books import Book
 from .engine import Engine
+from .errors import NotFound
 from .studio import MissingPictures
 
 PER_PAGE = 24
@@ -45,7 +46,7 @@ def shelf(engine: Engine, user_id: int, page: int = 1, per_page: int = PER_PAGE)
             try:
                 now = studio.progress(engine, user_id, book.id)
                 progress, done, waiting = now.fraction, now.pages_done, now.waiting
-            except studio.NotFound:  # deleted between the two reads
+            except NotFound:  # deleted between the two reads
                 continue
         elif book.status != books.DRAFT and not studio.all_pictures_on_disk(engine, book):
             # The book is the user's (list_for read it for them); which pictures are missing needs its rows.

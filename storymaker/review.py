@@ -17,12 +17,10 @@ from . import books, storage, story
 from .books import Book
 from .db import now_iso, write_transaction
 from .engine import Engine
+from .errors import NotFound
 from .scenes import Scene, SceneError, csv_bytes, parse_csv, validate
 
 EDITABLE = ("title", "text", "illustration", "characters")
-
-
-NotYours = books.NotFound  # no such book (or page) for this user
 
 
 @dataclass(frozen=True)
@@ -73,13 +71,13 @@ class PagePreview:
 
 
 def preview(engine: Engine, user_id: int, book_id: int, scene: int) -> PagePreview:
-    """One of the user's pages at full size with its words; NotYours for anybody else's book or no such page."""
+    """One of the user's pages at full size with its words; NotFound for anybody else's book or no such page."""
     _book(engine, user_id, book_id)
     for row in books.scene_rows(engine.db(), book_id):
         if row.scene.scene == int(scene):
             path = storage.page_path(storage.book_dir(engine.books_dir, book_id), row.scene.scene)
             return PagePreview(row.scene, path if row.image_version and path.is_file() else None, row.status, row.error)
-    raise NotYours(f"Book {book_id} has no page {scene}.")
+    raise NotFound(f"Book {book_id} has no page {scene}.")
 
 
 def thumbnails(engine: Engine, user_id: int, book_id: int) -> dict[int, Path]:

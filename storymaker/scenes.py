@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from . import user_text
+from .errors import Invalid
 
 COLUMNS = ("scene", "title", "text", "illustration", "characters")
 MAX_FIELD_CHARS = {"title": 120, "text": 2000, "illustration": 1200}
@@ -48,7 +49,7 @@ class Scene:
         }
 
 
-class SceneError(ValueError):
+class SceneError(Invalid):
     """The scene list breaks the contract.
 
     `shown` holds the first MAX_SHOWN_PROBLEMS faults, `more` counts the rest, and

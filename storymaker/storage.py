@@ -95,11 +95,6 @@ def write_picture(folder: Path, stem: str, encoded: tuple[bytes, bytes]) -> Path
     return target
 
 
-def save_picture(folder: Path, stem: str, image: Image.Image) -> Path:
-    """Write `<stem>.png` and `thumbs/<stem>.webp` atomically; returns the PNG path."""
-    return write_picture(folder, stem, encode_picture(image))
-
-
 def pictures_on_disk(folder: Path) -> set[str]:
     """The stems (`cover`, `scene_01`, ...) whose picture and thumbnail are both in `folder`.
 

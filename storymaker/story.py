@@ -55,14 +55,6 @@ def ask_for_scenes(engine: Engine, book: Book, checkpoint: Callable[[], None] = 
     raise StoryError(f"The story model's answer did not fit a {book.scene_count}-page book after {MAX_ASKS} tries ({shown}). Try again, or choose another model.")
 
 
-def write_story(engine: Engine, book: Book, checkpoint: Callable[[], None] = lambda: None) -> list[Scene]:
-    """Generate and store the book's scenes: in the database and as story.csv."""
-    scenes = ask_for_scenes(engine, book, checkpoint)
-    checkpoint()
-    save_scenes(engine, book.id, scenes)
-    return scenes
-
-
 def save_scenes(engine: Engine, book_id: int, scenes: list[Scene]) -> None:
     books.replace_scenes(engine.db(), book_id, scenes)
     write_csv(engine, book_id, scenes)

@@ -13,12 +13,9 @@ from . import avatars, books, characters, illustrate, jobs, storage, styles
 from .books import Book, BookOptions, SceneRow
 from .characters import Character
 from .engine import Engine
+from .errors import NotFound
 from .jobs import JobStatus, Kind
 from .models.base import CharacterLook
-from .scenes import Scene
-
-
-NotFound = books.NotFound
 
 
 def _own_book(engine: Engine, user_id: int, book_id: int) -> Book:
@@ -133,16 +130,6 @@ def rewrite_story(engine: Engine, user_id: int, book_id: int) -> int:
 def cancel(engine: Engine, user_id: int, book_id: int) -> int:
     _own_book(engine, user_id, book_id)
     return jobs.cancel_book(engine.db(), book_id)
-
-
-def book_folder(engine: Engine, user_id: int, book_id: int):
-    _own_book(engine, user_id, book_id)
-    return storage.book_dir(engine.books_dir, book_id)
-
-
-def scenes_of(engine: Engine, user_id: int, book_id: int) -> list[Scene]:
-    _own_book(engine, user_id, book_id)
-    return [row.scene for row in books.scene_rows(engine.db(), book_id)]
 
 
 def draw_avatar(engine: Engine, user_id: int, character_id: int, style: str = styles.DEFAULT_STYLE) -> Character:

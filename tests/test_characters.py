@@ -8,6 +8,7 @@ from storymaker import accounts, avatars, characters, studio
 from storymaker.avatars import AvatarError
 from storymaker.books import BookOptions
 from storymaker.characters import CharacterError
+from storymaker.errors import NotFound
 
 from . import pictures
 
@@ -94,7 +95,7 @@ def test_draw_avatar_paints_and_stores_a_portrait(mock_engine, user, data_dir):
     assert drawn.avatar_path != pip.avatar_path and (data_dir / drawn.avatar_path).is_file()
     assert not (data_dir / pip.avatar_path).exists()
     assert mock_engine.image_model.requests[-1].kind == "avatar"
-    with pytest.raises(studio.NotFound):
+    with pytest.raises(NotFound):
         studio.draw_avatar(mock_engine, user.id + 1, pip.id)
     assert avatars.AVATAR_PX >= max(avatars.clean((data_dir / drawn.avatar_path).read_bytes()).size)
 

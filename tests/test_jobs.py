@@ -9,6 +9,7 @@ from storymaker.books import BookOptions
 from storymaker.jobs import Kind
 from storymaker.models.errors import ModelConfigError, RateLimitedError, RefusedError, TransientModelError
 from storymaker.runner import Runner, execute
+from storymaker.errors import NotFound
 
 from .conftest import make_cast
 
@@ -297,9 +298,9 @@ def test_another_user_cannot_steer_the_book(mock_engine, user):
     book_id = start(mock_engine, user)
     mallory = accounts.get_or_create(mock_engine.db(), "mallory")
     for operation in (studio.cancel, studio.rewrite_story, studio.retry_failed, studio.progress):
-        with pytest.raises(studio.NotFound):
+        with pytest.raises(NotFound):
             operation(mock_engine, mallory.id, book_id)
-    with pytest.raises(studio.NotFound):
+    with pytest.raises(NotFound):
         studio.regenerate_page(mock_engine, mallory.id, book_id, 1)
 
 

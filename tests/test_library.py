@@ -5,6 +5,7 @@ import pytest
 from storymaker import accounts, books, db, library, review, samples, storage, studio, usage
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
+from storymaker.errors import NotFound
 
 from .conftest import make_cast
 
@@ -124,6 +125,6 @@ def test_an_id_too_big_for_sqlite_is_simply_not_found(mock_engine, user):
     assert books.get(mock_engine.db(), user.id, huge) is None
     assert library.read(mock_engine, user.id, huge) is None
     for operation in (studio.progress, studio.cancel, studio.regenerate_all_pages, review.grid):
-        with pytest.raises(books.NotFound):
+        with pytest.raises(NotFound):
             operation(mock_engine, user.id, huge)
     assert not books.delete(mock_engine.db(), user.id, 2**63, mock_engine.books_dir)

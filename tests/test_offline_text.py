@@ -237,3 +237,42 @@ def test_any_brief_gives_valid_json(title, names, looks, premise, band, n):
         typed = "\n".join([title, premise, *names]).casefold()
         for slot in re.findall(r"\{[A-Za-z_]\w*\}", s["text"]):
             assert slot.casefold() in typed, slot
+
+
+def test_the_phrase_bank_helpers_say_what_they_are():
+    from storymaker.storyteller import en_story, en_world
+    from storymaker.storyteller.compose import Opt, optional
+
+    assert optional("Hooray!", "Whee!", p=3) == Opt(3, ("Hooray!", "Whee!"))
+    assert optional("Hooray!").priority == 2
+    item = en_story.beat(["A Title"], s=["Short."], m=["Longer."], pic="{A} waves")
+    assert item == dict(title=["A Title"], s=["Short."], m=["Longer."], x=[], pic="{A} waves", place=None, weather=None)
+    assert en_world.setting(name="the moon") == {"name": "the moon"}
+    assert not {"I", "O", "S"} & (set(vars(en_story)) | set(vars(en_world)))
+
+
+# The words of these books are pinned: a change to the storyteller's code that is not meant
+# to change a story (a reshaping) must keep them byte for byte. Change the digest only with the words.
+PINNED_BRIEFS = [
+    StoryBrief(title=title, characters=cast, premise=premise, age_band=band, scene_count=count)
+    for title, cast, premise, band, count in [
+        ("The Lighthouse Cat", (MIA, PIP), "sharing is caring", "6-8", 10),
+        ("Afraid of the Dark", (ZARA, BO, PIP), "", "3-5", 6),
+        ("A New Friend", (LEO, ZARA), "a new neighbour", "9-12", 12),
+        ("Journey to the Moon", (MIA, PIP, LEO, ZARA, BO), "teamwork makes the dream work", "6-8", 16),
+        ("Storm on the Farm", (BO,), "being brave", "3-5", 4),
+        ("The Big Race", (LEO, PIP), "slow and steady wins the race", "9-12", 8),
+        ("The Broken Clock", (ZARA,), "", "6-8", 5),
+        ("Under the Sea", (MIA, BO, LEO), "finding a lost toy", "9-12", 14),
+    ]
+]
+PINNED_DIGEST = "daccd5f67944dc753b61104042a36bde8432e11e19e9a72be6d2f01f4022d6bf"
+
+
+def test_the_offline_books_are_pinned():
+    import hashlib
+
+    from storymaker.storyteller import write_book
+
+    books = [json.dumps(write_book(brief), ensure_ascii=False, sort_keys=True) for brief in PINNED_BRIEFS]
+    assert hashlib.sha256("\n".join(books).encode("utf-8")).hexdigest() == PINNED_DIGEST

@@ -21,6 +21,7 @@ from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine
 from storymaker.runner import Runner
+from storymaker.errors import NotFound
 
 from .conftest import make_cast
 from .fake_openai import FakeOpenAI
@@ -137,7 +138,7 @@ def test_nobody_redraws_someone_elses_pictures(mock_engine):
     user_id, book_id = ready_book(mock_engine)
     bob = accounts.get_or_create(mock_engine.db(), "bob")
     for operation in (studio.missing_pictures, studio.redraw_missing, studio.redraw_cover):
-        with pytest.raises(studio.NotFound):
+        with pytest.raises(NotFound):
             operation(mock_engine, bob.id, book_id)
 
 

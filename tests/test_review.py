@@ -7,6 +7,7 @@ from storymaker import accounts, books, db, review, storage, studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.scenes import SceneError, parse_csv
+from storymaker.errors import NotFound
 
 from .conftest import make_cast
 
@@ -85,7 +86,7 @@ def test_another_user_sees_and_changes_nothing(mock_engine, user, book_id):
                  lambda: review.save_edits(mock_engine, mallory.id, book_id, {1: {"title": "x"}}),
                  lambda: review.import_csv(mock_engine, mallory.id, book_id, b"scene\n"),
                  lambda: review.export_csv(mock_engine, mallory.id, book_id)):
-        with pytest.raises(review.NotYours):
+        with pytest.raises(NotFound):
             call()
 
 
@@ -104,12 +105,12 @@ def test_a_page_preview_has_the_full_picture_and_its_words(mock_engine, user, bo
     assert page.scene.scene == 2 and page.picture == storage.page_path(storage.book_dir(mock_engine.books_dir, book_id), 2)
     assert page.picture.is_file() and page.status == books.DONE
     assert set(review.thumbnails(mock_engine, user.id, book_id)) == {1, 2, 3, 4}
-    with pytest.raises(review.NotYours):
+    with pytest.raises(NotFound):
         review.preview(mock_engine, user.id, book_id, 9)
     mallory = accounts.get_or_create(mock_engine.db(), "mallory")
     for call in (lambda: review.preview(mock_engine, mallory.id, book_id, 1),
                  lambda: review.thumbnails(mock_engine, mallory.id, book_id)):
-        with pytest.raises(review.NotYours):
+        with pytest.raises(NotFound):
             call()
 
 

@@ -19,14 +19,15 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from dataclasses import dataclass
 
 from ..models.base import StoryBrief
 from ..styles import WORDS_PER_PAGE
 from . import en_story as story
 from . import en_world as lex
 from .cast import Actor, fold, read_actor
-from .compose import Composer, O, Opt, fill
-from .world import choose_world
+from .compose import Composer, Opt, fill, optional
+from .world import World, choose_world
 
 LANGUAGES: tuple[str, ...] = ("English",)
 _LANGUAGE_NAMES = {"english": "en", "en": "en", "eng": "en", "en-gb": "en", "en-us": "en", "inglés": "en",
@@ -292,77 +293,149 @@ def _pick_turn(actors: list[Actor], family: str, lesson: str | None) -> int:
     return 1
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What every page of one book shares: its world, its cast and their keys, its beats."""
+
+    world: World
+    family: str  # the world's family, with a fear of someone new read as a new-friend story
+    beats_of: dict  # the family's (or the fear's) beats, titles and endings
+    setting: dict
+    actors: list[Actor]  # the hero first
+    actor_keys: list[dict]  # each actor's page keys, in the same order
+    companion: dict  # the helper's keys: the friend of a one-character book
+    fear_index: int  # who is afraid, in a fear story
+    keys: dict  # the page keys every page starts from
+    specials: dict  # what `@name` parts expand to
+    lesson: dict | None
+    beats: list[str]
+    attempts: list  # the attempt pool's items, one per attempt beat (None: a generic try)
+    spots: list
+    junk: list
+    plays: list
+    form: str  # the phrase bank's form: "s" (3-5) or "m" (6-8, 9-12)
+    rich: bool  # 9-12: the extra "x" parts too
+
+    @property
+    def include_all(self) -> bool:
+        """No meeting page: the opening page introduces everybody."""
+        return "meet" not in self.beats and len(self.actors) > 1
+
+
 def write_book(brief: StoryBrief) -> list[dict]:
     rng = _seed(brief)
     actors = [read_actor(c, i) for i, c in enumerate(brief.characters) if (c.name or "").strip()]
     if not actors:
         raise ValueError("a story needs at least one named character")
-    n = max(1, int(brief.scene_count))
     world = choose_world(brief.title, brief.premise, actors, rng)
-    family = world.family
-    if family == "fear" and world.fear == "new":
-        family = "newfriend"
+    plan = _plan(brief, world, _hero_first(actors, brief.title), rng)
+    composer = Composer(rng, WORDS_PER_PAGE[_band(brief)])
+    used_titles: set[str] = set()
+    return [_write_page(plan, composer, i, kind, used_titles) for i, kind in enumerate(plan.beats)]
 
-    # The hero is the character the title is about, else the first one.
-    title_words = set(re.findall(r"\w+", fold(brief.title)))
+
+def _band(brief: StoryBrief) -> str:
+    return brief.age_band if brief.age_band in WORDS_PER_PAGE else "6-8"
+
+
+def _hero_first(actors: list[Actor], title: str) -> list[Actor]:
+    """The cast with its hero first: the character the title is about, else the first one."""
+    title_words = set(re.findall(r"\w+", fold(title)))
     hero = next((a for a in actors if a.kind and (a.kind in title_words or
                  lex.KIND_NOUN.get(a.kind, "").split()[-1] in title_words)), None)
     hero = next((a for a in actors if fold(a.name) and set(re.findall(r"\w+", fold(a.name))) <= title_words), hero)
     hero = hero or actors[0]
     order = [hero] + [a for a in actors if a is not hero]
-    actors = [Actor(**{**a.__dict__, "index": i}) for i, a in enumerate(order)]
+    return [Actor(**{**a.__dict__, "index": i}) for i, a in enumerate(order)]
 
-    fam = story.FEARS[world.fear if world.fear in story.FEARS else "dark"] if family == "fear" else story.FAMILIES[family]
+
+def _plan(brief: StoryBrief, world: World, actors: list[Actor], rng: random.Random) -> _Plan:
+    """Everything the pages share; draws from `rng` in a fixed order (the cast's keys, then the attempts
+    and the setting's spots, junk and play), so the same brief always gives the same book."""
+    family = "newfriend" if world.family == "fear" and world.fear == "new" else world.family
+    beats_of = (story.FEARS[world.fear if world.fear in story.FEARS else "dark"] if family == "fear"
+                else story.FAMILIES[family])
     setting = lex.SETTINGS[world.setting]
+    turn_index, fear_index = _turn_and_fear(actors, family, world.lesson)
+    keys = _place_keys(world, setting)
+    keys_of = [actor_keys(a, rng) for a in actors]
+    companion = _npc_keys(setting["helper"][1])
+    keys.update(_cast_keys(keys, world, actors, keys_of, companion, turn_index, fear_index))
+    keys["goal"] = fill(beats_of["goal"], keys, prose=False)
+    lesson = story.LESSONS.get(world.lesson or "", None)
+    beats = plan_beats(max(1, int(brief.scene_count)), len(actors))
+    attempts = _pick_attempts(rng, _attempt_pool(family, world, beats_of), beats.count("attempt"))
+    spots = _choose(rng, setting["spots"], len(setting["spots"]))
+    junk = _choose(rng, setting["junk"], len(setting["junk"]))
+    plays = _choose(rng, setting["play"], len(setting["play"]))
+    form = {"3-5": "s", "6-8": "m", "9-12": "m"}[_band(brief)]
+    return _Plan(
+        world=world, family=family, beats_of=beats_of, setting=setting, actors=actors, actor_keys=keys_of,
+        companion=companion, fear_index=fear_index, keys=keys, specials=_specials(world, setting, beats_of, lesson),
+        lesson=lesson, beats=beats, attempts=attempts, spots=spots, junk=junk, plays=plays, form=form, rich=_band(brief) == "9-12",
+    )
+
+
+def _turn_and_fear(actors: list[Actor], family: str, lesson: str | None) -> tuple[int, int]:
+    """Who saves the day, and who is afraid (never the same one in a fear story, when there are two)."""
+    turn_index = _pick_turn(actors, family, lesson)
+    fear_index = next((a.index for a in actors if set(a.traits) & {"nervous", "shy"}), 0)
+    if family == "fear" and turn_index == fear_index:
+        turn_index = (fear_index + 1) % len(actors) if len(actors) > 1 else fear_index
+    return turn_index, fear_index
+
+
+def _place_keys(world: World, setting: dict) -> dict:
+    """The world's page keys: the place, its helper, its nouns and phrases, the story's object and motto."""
     place_word = world.pic_word if world.pic_word in lex.PLACE_WORDS else None
-
-    # Who does what.
-    t_index = _pick_turn(actors, family, world.lesson)
-    f_index = next((a.index for a in actors if set(a.traits) & {"nervous", "shy"}), 0)
-    if family == "fear" and t_index == f_index:
-        t_index = (f_index + 1) % len(actors) if len(actors) > 1 else f_index
-
-    # Shared keys.
-    base: dict = {}
+    keys: dict = {}
     pw = place_word or world.setting
-    base["place_word"] = pw
-    base["Place_word"] = pw[:1].upper() + pw[1:]
-    base["room_pic"] = lex.ROOM_PIC.get(pw, "inside")
+    keys["place_word"] = pw
+    keys["Place_word"] = pw[:1].upper() + pw[1:]
+    keys["room_pic"] = lex.ROOM_PIC.get(pw, "inside")
     for key in ("name", "at", "title"):
-        base[{"name": "place", "at": "at", "title": "Place_title"}[key]] = fill(setting[key], base, prose=False)
+        keys[{"name": "place", "at": "at", "title": "Place_title"}[key]] = fill(setting[key], keys, prose=False)
     helper = setting["helper"]
-    base.update(helper=helper[0], helper_the=helper[1], helper_sound=helper[2], helper_the_s=helper[1] + "'s",
+    keys.update(helper=helper[0], helper_the=helper[1], helper_sound=helper[2], helper_the_s=helper[1] + "'s",
                 Helper_title=_title_case(helper[1]), helper_pic=helper[0])
-    base.update(beacon=setting["beacon"], traveller=setting["traveller"][0], traveller_the=setting["traveller"][1],
+    keys.update(beacon=setting["beacon"], traveller=setting["traveller"][0], traveller_the=setting["traveller"][1],
                 safe=setting["safe"], creature=setting["creature"][0], creature_the=setting["creature"][1],
-                creature_home=setting["creature"][2], contest=fill(setting["contest"][0], base, prose=False),
-                thing=setting["contest"][1], things=setting["contest"][2], dest=fill(setting["dest"], base, prose=False),
+                creature_home=setting["creature"][2], contest=fill(setting["contest"][0], keys, prose=False),
+                thing=setting["contest"][1], things=setting["contest"][2], dest=fill(setting["dest"], keys, prose=False),
                 wonder=setting["wonder"], fix=setting["fix"][0], fix_worked=setting["fix"][2],
                 fix_broke=setting["fix"][3], hidden=setting["hidden"], borrower=setting["borrower"],
-                borrower_pic=setting["borrower"], borrower_the=re.sub(r"^an? ", "the ", setting["borrower"]), newcomer=setting["newcomer"][0], newcomer_the=setting["newcomer"][1])
+                borrower_pic=setting["borrower"], borrower_the=re.sub(r"^an? ", "the ", setting["borrower"]),
+                newcomer=setting["newcomer"][0], newcomer_the=setting["newcomer"][1])
     noun = lex.OBJECTS[world.obj]
     adj = lex.OBJECT_ADJ.get(world.obj)
-    base.update(obj=f"the {noun}", obj_noun=noun, Obj_noun=_title_case(noun), obj_adj=adj or "special",
+    keys.update(obj=f"the {noun}", obj_noun=noun, Obj_noun=_title_case(noun), obj_adj=adj or "special",
                 obj_a=_article(f"{adj} {noun}" if adj else noun))
-    base["motto"] = world.motto
-    base["obj_pic"] = base["obj_a"]
+    keys["motto"] = world.motto
+    keys["obj_pic"] = keys["obj_a"]
+    return keys
 
-    actor_k = [actor_keys(a, rng) for a in actors]
+
+def _cast_keys(place_keys: dict, world: World, actors: list[Actor], keys_of: list[dict], companion: dict,
+               turn_index: int, fear_index: int) -> dict:
+    """The cast's page keys: the group, the hero A, the friend B (or the helper), C, T who saves the day, F who is afraid."""
     names = [a.name for a in actors]
-    base["all"] = join_names(names)
-    base["others"] = join_names(names[1:]) or None
-    base["rest"] = join_names(names[3:]) or None
-    base.update(_role("A", actor_k[0]))
-    base["obj_his"] = f"{base['A_his']} {adj + ' ' if adj else ''}{noun}"
-    companion = _npc_keys(helper[1])
-    base.update(_role("B", actor_k[1] if len(actors) > 1 else companion))
-    if len(actors) > 2:
-        base.update(_role("C", actor_k[2]))
-    base.update(_role("T", actor_k[t_index]))
-    base.update(_role("F", actor_k[f_index]))
-    base["goal"] = fill(fam["goal"], base, prose=False)
+    keys: dict = {}
+    keys["all"] = join_names(names)
+    keys["others"] = join_names(names[1:]) or None
+    keys["rest"] = join_names(names[3:]) or None
+    keys.update(_role("A", keys_of[0]))
+    adj, noun = lex.OBJECT_ADJ.get(world.obj), place_keys["obj_noun"]
+    keys["obj_his"] = f"{keys['A_his']} {adj + ' ' if adj else ''}{noun}"
+    keys.update(_role("B", keys_of[1] if len(keys_of) > 1 else companion))
+    if len(keys_of) > 2:
+        keys.update(_role("C", keys_of[2]))
+    keys.update(_role("T", keys_of[turn_index]))
+    keys.update(_role("F", keys_of[fear_index]))
+    return keys
 
-    lesson = story.LESSONS.get(world.lesson or "", None)
+
+def _specials(world: World, setting: dict, beats_of: dict, lesson: dict | None) -> dict:
+    """What a part `@name` expands to: the setting's and the family's lines, and the lesson's echo."""
     echo = list(lesson["echo"]) if lesson else []
     echo_s = list(lesson["echo_s"]) if lesson else []
     if world.lesson_word:
@@ -375,165 +448,180 @@ def write_book(brief: StoryBrief) -> list[dict]:
         echo, echo_s = story.MOTTO, story.MOTTO_S
     if not echo:
         echo, echo_s = story.LESSONS["friendship"]["echo"], story.LESSONS["friendship"]["echo_s"]
-
-    specials = {
+    return {
         "intro": setting["intro"], "intro_s": setting["intro_s"], "purpose": setting["purpose"],
-        "home": setting["home"], "sense": setting["sense"], "celebrate": fam["celebrate"],
-        "celebrate_s": fam["celebrate_s"], "ending": fam["ending"], "ending_s": fam["ending_s"],
-        "helper_clue": fam["helper_clue"], "helper_clue_s": fam["helper_clue_s"], "low_line": fam["low_line"],
-        "echo": echo, "echo_s": echo_s,
+        "home": setting["home"], "sense": setting["sense"], "celebrate": beats_of["celebrate"],
+        "celebrate_s": beats_of["celebrate_s"], "ending": beats_of["ending"], "ending_s": beats_of["ending_s"],
+        "helper_clue": beats_of["helper_clue"], "helper_clue_s": beats_of["helper_clue_s"],
+        "low_line": beats_of["low_line"], "echo": echo, "echo_s": echo_s,
     }
 
+
+def _attempt_pool(family: str, world: World, beats_of: dict) -> list:
     if family == "journey":
-        pool = {"space": story.JOURNEY_SPACE, "underwater": story.JOURNEY_SEA, "beach": story.JOURNEY_SEA,
-                "lighthouse": story.JOURNEY_SEA}.get(world.setting, fam["attempts"])
-    else:
-        pool = fam["attempts"]
+        return {"space": story.JOURNEY_SPACE, "underwater": story.JOURNEY_SEA, "beach": story.JOURNEY_SEA,
+                "lighthouse": story.JOURNEY_SEA}.get(world.setting, beats_of["attempts"])
+    return beats_of["attempts"]
 
-    beats = plan_beats(n, len(actors))
-    n_attempts = beats.count("attempt")
+
+def _pick_attempts(rng: random.Random, pool: list, count: int) -> list:
+    """One item of the pool per attempt beat; more attempts than the pool holds get None (a generic try)."""
     # The clue-giving attempts read best last, so keep the pool's order among the chosen few.
-    chosen = sorted(_choose(rng, range(len(pool)), n_attempts), key=lambda i: i)
-    if n_attempts > len(pool):
-        chosen = list(range(len(pool))) + [None] * (n_attempts - len(pool))
-    spots = _choose(rng, setting["spots"], len(setting["spots"]))
-    junk = _choose(rng, setting["junk"], len(setting["junk"]))
-    plays = _choose(rng, setting["play"], len(setting["play"]))
+    chosen = sorted(_choose(rng, range(len(pool)), count), key=lambda i: i)
+    if count > len(pool):
+        chosen = list(range(len(pool))) + [None] * (count - len(pool))
+    return [pool[i] if i is not None else None for i in chosen]
 
-    band = brief.age_band if brief.age_band in WORDS_PER_PAGE else "6-8"
-    form = {"3-5": "s", "6-8": "m", "9-12": "m"}[band]
-    rich = band == "9-12"
-    composer = Composer(rng, WORDS_PER_PAGE[band])
-    used_titles: set[str] = set()
-    pages: list[dict] = []
-    attempt_i = 0
-    has_celebrate = "celebrate" in beats
-    include_all = "meet" not in beats and len(actors) > 1
 
-    for i, kind in enumerate(beats):
-        frac = i / max(1, len(beats) - 1)
-        keys = dict(base)
-        # Lead and partner default to the hero and friend; never the one who is afraid, in a fear story.
-        lead0 = next((j for j in range(len(actors)) if not (family == "fear" and j == f_index)), None)
-        keys.update(_role("L", actor_k[lead0]) if lead0 is not None else _role("L", companion))
-        keys.update(_role("P", actor_k[1] if len(actors) > 1 else companion))
-        item = None
-        cast = list(range(len(actors)))
-        parts: list = []
-        place = None
-        if kind == "attempt":
-            idx = chosen[attempt_i] if attempt_i < len(chosen) else None
-            lead = attempt_i % len(actors)
-            partner = (lead + 1) % len(actors)
-            keys.update(_role("L", actor_k[lead]))
-            keys.update(_role("P", actor_k[partner] if len(actors) > 1 else companion))
-            if family == "fear" and lead == f_index:
-                if len(actors) > 1:
-                    keys.update(_role("L", actor_k[partner]))
-                    lead, partner = partner, lead
-                else:
-                    keys.update(_role("L", companion))
-            spot_phrase, spot_place = spots[attempt_i % len(spots)]
-            keys["spot"] = spot_phrase
-            keys["junk"], keys["junk2"] = junk[attempt_i % len(junk)], junk[(attempt_i + 1) % len(junk)]
-            cast = sorted({lead, partner, f_index} if family == "fear" else {lead, partner})
-            if len(actors) == 1:
-                cast = [0]
-            item = pool[idx] if idx is not None else None
-            if item is None:  # more tries than the bank holds: a quiet, generic try
-                item = story.PLAY
-            place = fill(item.get("place") or spot_place, base, prose=False) if ("{spot}" in item["pic"] or item.get("place")) else None
-            attempt_i += 1
-        elif kind == "open":
-            item = story.OPEN
-            cast = list(range(len(actors))) if include_all else [0]
-        elif kind == "meet":
-            item = story.MEET
-        elif kind in ("play", "play2"):
-            item = story.PLAY
-            keys["play"] = plays[0 if kind == "play" else 1 % len(plays)]
-            keys.update(_role("L", actor_k[0]))
-        elif kind == "plan":
-            item = story.PLAN
-        elif kind == "low":
-            item = story.LOW
-            lead = (attempt_i - 1) % len(actors) if attempt_i else 0
-            keys.update(_role("L", actor_k[lead]))
-            keys.update(_role("P", actor_k[(lead + 1) % len(actors)] if len(actors) > 1 else companion))
-            if family == "fear":
-                keys.update(_role("L", actor_k[f_index]))
-        elif kind == "helper":
-            item = story.HELPER
-            keys.update(_role("L", actor_k[0]))
-        elif kind == "celebrate":
-            item = story.CELEBRATE
-            keys.update(_role("L", actor_k[-1]))
-        elif kind == "ending":
-            item = story.ENDING
-            night = _time_weather(family, world.fear, kind, frac, world.setting, has_celebrate)[0] in ("evening", "night")
-            keys["ending_title"] = "Goodnight, {}".format(base["A"]) if night else "A Bright New Day"
+# ---------------------------------------------------------------- one page
+
+
+def _write_page(plan: _Plan, composer: Composer, i: int, kind: str, used_titles: set[str]) -> dict:
+    frac = i / max(1, len(plan.beats) - 1)
+    time, weather = _time_weather(plan.family, plan.world.fear, kind, frac, plan.world.setting,
+                                  "celebrate" in plan.beats)
+    item, keys, cast, place = _stage(plan, i, kind, time)
+    weather = item.get("weather") or weather
+    if kind in ("attempt",) and plan.family == "storm":
+        weather = "storm"
+    parts = [_expand(p, plan.specials) for p in _parts(plan, kind, item, time, weather)]
+    text = composer.page(parts, keys)
+    titles = item["title"] or ["Page {n}"]
+    keys["n"] = str(i + 1)
+    title = composer.title(titles, keys, used_titles) or composer.title(
+        [t + " Again" for t in titles] + ["Page {n}"], keys, used_titles) or f"Page {i + 1}"
+    on_page = [plan.actors[j] for j in cast]
+    return {"scene": i + 1, "title": title, "text": text,
+            "illustration": _illustration(plan, kind, item, keys, on_page, place, time, weather),
+            "characters": [a.name for a in on_page]}
+
+
+def _stage(plan: _Plan, i: int, kind: str, time: str) -> tuple[dict, dict, list[int], str | None]:
+    """The page's beat item, its keys (who leads, who partners), who is on it and where (None: the setting)."""
+    actors, keys_of, companion, fear_index = plan.actors, plan.actor_keys, plan.companion, plan.fear_index
+    fear_story = plan.family == "fear"
+    keys = dict(plan.keys)
+    # Lead and partner default to the hero and friend; never the one who is afraid, in a fear story.
+    lead0 = next((j for j in range(len(actors)) if not (fear_story and j == fear_index)), None)
+    keys.update(_role("L", keys_of[lead0]) if lead0 is not None else _role("L", companion))
+    keys.update(_role("P", keys_of[1] if len(actors) > 1 else companion))
+    cast = list(range(len(actors)))
+    place = None
+    attempt_i = plan.beats[:i].count("attempt")  # the attempts before this page
+    if kind == "attempt":
+        return _stage_attempt(plan, attempt_i, keys)
+    if kind == "open":
+        item = story.OPEN
+        cast = list(range(len(actors))) if plan.include_all else [0]
+    elif kind == "meet":
+        item = story.MEET
+    elif kind in ("play", "play2"):
+        item = story.PLAY
+        keys["play"] = plan.plays[0 if kind == "play" else 1 % len(plan.plays)]
+        keys.update(_role("L", keys_of[0]))
+    elif kind == "plan":
+        item = story.PLAN
+    elif kind == "low":
+        item = story.LOW
+        lead = (attempt_i - 1) % len(actors) if attempt_i else 0
+        keys.update(_role("L", keys_of[lead]))
+        keys.update(_role("P", keys_of[(lead + 1) % len(actors)] if len(actors) > 1 else companion))
+        if fear_story:
+            keys.update(_role("L", keys_of[fear_index]))
+    elif kind == "helper":
+        item = story.HELPER
+        keys.update(_role("L", keys_of[0]))
+    elif kind == "celebrate":
+        item = story.CELEBRATE
+        keys.update(_role("L", keys_of[-1]))
+    elif kind == "ending":
+        item = story.ENDING
+        night = time in ("evening", "night")
+        keys["ending_title"] = "Goodnight, {}".format(plan.keys["A"]) if night else "A Bright New Day"
+    else:
+        item = plan.beats_of[kind]
+    return item, keys, cast, place
+
+
+def _stage_attempt(plan: _Plan, attempt_i: int, keys: dict) -> tuple[dict, dict, list[int], str | None]:
+    """An attempt page: the cast takes turns leading (the one who is afraid never leads), at the next spot."""
+    actors, keys_of, companion = plan.actors, plan.actor_keys, plan.companion
+    lead = attempt_i % len(actors)
+    partner = (lead + 1) % len(actors)
+    keys.update(_role("L", keys_of[lead]))
+    keys.update(_role("P", keys_of[partner] if len(actors) > 1 else companion))
+    if plan.family == "fear" and lead == plan.fear_index:
+        if len(actors) > 1:
+            keys.update(_role("L", keys_of[partner]))
+            lead, partner = partner, lead
         else:
-            item = fam[kind]
+            keys.update(_role("L", companion))
+    spot_phrase, spot_place = plan.spots[attempt_i % len(plan.spots)]
+    keys["spot"] = spot_phrase
+    keys["junk"], keys["junk2"] = plan.junk[attempt_i % len(plan.junk)], plan.junk[(attempt_i + 1) % len(plan.junk)]
+    cast = sorted({lead, partner, plan.fear_index} if plan.family == "fear" else {lead, partner})
+    if len(actors) == 1:
+        cast = [0]
+    item = plan.attempts[attempt_i] if attempt_i < len(plan.attempts) else None
+    if item is None:  # more tries than the bank holds: a quiet, generic try
+        item = story.PLAY
+    place = (fill(item.get("place") or spot_place, plan.keys, prose=False)
+             if ("{spot}" in item["pic"] or item.get("place")) else None)
+    return item, keys, cast, place
 
-        parts = list(item[form])
-        if rich:
-            parts += list(item["x"])
-        if kind == "open" and include_all:
-            parts += list(story.WITH_ALL[form])
-        if kind == "meet" and len(actors) > 2:
-            parts += list(story.MORE[form])
-        if kind == "plan" and lesson:
-            parts.append(O(*lesson["plan"], p=2))
-        if kind == "turn":
-            if "attempt" not in beats:
-                parts.insert(0, ["They tried and tried, but nothing worked.", "They tried everything they could think of."]
-                             if form == "m" else ["They tried and tried."])
-            if lesson:
-                parts.insert(0, O(*lesson["turn"], p=1 if world.lesson_word else 3))
-        if kind == "resolve" and "ending" not in beats:
-            parts.append("@echo_s" if form == "s" else "@echo")
-        time, weather = _time_weather(family, world.fear, kind, frac, world.setting, has_celebrate)
-        weather = item.get("weather") or weather
-        if kind in ("attempt",) and family == "storm":
-            weather = "storm"
-        if form == "s":
-            parts.append(O(*story.FILL_KIND_S.get(kind, ()), p=6))
-            parts.append(O(*story.FILL_KIND_S.get(kind, ()), p=8))
-            parts.append(O(*story.FILL_ANY_S, p=9))
-        else:
-            # One touch of feeling per page; plain narration (FILL_ANY) tops up long pages.
-            parts.append(O(*story.FILL_KIND.get(kind, ()), p=6))
-            parts.append(O(*story.FILL_KIND.get(kind, ()), p=10))  # a last resort for short pages
-            # Stars and birdsong don't belong in a storm: rough weather speaks for itself.
-            rough = weather in ("storm", "rain", "fog", "wind")
-            times = () if rough else story.FILL_TIME.get(time, ())
-            parts.append(O(*story.FILL_WEATHER.get(weather, ()), *times, p=7))
-            parts.append(O(*times, p=8))
-            if not rough:
-                parts.append(O(*setting["sense"], p=8))
-            parts += [O(line, p=9) for line in story.FILL_ANY]
-        parts = [_expand(p, specials) for p in parts]
 
-        text = composer.page(parts, keys)
-        titles = item["title"] or ["Page {n}"]
-        keys["n"] = str(i + 1)
-        title = composer.title(titles, keys, used_titles) or composer.title(
-            [t + " Again" for t in titles] + ["Page {n}"], keys, used_titles) or f"Page {i + 1}"
+def _parts(plan: _Plan, kind: str, item: dict, time: str, weather: str) -> list:
+    """The page's parts: the beat's own for the age band, the lesson's, then optional lines to fill the page."""
+    form, lesson, beats = plan.form, plan.lesson, plan.beats
+    parts = list(item[form])
+    if plan.rich:
+        parts += list(item["x"])
+    if kind == "open" and plan.include_all:
+        parts += list(story.WITH_ALL[form])
+    if kind == "meet" and len(plan.actors) > 2:
+        parts += list(story.MORE[form])
+    if kind == "plan" and lesson:
+        parts.append(optional(*lesson["plan"], p=2))
+    if kind == "turn":
+        if "attempt" not in beats:
+            parts.insert(0, ["They tried and tried, but nothing worked.", "They tried everything they could think of."]
+                         if form == "m" else ["They tried and tried."])
+        if lesson:
+            parts.insert(0, optional(*lesson["turn"], p=1 if plan.world.lesson_word else 3))
+    if kind == "resolve" and "ending" not in beats:
+        parts.append("@echo_s" if form == "s" else "@echo")
+    if form == "s":
+        parts.append(optional(*story.FILL_KIND_S.get(kind, ()), p=6))
+        parts.append(optional(*story.FILL_KIND_S.get(kind, ()), p=8))
+        parts.append(optional(*story.FILL_ANY_S, p=9))
+    else:
+        # One touch of feeling per page; plain narration (FILL_ANY) tops up long pages.
+        parts.append(optional(*story.FILL_KIND.get(kind, ()), p=6))
+        parts.append(optional(*story.FILL_KIND.get(kind, ()), p=10))  # a last resort for short pages
+        # Stars and birdsong don't belong in a storm: rough weather speaks for itself.
+        rough = weather in ("storm", "rain", "fog", "wind")
+        times = () if rough else story.FILL_TIME.get(time, ())
+        parts.append(optional(*story.FILL_WEATHER.get(weather, ()), *times, p=7))
+        parts.append(optional(*times, p=8))
+        if not rough:
+            parts.append(optional(*plan.setting["sense"], p=8))
+        parts += [optional(line, p=9) for line in story.FILL_ANY]
+    return parts
 
-        mood = {"problem": _PROBLEM_MOOD.get(family, "sad"), "attempt": _ATTEMPT_MOOD.get(family, "calm")}.get(
-            kind, _MOOD.get(kind, "happy"))
 
-        on_page = [actors[j] for j in cast]
-        pic_keys = dict(keys)
-        pic_keys["all"] = join_names([a.name for a in on_page] + ([helper[1]] if len(actors) == 1 else []))
-        action = fill(item["pic"], pic_keys, prose=False) or "the friends together"
-        where = place or (world.pic_word if world.pic_word in PLACE_PIC else world.setting)
-        setting_pic = fill(setting["pic"], base, prose=False) if (kind in ("open", "resolve", "ending") and not place) else None
-        illustration = _picture(where, setting_pic, time, weather, action,
-                                [(a.name, a.look if _plain(a.look) else "") for a in on_page], mood)
-        pages.append({"scene": i + 1, "title": title, "text": text, "illustration": illustration,
-                      "characters": [a.name for a in on_page]})
-    return pages
+def _illustration(plan: _Plan, kind: str, item: dict, keys: dict, on_page: list[Actor], place: str | None,
+                  time: str, weather: str) -> str:
+    mood = {"problem": _PROBLEM_MOOD.get(plan.family, "sad"), "attempt": _ATTEMPT_MOOD.get(plan.family, "calm")}.get(
+        kind, _MOOD.get(kind, "happy"))
+    world = plan.world
+    pic_keys = dict(keys)
+    pic_keys["all"] = join_names([a.name for a in on_page] + ([plan.setting["helper"][1]] if len(plan.actors) == 1 else []))
+    action = fill(item["pic"], pic_keys, prose=False) or "the friends together"
+    where = place or (world.pic_word if world.pic_word in PLACE_PIC else world.setting)
+    setting_pic = (fill(plan.setting["pic"], plan.keys, prose=False)
+                   if (kind in ("open", "resolve", "ending") and not place) else None)
+    return _picture(where, setting_pic, time, weather, action,
+                    [(a.name, a.look if _plain(a.look) else "") for a in on_page], mood)
 
 
 def _expand(part, specials: dict):

@@ -1,8 +1,8 @@
 """Turning a page's parts into sized, non-repeating prose.
 
 A page is a list of parts. A part is a required sentence (a string or a list of
-alternative strings) or an optional one (`O(...)`, with a priority: lower is
-added first). Templates are `str.format` strings over the page's keys; a
+alternative strings) or an optional one (`optional(...)`, with a priority `p`:
+lower is added first). Templates are `str.format` strings over the page's keys; a
 template that names a key the page doesn't have (say, a character's boots
 when they wear none) is simply not eligible. `!c` capitalises the first letter.
 
@@ -26,7 +26,8 @@ class Opt:
     variants: tuple[str, ...]
 
 
-def O(*variants: str, p: int = 2) -> Opt:
+def optional(*variants: str, p: int = 2) -> Opt:
+    """An optional part: one of `variants`, added while the page has room (lower `p` first)."""
     return Opt(p, tuple(variants))
 
 

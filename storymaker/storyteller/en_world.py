@@ -8,12 +8,13 @@ the lighthouse stairs down to the beach.
 from __future__ import annotations
 
 
-def S(**kw):
-    return kw
+def setting(**words):
+    """A setting: the nouns and little phrases its story beats are built from."""
+    return words
 
 
 SETTINGS = {
-    "lighthouse": S(
+    "lighthouse": setting(
         name="the lighthouse", at="at the lighthouse", title="The Lighthouse",
         pic="a tall white lighthouse on a rocky cliff above the sea",
         intro=["High on a rocky cliff above the sea stood an old white lighthouse.",
@@ -38,7 +39,7 @@ SETTINGS = {
         fix=("the great lamp", "shine out over the sea", "shone out over the sea", "flickered, fizzed and went dark"),
         newcomer=("a shy little crab", "the little crab"),
     ),
-    "beach": S(
+    "beach": setting(
         name="the beach", at="at the beach", title="By the Sea",
         pic="a sunny sandy beach by the sea with gentle waves",
         intro=["Where the golden sand met the sparkling sea, there was a beach full of shells and surprises.",
@@ -61,7 +62,7 @@ SETTINGS = {
         fix=("the little sailing boat", "sail across the bay", "sailed across the bay", "sprang a leak and its sail tore"),
         newcomer=("a shy little crab", "the little crab"),
     ),
-    "forest": S(
+    "forest": setting(
         name="the forest", at="in the forest", title="In the Forest",
         pic="a green forest with tall trees, ferns and dappled light",
         intro=["Deep in the green forest, where the tall trees whispered to each other, there was a mossy clearing.",
@@ -83,7 +84,7 @@ SETTINGS = {
         fix=("the old tree house", "stand strong and cosy", "stood strong and cosy", "creaked, and its ladder came loose"),
         newcomer=("a shy little hedgehog", "the little hedgehog"),
     ),
-    "mountain": S(
+    "mountain": setting(
         name="the mountain", at="on the mountain", title="Up the Mountain",
         pic="a tall green mountain with rocky paths and snowy peaks",
         intro=["Above the valley rose a tall mountain, with a white cap of snow on top.",
@@ -105,7 +106,7 @@ SETTINGS = {
         fix=("the little cable car", "glide up the mountain", "glided up the mountain", "stopped with a clunk and would not move"),
         newcomer=("a shy baby goat", "the baby goat"),
     ),
-    "meadow": S(
+    "meadow": setting(
         name="the meadow", at="in the meadow", title="The Meadow",
         pic="a sunny meadow full of wildflowers and long grass",
         intro=["Beyond the village lay a wide meadow, full of poppies, daisies and buzzing bees.",
@@ -127,7 +128,7 @@ SETTINGS = {
         fix=("the old windmill", "turn in the wind", "turned in the wind", "creaked to a stop"),
         newcomer=("a shy field mouse", "the field mouse"),
     ),
-    "garden": S(
+    "garden": setting(
         name="the garden", at="in the garden", title="In the Garden",
         pic="a colourful garden with flower beds, a vegetable patch and a little shed",
         intro=["Behind the house was a garden full of sunflowers, bean poles and buzzing bees.",
@@ -150,7 +151,7 @@ SETTINGS = {
         fix=("the old fountain", "splash and sparkle", "splashed and sparkled", "gurgled and went quiet"),
         newcomer=("a shy little hedgehog", "the little hedgehog"),
     ),
-    "park": S(
+    "park": setting(
         name="the park", at="in the park", title="In the Park",
         pic="a green park with swings, a slide, big trees and a duck pond",
         intro=["In the middle of town was a big green park, with swings, a slide and a duck pond.",
@@ -172,7 +173,7 @@ SETTINGS = {
         fix=("the old merry-go-round", "spin round and round", "spun round and round", "stuck with a clunk"),
         newcomer=("a shy new puppy", "the new puppy"),
     ),
-    "town": S(
+    "town": setting(
         name="the {place_word}", at="in the {place_word}", title="In the {Place_word}",
         pic="a cheerful {place_word} street with colourful houses, little shops and a clock tower",
         intro=["The {place_word} had crooked houses painted every colour, a bakery that smelled of fresh bread, and a clock tower.",
@@ -194,7 +195,7 @@ SETTINGS = {
         fix=("the clock tower", "tick and bong", "ticked and bonged", "stopped ticking"),
         newcomer=("a new girl called Rosa", "Rosa"),
     ),
-    "house": S(
+    "house": setting(
         name="the house", at="at home", title="At Home",
         pic="a cosy house {room_pic} with warm lamps, cushions and toys",
         intro=["The little house had a red door, a creaky staircase and a kitchen that always smelled of cinnamon.",
@@ -216,7 +217,7 @@ SETTINGS = {
         fix=("the old music box", "play its tinkly tune", "played its tinkly tune", "stopped in the middle of its tune"),
         newcomer=("a new kitten", "the new kitten"),
     ),
-    "castle": S(
+    "castle": setting(
         name="the castle", at="at the castle", title="The Castle",
         pic="a grand stone castle with towers, flags and a drawbridge",
         intro=["On top of a green hill stood a castle with tall towers and flags that flapped in the wind.",
@@ -238,7 +239,7 @@ SETTINGS = {
         fix=("the castle drawbridge", "go up and down", "went up and down", "stuck halfway with a groan"),
         newcomer=("a small shy dragon", "the small dragon"),
     ),
-    "space": S(
+    "space": setting(
         name="space", at="in space", title="Among the Stars",
         pic="outer space with twinkling stars, a big round moon and colourful planets",
         intro=["Far above the clouds, where the sky turns deep blue and then black, the stars twinkled like glitter.",
@@ -260,7 +261,7 @@ SETTINGS = {
         fix=("the little rocket", "zoom through the stars", "zoomed through the stars", "spluttered and would not start"),
         newcomer=("a small green alien", "the little alien"),
     ),
-    "water": S(
+    "water": setting(
         name="the {place_word}", at="by the {place_word}", title="By the {Place_word}",
         pic="a sparkling {place_word} with reeds, lily pads and a little wooden jetty",
         intro=["The {place_word} sparkled in the sun, and reeds whispered along its edges.",
@@ -282,7 +283,7 @@ SETTINGS = {
         fix=("the little rowing boat", "glide across the water", "glided across the water", "sprang a leak, drip, drip"),
         newcomer=("a shy young otter", "the young otter"),
     ),
-    "snow": S(
+    "snow": setting(
         name="the snowy hills", at="in the snow", title="Snow Everywhere",
         pic="snowy white hills with frosted pine trees and soft falling snow",
         intro=["Snow covered everything like a thick white blanket, and the pine trees wore frosty hats.",
@@ -304,7 +305,7 @@ SETTINGS = {
         fix=("the old wooden sledge", "zoom down the hill", "zoomed down the hill", "cracked a runner"),
         newcomer=("a shy penguin", "the penguin"),
     ),
-    "desert": S(
+    "desert": setting(
         name="the desert", at="in the desert", title="In the Desert",
         pic="a warm golden desert with rolling sand dunes, cactuses and a palm-tree oasis",
         intro=["The desert stretched out in golden waves of sand, all the way to the edge of the sky.",
@@ -326,7 +327,7 @@ SETTINGS = {
         fix=("the old water pump", "splash out cool water", "splashed out cool water", "coughed and went dry"),
         newcomer=("a shy meerkat", "the meerkat"),
     ),
-    "underwater": S(
+    "underwater": setting(
         name="the reef", at="under the sea", title="Under the Sea",
         pic="underwater on a colourful coral reef with fish, seaweed and bubbles",
         intro=["Deep under the sea lay a coral reef, bright as a box of crayons.",
@@ -348,7 +349,7 @@ SETTINGS = {
         fix=("the old bubble machine", "puff out rainbow bubbles", "puffed out rainbow bubbles", "spluttered and stopped"),
         newcomer=("a shy little octopus", "the little octopus"),
     ),
-    "cave": S(
+    "cave": setting(
         name="the cave", at="in the cave", title="The Cave",
         pic="a big cave with glittering crystals, stalactites and a glowing lantern",
         intro=["At the bottom of the hill was the mouth of a great cave, cool and quiet.",
@@ -370,7 +371,7 @@ SETTINGS = {
         fix=("the big cave lantern", "glow bright and warm", "glowed bright and warm", "flickered and went out"),
         newcomer=("a shy little bat", "the little bat"),
     ),
-    "school": S(
+    "school": setting(
         name="the school", at="at school", title="At School",
         pic="a bright school classroom with big windows, paintings and a playground outside",
         intro=["The school had a red roof, a big playground and a classroom full of paintings.",
@@ -392,7 +393,7 @@ SETTINGS = {
         fix=("the school bell", "ring ding-dong", "rang ding-dong", "went clunk and stayed silent"),
         newcomer=("a new boy called Sam", "Sam"),
     ),
-    "farm": S(
+    "farm": setting(
         name="the farm", at="on the farm", title="On the Farm",
         pic="a sunny farm with a red barn, green fields, a windmill and farm animals",
         intro=["On the farm there was a big red barn, a windmill, and fields as far as you could see.",
@@ -414,7 +415,7 @@ SETTINGS = {
         fix=("the old tractor", "chug across the fields", "chugged across the fields", "went put-put-pop and stopped"),
         newcomer=("a shy new piglet", "the new piglet"),
     ),
-    "sky": S(
+    "sky": setting(
         name="the sky", at="up in the sky", title="Up in the Sky",
         pic="a wide blue sky with fluffy white clouds, a hot-air balloon and birds",
         intro=["High above the fields, the sky was wide and blue, with clouds like whipped cream.",
