@@ -24,6 +24,7 @@ import sqlite_utils
 from . import books
 from .config import Settings
 from .db import now_iso, write_transaction
+from .status import ACTIVE, BookStatus, JobStatus, book_status
 
 LEASE_S = 30.0
 # Claims a job may lose to a runner that died before the sweep gives up on it. Transient
@@ -32,21 +33,10 @@ MAX_ATTEMPTS = 3
 BACKOFF_BASE_S, BACKOFF_MAX_S = 2.0, 60.0
 
 
-class JobStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELED = "canceled"
-
-
 class Kind(StrEnum):
     STORY = "story"
     COVER = "cover"
     PAGE = "page"
-
-
-ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class JobLost(Exception):
@@ -449,20 +439,8 @@ def latest(db: sqlite_utils.Database, book_id: int) -> list[tuple[str, int | Non
 
 def _refresh_book(db: sqlite_utils.Database, book_id: int) -> None:
     """Derive the book's status from its jobs: the single rule My Books shows."""
-    counts: dict[str, int] = {}
-    for _, _, status in latest(db, book_id):
-        counts[status] = counts.get(status, 0) + 1
-    if counts.get(JobStatus.QUEUED) or counts.get(JobStatus.RUNNING):
-        status, error = books.GENERATING, None
-    elif counts.get(JobStatus.FAILED):
-        status, error = books.NEEDS_ATTENTION, _first_error(db, book_id)
-    elif counts.get(JobStatus.CANCELED):
-        status, error = books.CANCELED, None
-    elif counts:
-        status, error = books.READY, None
-    else:
-        status, error = books.DRAFT, None
-    books.set_status(db, book_id, status, error)
+    status = book_status(s for _, _, s in latest(db, book_id))
+    books.set_status(db, book_id, status, _first_error(db, book_id) if status == BookStatus.NEEDS_ATTENTION else None)
 
 
 def _first_error(db: sqlite_utils.Database, book_id: int) -> str | None:
