@@ -272,3 +272,11 @@ def set_scene_status(
         "WHERE book_id = ? AND scene = ?",
         [status, error, 1 if drawn else 0, now_iso(), book_id, number],
     )
+
+
+def cancel_unfinished_scenes(db: sqlite_utils.Database, book_id: int, error: str) -> None:
+    """Mark every page of the book still waiting or being drawn as failed with `error` (its jobs were canceled)."""
+    db.execute(
+        "UPDATE scenes SET status = ?, error = ? WHERE book_id = ? AND status IN (?, ?)",
+        [FAILED, error, book_id, PENDING, DRAWING],
+    )

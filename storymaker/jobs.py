@@ -16,14 +16,14 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Iterator, Sequence
 
 import sqlite_utils
 
-from . import books
+from . import books, handlers
 from .config import Settings
 from .db import now_iso, write_transaction
+from .handlers import Kind
 from .status import ACTIVE, BookStatus, JobStatus, book_status
 
 LEASE_S = 30.0
@@ -31,12 +31,6 @@ LEASE_S = 30.0
 # model failures have a budget of their own (`RetryBudget`), so they never use these up.
 MAX_ATTEMPTS = 3
 BACKOFF_BASE_S, BACKOFF_MAX_S = 2.0, 60.0
-
-
-class Kind(StrEnum):
-    STORY = "story"
-    COVER = "cover"
-    PAGE = "page"
 
 
 class JobLost(Exception):
@@ -83,7 +77,7 @@ def _queue(db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None
     """Queue one job inside the caller's transaction; a newer request supersedes older active ones."""
     _cancel_where(db, "book_id = ? AND kind = ? AND scene IS ?", [book_id, str(kind), scene], "superseded by a newer request")
     job_id = _insert(db, book_id, kind, scene, max_attempts)
-    _mark_page(db, book_id, kind, scene, books.PENDING)
+    handlers.of(kind).queued(db, book_id, scene)
     return job_id
 
 
@@ -107,11 +101,11 @@ def enqueue_pages(db: sqlite_utils.Database, book_id: int, scenes: Sequence[int]
 
 
 def claim(
-    db: sqlite_utils.Database, worker: str, kinds: Sequence[str] = tuple(Kind), lease_s: float = LEASE_S
+    db: sqlite_utils.Database, worker: str, kinds: Sequence[str] | None = None, lease_s: float = LEASE_S
 ) -> Job | None:
-    """Atomically take the oldest runnable job of one of `kinds`, or None."""
+    """Atomically take the oldest runnable job of one of `kinds` (default: every kind with a handler), or None."""
     with write_transaction(db):  # the claim and the page's "drawing" mark land together
-        return _claim(db, worker, kinds, lease_s)
+        return _claim(db, worker, tuple(handlers.HANDLERS) if kinds is None else kinds, lease_s)
 
 
 def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s: float) -> Job | None:
@@ -127,7 +121,7 @@ def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s
     if not rows:
         return None
     job = Job(*rows[0][:6], worker=worker, http_tries=rows[0][6])
-    _mark_page(db, job.book_id, job.kind, job.scene, books.DRAWING)
+    handlers.of(job.kind).claimed(db, job.book_id, job.scene)
     return job
 
 
@@ -161,7 +155,7 @@ def publishing(
         check(db, job)
         yield
         _finish(db, job, JobStatus.SUCCEEDED, None)
-        _mark_page(db, job.book_id, job.kind, job.scene, books.DONE, drawn=True)
+        handlers.of(job.kind).succeeded(db, job.book_id, job.scene)
         for kind, scene in follow_ups:
             _queue(db, job.book_id, kind, scene)
         _refresh_book(db, job.book_id)
@@ -181,7 +175,7 @@ def fail(db: sqlite_utils.Database, job: Job, message: str) -> None:
     """A failure that retrying cannot fix: the message is for the user."""
     with write_transaction(db):
         if _finish(db, job, JobStatus.FAILED, message):
-            _mark_page(db, job.book_id, job.kind, job.scene, books.FAILED, message)
+            handlers.of(job.kind).failed(db, job.book_id, job.scene, message)
             _refresh_book(db, job.book_id)
     wake()
 
@@ -208,7 +202,7 @@ class RetryBudget:
 
 
 def service_of(kind: str) -> str:
-    return "text" if kind == Kind.STORY else "picture"
+    return handlers.of(kind).service
 
 
 def retry_later(
@@ -249,7 +243,7 @@ def retry_later(
         if final is not None:
             db.execute("UPDATE jobs SET http_tries = ?, retry_deadline = ? WHERE id = ?", [spent, deadline, job.id])
             _finish(db, job, JobStatus.FAILED, final)
-            _mark_page(db, job.book_id, job.kind, job.scene, books.FAILED, final)
+            handlers.of(job.kind).failed(db, job.book_id, job.scene, final)
             _refresh_book(db, job.book_id)
             requeued = False
         else:
@@ -266,7 +260,7 @@ def retry_later(
                 "retries = retries + 1, http_tries = ?, retry_deadline = ?, waiting = ? WHERE id = ?",
                 [JobStatus.QUEUED, message, until, spent, deadline, reason, job.id],
             )
-            _mark_page(db, job.book_id, job.kind, job.scene, books.PENDING, f"Waiting to try again: {reason}.")
+            handlers.of(job.kind).requeued(db, job.book_id, job.scene, f"Waiting to try again: {reason}.")
             if rate_limited:
                 _hold_back(db, job, until, reason)
             requeued = True
@@ -276,7 +270,7 @@ def retry_later(
 
 def _hold_back(db: sqlite_utils.Database, job: Job, until: float, reason: str) -> None:
     """Queued jobs of the same owner and service wait as long as the rate-limited one (one shared back-off)."""
-    kinds = [Kind.STORY] if job.kind == Kind.STORY else [Kind.PAGE, Kind.COVER]
+    kinds = handlers.kinds_of_service(service_of(job.kind))
     marks = ",".join("?" * len(kinds))
     db.execute(
         "UPDATE jobs SET not_before = ? + (id % 7) * 0.05, waiting = ? "
@@ -296,7 +290,7 @@ def requeue_soon(db: sqlite_utils.Database, job: Job, reason: str, delay: float 
         )
         if cursor.rowcount != 1:
             return False
-        _mark_page(db, job.book_id, job.kind, job.scene, books.PENDING)
+        handlers.of(job.kind).requeued(db, job.book_id, job.scene)
     wake()
     return True
 
@@ -369,10 +363,8 @@ def cancel_book(db: sqlite_utils.Database, book_id: int) -> int:
     """Cancel a book's queued and running jobs; running ones stop at their next step."""
     with write_transaction(db):
         count = _cancel_where(db, "book_id = ?", [book_id], "canceled")
-        db.execute(
-            "UPDATE scenes SET status = ?, error = ? WHERE book_id = ? AND status IN (?, ?)",
-            [books.FAILED, "Canceled before this page was drawn.", book_id, books.PENDING, books.DRAWING],
-        )
+        for handler in handlers.HANDLERS.values():
+            handler.book_canceled(db, book_id)
         _refresh_book(db, book_id)
     return count
 
@@ -405,14 +397,14 @@ def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int
                     "UPDATE jobs SET status = ?, error = ?, finished_at = ?, lease_until = NULL, worker = NULL WHERE id = ?",
                     [JobStatus.FAILED, message, now_iso(), job_id],
                 )
-                _mark_page(db, book_id, kind, scene, books.FAILED, message)
+                handlers.of(kind).failed(db, book_id, scene, message)
                 failed += 1
             else:
                 db.execute(
                     "UPDATE jobs SET status = ?, worker = NULL, lease_until = NULL, not_before = 0, waiting = NULL WHERE id = ?",
                     [JobStatus.QUEUED, job_id],
                 )
-                _mark_page(db, book_id, kind, scene, books.PENDING)
+                handlers.of(kind).requeued(db, book_id, scene)
                 requeued += 1
             _refresh_book(db, book_id)
     if requeued:
@@ -420,13 +412,6 @@ def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int
     return requeued, failed
 
 
-def _mark_page(
-    db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None, status: str, error: str | None = None,
-    *, drawn: bool = False,
-) -> None:
-    """Mirror a page job's state on its scene row (what the grid shows); other kinds have no row."""
-    if kind == Kind.PAGE and scene is not None:
-        books.set_scene_status(db, book_id, scene, status, error, drawn=drawn)
 
 
 def latest(db: sqlite_utils.Database, book_id: int) -> list[tuple[str, int | None, str]]:

@@ -16,9 +16,9 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from typing import Callable, ContextManager, Sequence
 
-from . import books, illustrate, jobs, storage, story
+from . import books, handlers, jobs
 from .db import LibraryBusy, LibraryReplaced
 from .engine import Engine
 from .jobs import Job, JobLost, Kind
@@ -32,7 +32,7 @@ COVER_LANE = (Kind.COVER,)
 
 
 def run_job(engine: Engine, job: Job) -> None:
-    """Do one job's work and publish its result; errors propagate to `execute`."""
+    """Do one job's work with its kind's handler and publish its result; errors propagate to `execute`."""
     db = engine.db()
     book = books.get_any(db, job.book_id, engine.data_dir)
     if book is None:
@@ -41,34 +41,10 @@ def run_job(engine: Engine, job: Job) -> None:
     def checkpoint() -> None:
         jobs.check(db, job)
 
-    def clean() -> None:
-        # Under the write lock every writer of this folder is either done or dead,
-        # so whatever temp file is left belongs to a runner that was killed mid-write.
-        storage.remove_stray_temps(storage.book_dir(engine.books_dir, book.id))
+    def publish(follow_ups: Sequence[tuple[str, int | None]]) -> ContextManager[None]:
+        return jobs.publishing(db, job, follow_ups)
 
-    if job.kind == Kind.STORY:
-        scenes = story.ask_for_scenes(engine, book, checkpoint)
-        with jobs.publishing(db, job, follow_ups=[(Kind.PAGE, s.scene) for s in scenes]):
-            clean()
-            story.save_scenes(engine, book.id, scenes)
-    elif job.kind == Kind.COVER:
-        picture = storage.encode_picture(illustrate.render_cover(engine, book, checkpoint))
-        with jobs.publishing(db, job):
-            clean()
-            illustrate.store_cover(engine, book.id, picture)
-    elif job.kind == Kind.PAGE:
-        row = books.get_scene_row(db, book.id, int(job.scene or 0))
-        if row is None:
-            raise ModelError(f"Page {job.scene} is no longer in the story.")
-        scene = row.scene
-        # Encode before publishing: the write lock is held only to write the files.
-        drawn = illustrate.render_page(engine, book, scene, checkpoint, take=row.image_version)
-        picture = storage.encode_picture(drawn.image, drawn.png)
-        with jobs.publishing(db, job):
-            clean()
-            illustrate.store_page(engine, book.id, scene.scene, picture)
-    else:
-        raise ModelError(f"Unknown job kind {job.kind!r}.")
+    handlers.of(job.kind).run(engine, book, job, checkpoint, publish)
 
 
 def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_job) -> None:
@@ -242,7 +218,7 @@ class Runner:
         deadline = time.monotonic() + timeout
         ran = 0
         while time.monotonic() < deadline:
-            job = jobs.claim(db, self.worker_id, tuple(Kind), self.lease_s)
+            job = jobs.claim(db, self.worker_id, None, self.lease_s)
             if job is not None:
                 execute(self.engine, job, self.work)
                 ran += 1

@@ -1,0 +1,97 @@
+"""Jobs apart from books: the queue runs any kind that has a handler and calls its hooks inside its own
+transactions; what a job means for a page lives in the page's handler."""
+
+import pytest
+
+from storymaker import books, handlers, jobs, studio
+from storymaker.books import BookOptions
+from storymaker.handlers import Kind
+from storymaker.runner import Runner
+
+from .conftest import make_cast
+
+
+def start(engine, user, scenes=4):
+    return studio.start_book(engine, user.id, BookOptions("The Kite", scene_count=scenes), make_cast(engine, user.id))
+
+
+class Probe(handlers.Handler):
+    """A kind the queue has never heard of: it records each hook and whether it ran inside a transaction."""
+
+    def __init__(self, fail_with: str | None = None):
+        self.calls: list[tuple[str, bool]] = []
+        self.fail_with = fail_with
+
+    def _note(self, db, what):
+        self.calls.append((what, db.conn.in_transaction))
+
+    def run(self, engine, book, job, checkpoint, publish):
+        checkpoint()
+        if self.fail_with:
+            from storymaker.models.errors import ModelError
+            raise ModelError(self.fail_with)
+        with publish(()):
+            self._note(engine.db(), "publish")
+
+    def queued(self, db, book_id, scene):
+        self._note(db, "queued")
+
+    def claimed(self, db, book_id, scene):
+        self._note(db, "claimed")
+
+    def succeeded(self, db, book_id, scene):
+        self._note(db, "succeeded")
+
+    def failed(self, db, book_id, scene, message):
+        self._note(db, f"failed: {message}")
+
+
+@pytest.fixture
+def probe(monkeypatch):
+    found = Probe()
+    monkeypatch.setitem(handlers.HANDLERS, "probe", found)
+    return found
+
+
+def test_a_new_kind_runs_through_the_queue_by_registering_a_handler(mock_engine, user, probe):
+    book_id = start(mock_engine, user)
+    jobs.enqueue(mock_engine.db(), book_id, "probe")
+    Runner(mock_engine).run_until_idle()
+    assert probe.calls == [("queued", True), ("claimed", True), ("publish", True), ("succeeded", True)]
+    assert books.get(mock_engine.db(), user.id, book_id).status == books.READY
+
+
+def test_a_handlers_failure_reaches_its_hook_and_the_book(mock_engine, user, probe):
+    probe.fail_with = "The probe broke."
+    book_id = start(mock_engine, user)
+    jobs.enqueue(mock_engine.db(), book_id, "probe")
+    Runner(mock_engine).run_until_idle()
+    assert probe.calls[-1] == ("failed: The probe broke.", True)
+    book = books.get(mock_engine.db(), user.id, book_id)
+    assert book.status == books.NEEDS_ATTENTION and book.error == "the probe: The probe broke."
+
+
+def test_a_kind_without_a_handler_fails_with_a_message_and_mirrors_nothing(mock_engine, user):
+    book_id = start(mock_engine, user)
+    Runner(mock_engine).run_until_idle()
+    db = mock_engine.db()
+    jobs.enqueue(db, book_id, "mystery")
+    job = jobs.claim(db, "w", ["mystery"])
+    from storymaker.runner import execute
+    execute(mock_engine, job)
+    assert books.get(db, user.id, book_id).error == "the mystery: Unknown job kind 'mystery'."
+    assert all(r.status == books.DONE for r in books.scene_rows(db, book_id))
+
+
+def test_only_the_page_handler_mirrors_a_job_on_a_scene_row(mock_engine, user):
+    book_id = start(mock_engine, user)
+    Runner(mock_engine).run_until_idle()
+    db = mock_engine.db()
+    page, story = handlers.of(Kind.PAGE), handlers.of(Kind.STORY)
+    story.failed(db, book_id, 2, "no row of its own")
+    assert books.get_scene_row(db, book_id, 2).status == books.DONE
+    page.failed(db, book_id, 2, "The page broke.")
+    row = books.get_scene_row(db, book_id, 2)
+    assert (row.status, row.error) == (books.FAILED, "The page broke.")
+    assert (handlers.of(Kind.STORY).service, handlers.of(Kind.COVER).service) == ("text", "picture")
+    assert sorted(handlers.kinds_of_service("picture")) == [Kind.COVER, Kind.PAGE]
