@@ -92,6 +92,15 @@ def enqueue(
     return job_id
 
 
+def enqueue_all(db: sqlite_utils.Database, book_id: int, targets: Sequence[tuple[str, int | None]]) -> list[int]:
+    """Queue several jobs of one book as one step: (kind, scene) each."""
+    with write_transaction(db):
+        ids = [_queue(db, book_id, kind, scene) for kind, scene in targets]
+        _refresh_book(db, book_id)
+    wake()
+    return ids
+
+
 def enqueue_pages(db: sqlite_utils.Database, book_id: int, scenes: Sequence[int]) -> list[int]:
     with write_transaction(db):
         ids = [_queue(db, book_id, Kind.PAGE, scene) for scene in scenes]

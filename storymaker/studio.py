@@ -12,6 +12,7 @@ from typing import Sequence
 from . import avatars, books, characters, illustrate, jobs, status, storage, styles
 from .books import Book, BookOptions, SceneRow
 from .characters import Character
+from .db import write_transaction
 from .engine import Engine
 from .jobs import JobStatus, Kind
 from .models.base import CharacterLook
@@ -34,15 +35,17 @@ def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids
         if character is None:
             raise books.BookError({"characters": "One of the chosen characters no longer exists."})
         cast.append((character.id, CharacterLook(character.name, character.look, character.personality), character.avatar_path))
-    book_id = books.create(db, user_id, options, cast)
-    queue_new_book(engine, book_id)
+    # One transaction: nobody ever sees the book without its jobs, and a failure leaves no book behind.
+    with write_transaction(db):
+        book_id = books.create(db, user_id, options, cast)
+        queue_new_book(engine, book_id)
+    jobs.wake()  # the runners look once the book and its jobs are committed
     return book_id
 
 
 def queue_new_book(engine: Engine, book_id: int) -> None:
-    db = engine.db()
-    jobs.enqueue(db, book_id, Kind.STORY)
-    jobs.enqueue(db, book_id, Kind.COVER)
+    """Queue a book's story and its cover as one step (inside the caller's transaction, if any)."""
+    jobs.enqueue_all(engine.db(), book_id, [(Kind.STORY, None), (Kind.COVER, None)])
 
 
 @dataclass(frozen=True)

@@ -95,3 +95,21 @@ def test_only_the_page_handler_mirrors_a_job_on_a_scene_row(mock_engine, user):
     assert (row.status, row.error) == (books.FAILED, "The page broke.")
     assert (handlers.of(Kind.STORY).service, handlers.of(Kind.COVER).service) == ("text", "picture")
     assert sorted(handlers.kinds_of_service("picture")) == [Kind.COVER, Kind.PAGE]
+
+
+def test_starting_a_book_is_one_transaction(mock_engine, user, monkeypatch):
+    cast = make_cast(mock_engine, user.id)
+
+    def broken(db, book_id, scene):
+        raise RuntimeError("the cover could not be queued")
+
+    monkeypatch.setattr(handlers.of(Kind.COVER), "queued", broken)
+    with pytest.raises(RuntimeError):
+        studio.start_book(mock_engine, user.id, BookOptions("The Kite", scene_count=4), cast)
+    db = mock_engine.db()
+    assert db.execute("SELECT COUNT(*) FROM books").fetchone()[0] == 0  # no book without its jobs
+    assert db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0
+    monkeypatch.undo()
+    book_id = studio.start_book(mock_engine, user.id, BookOptions("The Kite", scene_count=4), cast)
+    assert books.get(db, user.id, book_id).status == books.GENERATING
+    assert sorted(k for k, _, _ in jobs.latest(db, book_id)) == [Kind.COVER, Kind.STORY]
