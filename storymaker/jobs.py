@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import random
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from time import gmtime, strftime
 from typing import Iterator, Sequence
 
 import sqlite_utils
 
 from . import books, handlers
+from .clock import SystemClock
 from .config import Settings
 from .db import now_iso, write_transaction
 from .handlers import Kind
@@ -31,6 +32,10 @@ LEASE_S = 30.0
 # model failures have a budget of their own (`RetryBudget`), so they never use these up.
 MAX_ATTEMPTS = 3
 BACKOFF_BASE_S, BACKOFF_MAX_S = 2.0, 60.0
+
+# Every time the queue stores or compares (not_before, leases, retry deadlines) is read here;
+# tests put a `clock.ManualClock` in its place to move through backoffs instead of sleeping.
+clock = SystemClock()
 
 
 class JobLost(Exception):
@@ -118,7 +123,7 @@ def claim(
 
 
 def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s: float) -> Job | None:
-    now = time.time()
+    now = clock.now()
     marks = ",".join("?" * len(kinds))
     rows = db.execute(
         "UPDATE jobs SET status = ?, worker = ?, attempts = attempts + 1, lease_until = ?, started_at = ?, error = NULL, "
@@ -139,7 +144,7 @@ def heartbeat(db: sqlite_utils.Database, worker: str, job_ids: Sequence[int], le
         marks = ",".join("?" * len(job_ids))
         db.execute(
             f"UPDATE jobs SET lease_until = ? WHERE worker = ? AND status = ? AND id IN ({marks})",
-            [time.time() + lease_s, worker, JobStatus.RUNNING, *job_ids],
+            [clock.now() + lease_s, worker, JobStatus.RUNNING, *job_ids],
         )
 
 
@@ -228,7 +233,7 @@ def retry_later(
     jobs for the same service, so parallel pages do not storm a limited service.
     Returns True when the job was requeued.
     """
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     service = service_of(job.kind)
     with write_transaction(db):
         row = db.execute(
@@ -245,7 +250,7 @@ def retry_later(
         if retry_after is not None and retry_after > budget.retry_after_cap_s:
             final = (f"{message} It asked to wait {duration(retry_after)} (Storymaker waits at most "
                      f"{duration(budget.retry_after_cap_s)} by itself): try again after "
-                     f"{time.strftime('%H:%M UTC', time.gmtime(now + retry_after))}.")
+                     f"{strftime('%H:%M UTC', gmtime(now + retry_after))}.")
         elif spent >= budget.max_http_attempts or now >= deadline:
             final = (f"{message} Storymaker tried {_times(spent)} over {duration(now - started)}; "
                      "try again in a few minutes.")
@@ -295,7 +300,7 @@ def requeue_soon(db: sqlite_utils.Database, job: Job, reason: str, delay: float 
         cursor = db.execute(
             "UPDATE jobs SET status = ?, not_before = ?, worker = NULL, lease_until = NULL, retries = retries + 1, "
             "waiting = ? WHERE id = ? AND worker = ? AND status = ? AND attempts = ?",
-            [JobStatus.QUEUED, time.time() + delay, reason, job.id, job.worker, JobStatus.RUNNING, job.attempts],
+            [JobStatus.QUEUED, clock.now() + delay, reason, job.id, job.worker, JobStatus.RUNNING, job.attempts],
         )
         if cursor.rowcount != 1:
             return False
@@ -325,13 +330,13 @@ class Wait:
     def describe(self, now: float | None = None, *, countdown: bool = True) -> str:
         if not countdown:
             return f"{self.target}: {self.reason}"
-        left = max(0.0, self.until - (time.time() if now is None else now))
+        left = max(0.0, self.until - (clock.now() if now is None else now))
         return f"{self.target}: {self.reason}; trying again in {duration(left)}"
 
 
 def waits(db: sqlite_utils.Database, book_id: int, now: float | None = None) -> list[Wait]:
     """The book's jobs that are waiting before they try again, story first, then the cover, then pages."""
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     rows = db.execute(
         "SELECT kind, scene, waiting, not_before FROM jobs WHERE book_id = ? AND status = ? AND waiting IS NOT NULL "
         "AND not_before > ?",
@@ -391,7 +396,7 @@ def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int
 
     Returns (requeued, failed). Pictures already stored are kept; their jobs are done.
     """
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     with write_transaction(db):
         lost = db.execute(
             # Claims made for transient retries are not crashes: they have their own budget.

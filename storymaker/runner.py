@@ -13,7 +13,6 @@ import logging
 import os
 import socket
 import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, ContextManager, Sequence
@@ -142,7 +141,7 @@ class Runner:
             return capacity - sum(1 for l in self._active.values() if l == lane[0])
 
     def _dispatch(self) -> None:
-        last_sweep = time.monotonic()
+        last_sweep = jobs.clock.monotonic()
         locked = False  # one log line per spell of a locked database, not one per poll
         while not self._stop.is_set():
             db = self.engine.db()  # each round: a deleted or replaced database is opened anew
@@ -167,9 +166,9 @@ class Runner:
                                 self._active.pop((job.id, job.attempts), None)
                             jobs.requeue_soon(db, job, "the runner stopped", delay=0)
                             break
-                if time.monotonic() - last_sweep > self.lease_s / 2:
+                if jobs.clock.monotonic() - last_sweep > self.lease_s / 2:
                     jobs.sweep(db)
-                    last_sweep = time.monotonic()
+                    last_sweep = jobs.clock.monotonic()
                 if locked:
                     log.info("job dispatcher: the database is writable again")
                     locked = False
@@ -184,8 +183,8 @@ class Runner:
                 continue
             timeout = self.poll_s
             due = jobs.next_due(db)
-            if due is not None and due > time.time():
-                timeout = min(timeout, max(0.01, due - time.time()))
+            if due is not None and due > jobs.clock.now():
+                timeout = min(timeout, max(0.01, due - jobs.clock.now()))
             with jobs.work_arrived:
                 if jobs.generation() == seen and not self._stop.is_set():
                     jobs.work_arrived.wait(timeout)
@@ -215,9 +214,9 @@ class Runner:
         """Run queued jobs in this thread until none is left; waits out retry backoffs. Returns jobs run."""
         db = self.engine.db()
         jobs.sweep(db)
-        deadline = time.monotonic() + timeout
+        deadline = jobs.clock.monotonic() + timeout
         ran = 0
-        while time.monotonic() < deadline:
+        while jobs.clock.monotonic() < deadline:
             job = jobs.claim(db, self.worker_id, None, self.lease_s)
             if job is not None:
                 execute(self.engine, job, self.work)
@@ -226,5 +225,5 @@ class Runner:
             due = jobs.next_due(db)
             if due is None:
                 return ran
-            time.sleep(min(max(0.0, due - time.time()), max(0.0, deadline - time.monotonic())))
+            jobs.clock.sleep(min(max(0.0, due - jobs.clock.now()), max(0.0, deadline - jobs.clock.monotonic())))
         return ran
