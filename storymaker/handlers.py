@@ -47,6 +47,10 @@ class Handler:
     def run(self, engine: Engine, book: Book, job: Job, checkpoint: Callable[[], None], publish: Publish) -> None:
         raise ModelError(f"Unknown job kind {job.kind!r}.")
 
+    def target(self, kind: str, scene: int | None) -> str:
+        """What people call what the job makes, e.g. "the cover"."""
+        return f"the {kind}"
+
     def queued(self, db: sqlite_utils.Database, book_id: int, scene: int | None) -> None:
         pass
 
@@ -93,6 +97,9 @@ class CoverHandler(Handler):
 class PageHandler(Handler):
     """A page job mirrors its state on its scene row: what the grid shows."""
 
+    def target(self, kind: str, scene: int | None) -> str:
+        return f"page {scene}"
+
     def run(self, engine: Engine, book: Book, job: Job, checkpoint: Callable[[], None], publish: Publish) -> None:
         row = books.get_scene_row(engine.db(), book.id, int(job.scene or 0))
         if row is None:
@@ -137,6 +144,11 @@ _UNKNOWN = Handler()
 def of(kind: str) -> Handler:
     """The handler of a job kind; an unknown kind (a row from a newer version) runs as a failure and mirrors nothing."""
     return HANDLERS.get(kind, _UNKNOWN)
+
+
+def target(kind: str, scene: int | None) -> str:
+    """What people call what a job makes: "page 3", "the cover"."""
+    return of(kind).target(kind, scene)
 
 
 def kinds_of_service(service: str) -> list[str]:

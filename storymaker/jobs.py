@@ -325,7 +325,7 @@ class Wait:
 
     @property
     def target(self) -> str:
-        return f"page {self.scene}" if self.kind == Kind.PAGE else f"the {self.kind}"
+        return handlers.target(self.kind, self.scene)
 
     def describe(self, now: float | None = None, *, countdown: bool = True) -> str:
         if not countdown:
@@ -450,8 +450,7 @@ def _first_error(db: sqlite_utils.Database, book_id: int) -> str | None:
     if row is None:
         return None
     kind, scene, error = row
-    where = f"page {scene}" if kind == Kind.PAGE else f"the {kind}"
-    return f"{where}: {error}"
+    return f"{handlers.target(kind, scene)}: {error}"
 
 
 def active_count(db: sqlite_utils.Database, book_id: int | None = None) -> int:

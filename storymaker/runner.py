@@ -72,7 +72,7 @@ def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_
                 log.info("job %s stopped: its book was deleted", job.id)
                 return
             log.exception("job %s (%s) crashed", job.id, job.kind)
-            what = f"page {job.scene}" if job.kind == Kind.PAGE else f"the {job.kind}"
+            what = handlers.target(job.kind, job.scene)
             jobs.fail(db, job, f"Something went wrong while making {what}. Try again; if it keeps failing, the log has details.")
     except LibraryReplaced:
         log.warning("job %s: the database was deleted or replaced before its outcome was recorded", job.id)

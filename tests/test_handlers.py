@@ -113,3 +113,31 @@ def test_starting_a_book_is_one_transaction(mock_engine, user, monkeypatch):
     book_id = studio.start_book(mock_engine, user.id, BookOptions("The Kite", scene_count=4), cast)
     assert books.get(db, user.id, book_id).status == books.GENERATING
     assert sorted(k for k, _, _ in jobs.latest(db, book_id)) == [Kind.COVER, Kind.STORY]
+
+
+def test_a_swept_page_job_mirrors_crash_recovery_on_its_row(mock_engine, user, monkeypatch):
+    from storymaker.clock import ManualClock
+    clock = ManualClock()
+    monkeypatch.setattr(jobs, "clock", clock)
+    book_id = start(mock_engine, user)
+    db = mock_engine.db()
+    Runner(mock_engine).run_until_idle()
+    jobs.enqueue(db, book_id, Kind.PAGE, 3)
+    for attempt in (1, 2, 3):
+        job = jobs.claim(db, f"dead-{attempt}", (Kind.PAGE,), lease_s=30)
+        assert job.attempts == attempt and books.get_scene_row(db, book_id, 3).status == books.DRAWING
+        clock.advance(31)  # the runner died: its lease runs out
+        requeued, failed = jobs.sweep(db)
+        row = books.get_scene_row(db, book_id, 3)
+        if attempt < 3:
+            assert (requeued, failed, row.status, row.error) == (1, 0, books.PENDING, None)
+            assert books.get(db, user.id, book_id).status == books.GENERATING
+    assert (requeued, failed, row.status) == (0, 1, books.FAILED)
+    assert row.error == "The worker stopped while working on this page 3 times; giving up."
+    assert books.get(db, user.id, book_id).status == books.NEEDS_ATTENTION
+
+
+def test_what_people_call_a_jobs_target_comes_from_its_handler():
+    assert [handlers.target(k, s) for k, s in [(Kind.PAGE, 3), (Kind.COVER, None), (Kind.STORY, None), ("mystery", 2)]] \
+        == ["page 3", "the cover", "the story", "the mystery"]
+    assert jobs.Wait(Kind.PAGE, 4, "busy", 0).target == "page 4"
