@@ -7,6 +7,10 @@ runner's heartbeat keeps extending; `sweep()` turns jobs whose lease ran out
 attempt. Results are published inside `publishing()`, which re-checks, under the
 write lock, that this runner still owns the job: a job that was canceled,
 superseded or swept meanwhile writes nothing.
+
+What a job's state means for a page or a book is not this module's business: each
+kind's handler (`handlers`) mirrors it, called here inside the same transactions;
+the book's status follows from its jobs by the one rule in `status`.
 """
 
 from __future__ import annotations
@@ -424,8 +428,6 @@ def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int
     if requeued:
         wake()
     return requeued, failed
-
-
 
 
 def latest(db: sqlite_utils.Database, book_id: int) -> list[tuple[str, int | None, str]]:
