@@ -22,10 +22,9 @@ POLL_S = 1.0
 
 
 def is_making(now: studio.Progress) -> bool:
-    """Making the book (its story, or pages never drawn yet): progress only, the grid opens when it is
-    done. Redrawing pages of a made book is not making it: the grid stays, each page updates in it."""
-    return now.running and (now.story in jobs.ACTIVE or not now.scenes or any(
-        r.image_version == 0 and r.status in (books.PENDING, books.DRAWING) for r in now.scenes))
+    """Making the book: progress only, the grid opens when it is done. Redrawing pages of a made book
+    is not making it: the grid stays, each page updates in it (the rule is `status.is_making`)."""
+    return now.making
 
 
 def page_cards(engine: Engine, user: User, book_id: int, now: studio.Progress) -> None:

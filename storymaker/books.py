@@ -14,11 +14,13 @@ from .errors import Invalid, NotFound
 from .db import now_iso, parse_id, write_transaction
 from .models.base import CharacterLook, StoryBrief
 from .scenes import Scene
+from .status import BookStatus, PageStatus
 
 MAX_TITLE, MAX_PREMISE, MAX_LANGUAGE, MAX_CAST = 120, 600, 40, 6
 
-# Book status for people: what My Books shows.
-DRAFT, GENERATING, READY, NEEDS_ATTENTION, CANCELED = "draft", "generating", "ready", "needs attention", "canceled"
+# Book status for people (what My Books shows); the words live in `status`, these names stay for callers.
+DRAFT, GENERATING, READY, NEEDS_ATTENTION, CANCELED = (
+    BookStatus.DRAFT, BookStatus.GENERATING, BookStatus.READY, BookStatus.NEEDS_ATTENTION, BookStatus.CANCELED)
 
 
 class BookError(Invalid):
@@ -201,14 +203,14 @@ def delete(db: sqlite_utils.Database, user_id: int, book_id: int, books_dir: Pat
     return True
 
 
-def set_status(db: sqlite_utils.Database, book_id: int, status: str, error: str | None = None) -> None:
+def set_status(db: sqlite_utils.Database, book_id: int, status: BookStatus, error: str | None = None) -> None:
     db.execute("UPDATE books SET status = ?, error = ?, updated_at = ? WHERE id = ?", [status, error, now_iso(), book_id])
 
 
 # ---------------------------------------------------------------- scenes as rows
 
-# Scene status: what the grid shows per page.
-PENDING, DRAWING, DONE, FAILED = "pending", "drawing", "done", "failed"
+# Scene status: what the grid shows per page (the words live in `status`).
+PENDING, DRAWING, DONE, FAILED = PageStatus.PENDING, PageStatus.DRAWING, PageStatus.DONE, PageStatus.FAILED
 
 
 @dataclass(frozen=True)
@@ -259,10 +261,19 @@ def get_scene_row(db: sqlite_utils.Database, book_id: int, number: int) -> Scene
 
 
 def set_scene_status(
-    db: sqlite_utils.Database, book_id: int, number: int, status: str, error: str | None = None, *, drawn: bool = False
+    db: sqlite_utils.Database, book_id: int, number: int, status: PageStatus, error: str | None = None, *,
+    drawn: bool = False,
 ) -> None:
     db.execute(
         "UPDATE scenes SET status = ?, error = ?, image_version = image_version + ?, updated_at = ? "
         "WHERE book_id = ? AND scene = ?",
         [status, error, 1 if drawn else 0, now_iso(), book_id, number],
+    )
+
+
+def cancel_unfinished_scenes(db: sqlite_utils.Database, book_id: int, error: str) -> None:
+    """Mark every page of the book still waiting or being drawn as failed with `error` (its jobs were canceled)."""
+    db.execute(
+        "UPDATE scenes SET status = ?, error = ? WHERE book_id = ? AND status IN (?, ?)",
+        [FAILED, error, book_id, PENDING, DRAWING],
     )

@@ -7,23 +7,29 @@ runner's heartbeat keeps extending; `sweep()` turns jobs whose lease ran out
 attempt. Results are published inside `publishing()`, which re-checks, under the
 write lock, that this runner still owns the job: a job that was canceled,
 superseded or swept meanwhile writes nothing.
+
+What a job's state means for a page or a book is not this module's business: each
+kind's handler (`handlers`) mirrors it, called here inside the same transactions;
+the book's status follows from its jobs by the one rule in `status`.
 """
 
 from __future__ import annotations
 
 import random
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
+from time import gmtime, strftime
 from typing import Iterator, Sequence
 
 import sqlite_utils
 
-from . import books
+from . import books, handlers
+from .clock import SystemClock
 from .config import Settings
 from .db import now_iso, write_transaction
+from .handlers import Kind
+from .status import ACTIVE, BookStatus, JobStatus, book_status
 
 LEASE_S = 30.0
 # Claims a job may lose to a runner that died before the sweep gives up on it. Transient
@@ -31,22 +37,9 @@ LEASE_S = 30.0
 MAX_ATTEMPTS = 3
 BACKOFF_BASE_S, BACKOFF_MAX_S = 2.0, 60.0
 
-
-class JobStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELED = "canceled"
-
-
-class Kind(StrEnum):
-    STORY = "story"
-    COVER = "cover"
-    PAGE = "page"
-
-
-ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+# Every time the queue stores or compares (not_before, leases, retry deadlines) is read here;
+# tests put a `clock.ManualClock` in its place to move through backoffs instead of sleeping.
+clock = SystemClock()
 
 
 class JobLost(Exception):
@@ -93,7 +86,7 @@ def _queue(db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None
     """Queue one job inside the caller's transaction; a newer request supersedes older active ones."""
     _cancel_where(db, "book_id = ? AND kind = ? AND scene IS ?", [book_id, str(kind), scene], "superseded by a newer request")
     job_id = _insert(db, book_id, kind, scene, max_attempts)
-    _mark_page(db, book_id, kind, scene, books.PENDING)
+    handlers.of(kind).queued(db, book_id, scene)
     return job_id
 
 
@@ -108,6 +101,15 @@ def enqueue(
     return job_id
 
 
+def enqueue_all(db: sqlite_utils.Database, book_id: int, targets: Sequence[tuple[str, int | None]]) -> list[int]:
+    """Queue several jobs of one book as one step: (kind, scene) each."""
+    with write_transaction(db):
+        ids = [_queue(db, book_id, kind, scene) for kind, scene in targets]
+        _refresh_book(db, book_id)
+    wake()
+    return ids
+
+
 def enqueue_pages(db: sqlite_utils.Database, book_id: int, scenes: Sequence[int]) -> list[int]:
     with write_transaction(db):
         ids = [_queue(db, book_id, Kind.PAGE, scene) for scene in scenes]
@@ -117,15 +119,15 @@ def enqueue_pages(db: sqlite_utils.Database, book_id: int, scenes: Sequence[int]
 
 
 def claim(
-    db: sqlite_utils.Database, worker: str, kinds: Sequence[str] = tuple(Kind), lease_s: float = LEASE_S
+    db: sqlite_utils.Database, worker: str, kinds: Sequence[str] | None = None, lease_s: float = LEASE_S
 ) -> Job | None:
-    """Atomically take the oldest runnable job of one of `kinds`, or None."""
+    """Atomically take the oldest runnable job of one of `kinds` (default: every kind with a handler), or None."""
     with write_transaction(db):  # the claim and the page's "drawing" mark land together
-        return _claim(db, worker, kinds, lease_s)
+        return _claim(db, worker, tuple(handlers.HANDLERS) if kinds is None else kinds, lease_s)
 
 
 def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s: float) -> Job | None:
-    now = time.time()
+    now = clock.now()
     marks = ",".join("?" * len(kinds))
     rows = db.execute(
         "UPDATE jobs SET status = ?, worker = ?, attempts = attempts + 1, lease_until = ?, started_at = ?, error = NULL, "
@@ -137,7 +139,7 @@ def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s
     if not rows:
         return None
     job = Job(*rows[0][:6], worker=worker, http_tries=rows[0][6])
-    _mark_page(db, job.book_id, job.kind, job.scene, books.DRAWING)
+    handlers.of(job.kind).claimed(db, job.book_id, job.scene)
     return job
 
 
@@ -146,7 +148,7 @@ def heartbeat(db: sqlite_utils.Database, worker: str, job_ids: Sequence[int], le
         marks = ",".join("?" * len(job_ids))
         db.execute(
             f"UPDATE jobs SET lease_until = ? WHERE worker = ? AND status = ? AND id IN ({marks})",
-            [time.time() + lease_s, worker, JobStatus.RUNNING, *job_ids],
+            [clock.now() + lease_s, worker, JobStatus.RUNNING, *job_ids],
         )
 
 
@@ -171,7 +173,7 @@ def publishing(
         check(db, job)
         yield
         _finish(db, job, JobStatus.SUCCEEDED, None)
-        _mark_page(db, job.book_id, job.kind, job.scene, books.DONE, drawn=True)
+        handlers.of(job.kind).succeeded(db, job.book_id, job.scene)
         for kind, scene in follow_ups:
             _queue(db, job.book_id, kind, scene)
         _refresh_book(db, job.book_id)
@@ -191,7 +193,7 @@ def fail(db: sqlite_utils.Database, job: Job, message: str) -> None:
     """A failure that retrying cannot fix: the message is for the user."""
     with write_transaction(db):
         if _finish(db, job, JobStatus.FAILED, message):
-            _mark_page(db, job.book_id, job.kind, job.scene, books.FAILED, message)
+            handlers.of(job.kind).failed(db, job.book_id, job.scene, message)
             _refresh_book(db, job.book_id)
     wake()
 
@@ -218,7 +220,7 @@ class RetryBudget:
 
 
 def service_of(kind: str) -> str:
-    return "text" if kind == Kind.STORY else "picture"
+    return handlers.of(kind).service
 
 
 def retry_later(
@@ -235,7 +237,7 @@ def retry_later(
     jobs for the same service, so parallel pages do not storm a limited service.
     Returns True when the job was requeued.
     """
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     service = service_of(job.kind)
     with write_transaction(db):
         row = db.execute(
@@ -252,14 +254,14 @@ def retry_later(
         if retry_after is not None and retry_after > budget.retry_after_cap_s:
             final = (f"{message} It asked to wait {duration(retry_after)} (Storymaker waits at most "
                      f"{duration(budget.retry_after_cap_s)} by itself): try again after "
-                     f"{time.strftime('%H:%M UTC', time.gmtime(now + retry_after))}.")
+                     f"{strftime('%H:%M UTC', gmtime(now + retry_after))}.")
         elif spent >= budget.max_http_attempts or now >= deadline:
             final = (f"{message} Storymaker tried {_times(spent)} over {duration(now - started)}; "
                      "try again in a few minutes.")
         if final is not None:
             db.execute("UPDATE jobs SET http_tries = ?, retry_deadline = ? WHERE id = ?", [spent, deadline, job.id])
             _finish(db, job, JobStatus.FAILED, final)
-            _mark_page(db, job.book_id, job.kind, job.scene, books.FAILED, final)
+            handlers.of(job.kind).failed(db, job.book_id, job.scene, final)
             _refresh_book(db, job.book_id)
             requeued = False
         else:
@@ -276,7 +278,7 @@ def retry_later(
                 "retries = retries + 1, http_tries = ?, retry_deadline = ?, waiting = ? WHERE id = ?",
                 [JobStatus.QUEUED, message, until, spent, deadline, reason, job.id],
             )
-            _mark_page(db, job.book_id, job.kind, job.scene, books.PENDING, f"Waiting to try again: {reason}.")
+            handlers.of(job.kind).requeued(db, job.book_id, job.scene, f"Waiting to try again: {reason}.")
             if rate_limited:
                 _hold_back(db, job, until, reason)
             requeued = True
@@ -286,7 +288,7 @@ def retry_later(
 
 def _hold_back(db: sqlite_utils.Database, job: Job, until: float, reason: str) -> None:
     """Queued jobs of the same owner and service wait as long as the rate-limited one (one shared back-off)."""
-    kinds = [Kind.STORY] if job.kind == Kind.STORY else [Kind.PAGE, Kind.COVER]
+    kinds = handlers.kinds_of_service(service_of(job.kind))
     marks = ",".join("?" * len(kinds))
     db.execute(
         "UPDATE jobs SET not_before = ? + (id % 7) * 0.05, waiting = ? "
@@ -302,11 +304,11 @@ def requeue_soon(db: sqlite_utils.Database, job: Job, reason: str, delay: float 
         cursor = db.execute(
             "UPDATE jobs SET status = ?, not_before = ?, worker = NULL, lease_until = NULL, retries = retries + 1, "
             "waiting = ? WHERE id = ? AND worker = ? AND status = ? AND attempts = ?",
-            [JobStatus.QUEUED, time.time() + delay, reason, job.id, job.worker, JobStatus.RUNNING, job.attempts],
+            [JobStatus.QUEUED, clock.now() + delay, reason, job.id, job.worker, JobStatus.RUNNING, job.attempts],
         )
         if cursor.rowcount != 1:
             return False
-        _mark_page(db, job.book_id, job.kind, job.scene, books.PENDING)
+        handlers.of(job.kind).requeued(db, job.book_id, job.scene)
     wake()
     return True
 
@@ -327,18 +329,18 @@ class Wait:
 
     @property
     def target(self) -> str:
-        return f"page {self.scene}" if self.kind == Kind.PAGE else f"the {self.kind}"
+        return handlers.target(self.kind, self.scene)
 
     def describe(self, now: float | None = None, *, countdown: bool = True) -> str:
         if not countdown:
             return f"{self.target}: {self.reason}"
-        left = max(0.0, self.until - (time.time() if now is None else now))
+        left = max(0.0, self.until - (clock.now() if now is None else now))
         return f"{self.target}: {self.reason}; trying again in {duration(left)}"
 
 
 def waits(db: sqlite_utils.Database, book_id: int, now: float | None = None) -> list[Wait]:
     """The book's jobs that are waiting before they try again, story first, then the cover, then pages."""
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     rows = db.execute(
         "SELECT kind, scene, waiting, not_before FROM jobs WHERE book_id = ? AND status = ? AND waiting IS NOT NULL "
         "AND not_before > ?",
@@ -379,10 +381,8 @@ def cancel_book(db: sqlite_utils.Database, book_id: int) -> int:
     """Cancel a book's queued and running jobs; running ones stop at their next step."""
     with write_transaction(db):
         count = _cancel_where(db, "book_id = ?", [book_id], "canceled")
-        db.execute(
-            "UPDATE scenes SET status = ?, error = ? WHERE book_id = ? AND status IN (?, ?)",
-            [books.FAILED, "Canceled before this page was drawn.", book_id, books.PENDING, books.DRAWING],
-        )
+        for handler in handlers.HANDLERS.values():
+            handler.book_canceled(db, book_id)
         _refresh_book(db, book_id)
     return count
 
@@ -400,7 +400,7 @@ def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int
 
     Returns (requeued, failed). Pictures already stored are kept; their jobs are done.
     """
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     with write_transaction(db):
         lost = db.execute(
             # Claims made for transient retries are not crashes: they have their own budget.
@@ -415,28 +415,19 @@ def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int
                     "UPDATE jobs SET status = ?, error = ?, finished_at = ?, lease_until = NULL, worker = NULL WHERE id = ?",
                     [JobStatus.FAILED, message, now_iso(), job_id],
                 )
-                _mark_page(db, book_id, kind, scene, books.FAILED, message)
+                handlers.of(kind).failed(db, book_id, scene, message)
                 failed += 1
             else:
                 db.execute(
                     "UPDATE jobs SET status = ?, worker = NULL, lease_until = NULL, not_before = 0, waiting = NULL WHERE id = ?",
                     [JobStatus.QUEUED, job_id],
                 )
-                _mark_page(db, book_id, kind, scene, books.PENDING)
+                handlers.of(kind).requeued(db, book_id, scene)
                 requeued += 1
             _refresh_book(db, book_id)
     if requeued:
         wake()
     return requeued, failed
-
-
-def _mark_page(
-    db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None, status: str, error: str | None = None,
-    *, drawn: bool = False,
-) -> None:
-    """Mirror a page job's state on its scene row (what the grid shows); other kinds have no row."""
-    if kind == Kind.PAGE and scene is not None:
-        books.set_scene_status(db, book_id, scene, status, error, drawn=drawn)
 
 
 def latest(db: sqlite_utils.Database, book_id: int) -> list[tuple[str, int | None, str]]:
@@ -449,20 +440,8 @@ def latest(db: sqlite_utils.Database, book_id: int) -> list[tuple[str, int | Non
 
 def _refresh_book(db: sqlite_utils.Database, book_id: int) -> None:
     """Derive the book's status from its jobs: the single rule My Books shows."""
-    counts: dict[str, int] = {}
-    for _, _, status in latest(db, book_id):
-        counts[status] = counts.get(status, 0) + 1
-    if counts.get(JobStatus.QUEUED) or counts.get(JobStatus.RUNNING):
-        status, error = books.GENERATING, None
-    elif counts.get(JobStatus.FAILED):
-        status, error = books.NEEDS_ATTENTION, _first_error(db, book_id)
-    elif counts.get(JobStatus.CANCELED):
-        status, error = books.CANCELED, None
-    elif counts:
-        status, error = books.READY, None
-    else:
-        status, error = books.DRAFT, None
-    books.set_status(db, book_id, status, error)
+    status = book_status(s for _, _, s in latest(db, book_id))
+    books.set_status(db, book_id, status, _first_error(db, book_id) if status == BookStatus.NEEDS_ATTENTION else None)
 
 
 def _first_error(db: sqlite_utils.Database, book_id: int) -> str | None:
@@ -473,8 +452,7 @@ def _first_error(db: sqlite_utils.Database, book_id: int) -> str | None:
     if row is None:
         return None
     kind, scene, error = row
-    where = f"page {scene}" if kind == Kind.PAGE else f"the {kind}"
-    return f"{where}: {error}"
+    return f"{handlers.target(kind, scene)}: {error}"
 
 
 def active_count(db: sqlite_utils.Database, book_id: int | None = None) -> int:

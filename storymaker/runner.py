@@ -13,12 +13,11 @@ import logging
 import os
 import socket
 import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
+from typing import Callable, ContextManager, Sequence
 
-from . import books, illustrate, jobs, storage, story
+from . import books, handlers, jobs
 from .db import LibraryBusy, LibraryReplaced
 from .engine import Engine
 from .jobs import Job, JobLost, Kind
@@ -32,7 +31,7 @@ COVER_LANE = (Kind.COVER,)
 
 
 def run_job(engine: Engine, job: Job) -> None:
-    """Do one job's work and publish its result; errors propagate to `execute`."""
+    """Do one job's work with its kind's handler and publish its result; errors propagate to `execute`."""
     db = engine.db()
     book = books.get_any(db, job.book_id, engine.data_dir)
     if book is None:
@@ -41,34 +40,10 @@ def run_job(engine: Engine, job: Job) -> None:
     def checkpoint() -> None:
         jobs.check(db, job)
 
-    def clean() -> None:
-        # Under the write lock every writer of this folder is either done or dead,
-        # so whatever temp file is left belongs to a runner that was killed mid-write.
-        storage.remove_stray_temps(storage.book_dir(engine.books_dir, book.id))
+    def publish(follow_ups: Sequence[tuple[str, int | None]]) -> ContextManager[None]:
+        return jobs.publishing(db, job, follow_ups)
 
-    if job.kind == Kind.STORY:
-        scenes = story.ask_for_scenes(engine, book, checkpoint)
-        with jobs.publishing(db, job, follow_ups=[(Kind.PAGE, s.scene) for s in scenes]):
-            clean()
-            story.save_scenes(engine, book.id, scenes)
-    elif job.kind == Kind.COVER:
-        picture = storage.encode_picture(illustrate.render_cover(engine, book, checkpoint))
-        with jobs.publishing(db, job):
-            clean()
-            illustrate.store_cover(engine, book.id, picture)
-    elif job.kind == Kind.PAGE:
-        row = books.get_scene_row(db, book.id, int(job.scene or 0))
-        if row is None:
-            raise ModelError(f"Page {job.scene} is no longer in the story.")
-        scene = row.scene
-        # Encode before publishing: the write lock is held only to write the files.
-        drawn = illustrate.render_page(engine, book, scene, checkpoint, take=row.image_version)
-        picture = storage.encode_picture(drawn.image, drawn.png)
-        with jobs.publishing(db, job):
-            clean()
-            illustrate.store_page(engine, book.id, scene.scene, picture)
-    else:
-        raise ModelError(f"Unknown job kind {job.kind!r}.")
+    handlers.of(job.kind).run(engine, book, job, checkpoint, publish)
 
 
 def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_job) -> None:
@@ -97,7 +72,7 @@ def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_
                 log.info("job %s stopped: its book was deleted", job.id)
                 return
             log.exception("job %s (%s) crashed", job.id, job.kind)
-            what = f"page {job.scene}" if job.kind == Kind.PAGE else f"the {job.kind}"
+            what = handlers.target(job.kind, job.scene)
             jobs.fail(db, job, f"Something went wrong while making {what}. Try again; if it keeps failing, the log has details.")
     except LibraryReplaced:
         log.warning("job %s: the database was deleted or replaced before its outcome was recorded", job.id)
@@ -166,7 +141,7 @@ class Runner:
             return capacity - sum(1 for l in self._active.values() if l == lane[0])
 
     def _dispatch(self) -> None:
-        last_sweep = time.monotonic()
+        last_sweep = jobs.clock.monotonic()
         locked = False  # one log line per spell of a locked database, not one per poll
         while not self._stop.is_set():
             db = self.engine.db()  # each round: a deleted or replaced database is opened anew
@@ -191,9 +166,9 @@ class Runner:
                                 self._active.pop((job.id, job.attempts), None)
                             jobs.requeue_soon(db, job, "the runner stopped", delay=0)
                             break
-                if time.monotonic() - last_sweep > self.lease_s / 2:
+                if jobs.clock.monotonic() - last_sweep > self.lease_s / 2:
                     jobs.sweep(db)
-                    last_sweep = time.monotonic()
+                    last_sweep = jobs.clock.monotonic()
                 if locked:
                     log.info("job dispatcher: the database is writable again")
                     locked = False
@@ -208,8 +183,8 @@ class Runner:
                 continue
             timeout = self.poll_s
             due = jobs.next_due(db)
-            if due is not None and due > time.time():
-                timeout = min(timeout, max(0.01, due - time.time()))
+            if due is not None and due > jobs.clock.now():
+                timeout = min(timeout, max(0.01, due - jobs.clock.now()))
             with jobs.work_arrived:
                 if jobs.generation() == seen and not self._stop.is_set():
                     jobs.work_arrived.wait(timeout)
@@ -239,10 +214,10 @@ class Runner:
         """Run queued jobs in this thread until none is left; waits out retry backoffs. Returns jobs run."""
         db = self.engine.db()
         jobs.sweep(db)
-        deadline = time.monotonic() + timeout
+        deadline = jobs.clock.monotonic() + timeout
         ran = 0
-        while time.monotonic() < deadline:
-            job = jobs.claim(db, self.worker_id, tuple(Kind), self.lease_s)
+        while jobs.clock.monotonic() < deadline:
+            job = jobs.claim(db, self.worker_id, None, self.lease_s)
             if job is not None:
                 execute(self.engine, job, self.work)
                 ran += 1
@@ -250,5 +225,5 @@ class Runner:
             due = jobs.next_due(db)
             if due is None:
                 return ran
-            time.sleep(min(max(0.0, due - time.time()), max(0.0, deadline - time.monotonic())))
+            jobs.clock.sleep(min(max(0.0, due - jobs.clock.now()), max(0.0, deadline - jobs.clock.monotonic())))
         return ran

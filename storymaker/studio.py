@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from . import avatars, books, characters, illustrate, jobs, storage, styles
+from . import avatars, books, characters, illustrate, jobs, status, storage, styles
 from .books import Book, BookOptions, SceneRow
 from .characters import Character
+from .db import write_transaction
 from .engine import Engine
 from .errors import NotFound
 from .jobs import JobStatus, Kind
@@ -31,15 +32,17 @@ def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids
         if character is None:
             raise books.BookError({"characters": "One of the chosen characters no longer exists."})
         cast.append((character.id, CharacterLook(character.name, character.look, character.personality), character.avatar_path))
-    book_id = books.create(db, user_id, options, cast)
-    queue_new_book(engine, book_id)
+    # One transaction: nobody ever sees the book without its jobs, and a failure leaves no book behind.
+    with write_transaction(db):
+        book_id = books.create(db, user_id, options, cast)
+        queue_new_book(engine, book_id)
+    jobs.wake()  # the runners look once the book and its jobs are committed
     return book_id
 
 
 def queue_new_book(engine: Engine, book_id: int) -> None:
-    db = engine.db()
-    jobs.enqueue(db, book_id, Kind.STORY)
-    jobs.enqueue(db, book_id, Kind.COVER)
+    """Queue a book's story and its cover as one step (inside the caller's transaction, if any)."""
+    jobs.enqueue_all(engine.db(), book_id, [(Kind.STORY, None), (Kind.COVER, None)])
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,11 @@ class Progress:
         return self.book.status == books.GENERATING
 
     @property
+    def making(self) -> bool:
+        """Being made (its story, or pages never drawn yet) rather than a made book having pages redrawn."""
+        return status.is_making(self.book.status, self.story, ((r.status, r.image_version) for r in self.scenes))
+
+    @property
     def fraction(self) -> float:
         """0..1 for a progress bar: the story counts as one page's worth, the cover as another."""
         total = self.book.scene_count + 2
@@ -80,9 +88,9 @@ def progress(engine: Engine, user_id: int, book_id: int) -> Progress:
     story = next((s for k, _, s in latest if k == Kind.STORY), None)
     cover = next((s for k, _, s in latest if k == Kind.COVER), None)
     counts: dict[str, int] = {}
-    for kind, _, status in latest:
+    for kind, _, job_status in latest:
         if kind == Kind.PAGE:
-            counts[status] = counts.get(status, 0) + 1
+            counts[job_status] = counts.get(job_status, 0) + 1
     waits = tuple(jobs.waits(db, book_id)) if book.status == books.GENERATING else ()
     return Progress(book, story, cover, books.scene_rows(db, book_id), counts, waits)
 

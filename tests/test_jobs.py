@@ -6,12 +6,21 @@ import pytest
 
 from storymaker import books, jobs, storage, studio
 from storymaker.books import BookOptions
+from storymaker.clock import ManualClock
 from storymaker.jobs import Kind
 from storymaker.models.errors import ModelConfigError, RateLimitedError, RefusedError, TransientModelError
 from storymaker.runner import Runner, execute
 from storymaker.errors import NotFound
 
 from .conftest import make_cast
+
+
+@pytest.fixture
+def manual_clock(monkeypatch):
+    """The queue's time moves only as the runner sleeps: real backoffs and windows, no real waiting."""
+    clock = ManualClock()
+    monkeypatch.setattr(jobs, "clock", clock)
+    return clock
 
 
 def start(engine, user, scenes=4):
@@ -84,24 +93,25 @@ def test_a_refused_page_fails_with_the_reason_and_the_rest_finish(mock_engine, u
     assert book.status == books.NEEDS_ATTENTION and "page 2" in book.error
 
 
-def test_transient_errors_retry_after_the_asked_delay(mock_engine, user, monkeypatch):
-    mock_engine.image_model.fail["1"] = [TransientModelError("Rate limited", retry_after=0.3)]
+def test_transient_errors_retry_after_the_asked_delay(mock_engine, user, manual_clock):
+    mock_engine.image_model.fail["1"] = [TransientModelError("Rate limited", retry_after=30)]
     book_id = start(mock_engine, user)
     began = time.monotonic()
     Runner(mock_engine).run_until_idle()
-    assert time.monotonic() - began >= 0.3
+    assert manual_clock.slept >= 30 and time.monotonic() - began < 5  # waited on the queue's clock, not in real time
     assert statuses(mock_engine, book_id)[("page", 1)] == "succeeded"
     attempts = mock_engine.db().execute("SELECT attempts FROM jobs WHERE kind='page' AND scene=1").fetchone()[0]
     assert attempts == 2
 
 
 def fast_retries(engine, **budget):
-    """Tiny backoffs, so a test does not sleep through real ones."""
+    """Backoffs so small that the HTTP-attempt budget, not the retry window, ends a job that always fails."""
     engine.settings = replace(engine.settings, **({"retry_backoff_s": 0.01} | budget))
     return engine
 
 
-def test_a_job_that_always_fails_spends_its_http_attempts_then_fails_with_one_clear_message(mock_engine, user):
+def test_a_job_that_always_fails_spends_its_http_attempts_then_fails_with_one_clear_message(mock_engine, user,
+                                                                                          manual_clock):
     fast_retries(mock_engine)
     mock_engine.image_model.fail["3"] = [TransientModelError("The picture service is down (503).")] * 20
     start(mock_engine, user)
@@ -113,8 +123,7 @@ def test_a_job_that_always_fails_spends_its_http_attempts_then_fails_with_one_cl
     assert "will be tried again" not in row[2] and "Retrying" not in row[2]  # never contradicts itself
 
 
-def test_sdk_retries_are_spent_from_the_same_budget_not_multiplied(mock_engine, user):
-    fast_retries(mock_engine)
+def test_sdk_retries_are_spent_from_the_same_budget_not_multiplied(mock_engine, user, manual_clock):
     errors = []
     for _ in range(10):
         error = TransientModelError("Server error")
@@ -128,24 +137,24 @@ def test_sdk_retries_are_spent_from_the_same_budget_not_multiplied(mock_engine, 
     assert calls == 3  # 3 + 3 + 3 HTTP tries: the budget of 8 is spent after three calls, not 8 x 3
 
 
-def test_the_retry_window_closes_the_budget(mock_engine, user):
-    fast_retries(mock_engine, retry_window_s=0.3, max_http_attempts=1000)
+def test_the_retry_window_closes_the_budget(mock_engine, user, manual_clock):
+    mock_engine.settings = replace(mock_engine.settings, max_http_attempts=1000)  # the real 180 s window and backoff
     mock_engine.image_model.fail["2"] = [TransientModelError("The picture service did not answer.")] * 1000
     book_id = start(mock_engine, user)
     began = time.monotonic()
     Runner(mock_engine).run_until_idle()
-    assert 0.3 <= time.monotonic() - began < 5
+    assert 180 <= manual_clock.slept < 180 + 5 and time.monotonic() - began < 5
     row = mock_engine.db().execute("SELECT status, error FROM jobs WHERE kind='page' AND scene=2").fetchone()
     assert row[0] == "failed" and "did not answer" in row[1] and "over" in row[1]
     assert books.get(mock_engine.db(), user.id, book_id).status == books.NEEDS_ATTENTION
 
 
-def test_a_retry_after_beyond_the_cap_fails_at_once_saying_when_to_try_again(mock_engine, user):
+def test_a_retry_after_beyond_the_cap_fails_at_once_saying_when_to_try_again(mock_engine, user, manual_clock):
     mock_engine.image_model.fail["cover"] = [RateLimitedError("The picture service is busy.", retry_after=3600)]
     book_id = start(mock_engine, user)
     began = time.monotonic()
     Runner(mock_engine).run_until_idle()
-    assert time.monotonic() - began < 5
+    assert time.monotonic() - began < 5 and manual_clock.slept == 0
     assert sum(r.kind == "cover" for r in mock_engine.image_model.requests) == 1
     error = mock_engine.db().execute("SELECT error FROM jobs WHERE kind='cover'").fetchone()[0]
     assert "wait 60 min" in error and "try again after" in error and "UTC" in error
@@ -175,7 +184,7 @@ def test_a_rate_limit_holds_back_the_owners_other_queued_pictures(mock_engine, u
     held = db.execute("SELECT kind, not_before FROM jobs WHERE book_id = ? AND status = 'queued' AND id != ?",
                       [book_id, page.id]).fetchall()
     assert {k for k, _ in held} == {"page", "cover"}
-    assert all(not_before >= time.time() + 25 for _, not_before in held)
+    assert all(not_before >= jobs.clock.now() + 25 for _, not_before in held)
     waiting = jobs.waits(db, book_id)
     assert len(waiting) == 5 and all("asked us to wait 30 s" in w.reason for w in waiting)
 
@@ -225,11 +234,12 @@ def test_a_crash_in_a_job_is_a_clear_failure_not_a_traceback(mock_engine, user):
     assert errors and all("Something went wrong" in e and "secret internals" not in e for e in errors)
 
 
-def test_an_expired_lease_is_requeued_and_the_old_runner_cannot_publish(mock_engine, user):
+def test_an_expired_lease_is_requeued_and_the_old_runner_cannot_publish(mock_engine, user, manual_clock):
     book_id = start(mock_engine, user)
     db = mock_engine.db()
-    old = jobs.claim(db, "old-worker", (Kind.STORY,), lease_s=0.01)
-    time.sleep(0.02)
+    old = jobs.claim(db, "old-worker", (Kind.STORY,), lease_s=30)
+    assert jobs.sweep(db) == (0, 0)  # the lease still holds
+    manual_clock.advance(31)
     assert jobs.sweep(db) == (1, 0)
     new = jobs.claim(db, "new-worker", (Kind.STORY,))
     assert new.id == old.id and new.attempts == 2

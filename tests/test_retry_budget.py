@@ -14,6 +14,7 @@ import pytest
 
 from storymaker import accounts, books, characters, jobs, studio
 from storymaker.books import BookOptions
+from storymaker.clock import ManualClock
 from storymaker.config import Settings
 from storymaker.engine import Engine
 from storymaker.models.errors import RateLimitedError, TransientModelError
@@ -28,6 +29,14 @@ from .test_openai_models import story_request
 def fake():
     with FakeOpenAI(image_size=(64, 64)) as server:
         yield server
+
+
+@pytest.fixture
+def manual_clock(monkeypatch):
+    """The queue's time moves only as the inline runner sleeps: the real backoff, no real waiting."""
+    clock = ManualClock()
+    monkeypatch.setattr(jobs, "clock", clock)
+    return clock
 
 
 def make_engine(fake, tmp_path, **overrides) -> Engine:
@@ -81,8 +90,8 @@ def test_the_story_survives_five_rate_limited_answers_in_a_row(fake, tmp_path):
     figures("story, 5 x 429 in a row", fake, engine, began)
 
 
-def test_a_page_survives_five_rate_limited_answers_in_a_row_without_retry_after(fake, tmp_path):
-    engine = make_engine(fake, tmp_path, retry_backoff_s=0.05)
+def test_a_page_survives_five_rate_limited_answers_in_a_row_without_retry_after(fake, tmp_path, manual_clock):
+    engine = make_engine(fake, tmp_path)  # the real backoff (2 s, doubling), slept on the queue's clock
     user, book_id = start(engine)
     Runner(engine).run_until_idle(timeout=60)
     fake.rate_limit("images", 5, retry_after=None)
@@ -93,7 +102,8 @@ def test_a_page_survives_five_rate_limited_answers_in_a_row_without_retry_after(
     row = engine.db().execute("SELECT status, retries, http_tries FROM jobs WHERE kind='page' AND scene=2 "
                               "ORDER BY id DESC LIMIT 1").fetchone()
     assert row == ("succeeded", 5, 5)
-    figures("page, 5 x 429 in a row", fake, engine, began)
+    assert manual_clock.slept >= 1 + 2 + 4 + 8 + 16  # at least half of each doubling backoff
+    figures("page, 5 x 429 in a row", fake, engine, began, queue_clock_s=round(manual_clock.slept, 1))
 
 
 def test_parallel_pages_survive_a_burst_of_rate_limits(fake, tmp_path):
