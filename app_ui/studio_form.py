@@ -159,8 +159,8 @@ def new_book_form(engine: Engine, user: User) -> None:
         field_error("style")
         st.selectbox("Language", LANGUAGES, key=FIELD["language"], accept_new_options=True,
                      help="Type another language if it is not in the list.", on_change=recheck, args=("language",))
-        if engine.text_model.is_offline and getattr(engine.text_model, "languages", None):
-            st.caption("The offline writer writes in " + ", ".join(engine.text_model.languages) +
+        if engine.text_model.is_offline and (languages := getattr(engine.text_model, "languages", None)):
+            st.caption("The offline writer writes in " + ", ".join(languages) +
                        " only: a book in any other language comes out in English.")
         field_error("language")
         # No min_value/max_value: Streamlit would refuse an out-of-range number with its own generic
