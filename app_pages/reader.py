@@ -39,7 +39,7 @@ if not wanted:
         st.page_link("app_pages/my_books.py", label="Go to My Books to make one", icon=":material/auto_stories:")
         st.stop()
     titles = {b.id: b.title for b in shelf}
-    st.selectbox("Choose a book", list(titles), format_func=titles.get, index=None, key="reader_book",
+    st.selectbox("Choose a book", list(titles), format_func=titles.__getitem__, index=None, key="reader_book",
                  on_change=open_book, placeholder="Your books")
     st.stop()
 
@@ -52,13 +52,14 @@ if reading is None:
     st.page_link("app_pages/my_books.py", label="Back to My Books", icon=":material/arrow_back:")
     st.stop()
 
-last = len(reading.pages) - 1
+pages = reading.pages
+last = len(pages) - 1
 page = reading.page(as_int(st.query_params.get("page")) or 0)
 st.session_state[PICKER] = page.number  # the picker follows the URL
 
 
 def label(number: int) -> str:
-    return "Cover" if number == 0 else f"Page {number}: {reading.pages[number].title}"
+    return "Cover" if number == 0 else f"Page {number}: {pages[number].title}"
 
 
 st.page_link("app_pages/my_books.py", label="My Books", icon=":material/arrow_back:")

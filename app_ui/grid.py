@@ -24,7 +24,7 @@ READ_ONLY = ("scene", "picture", "status")
 ROW_HEIGHT = 68
 
 # Plain words: the grid is drawn on a canvas with the page's font, where emoji may be missing.
-STATUS = {
+STATUS: dict[str, str] = {
     books.PENDING: "waiting",
     books.DRAWING: "drawing…",
     books.DONE: "drawn",

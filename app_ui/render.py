@@ -14,7 +14,7 @@ from PIL import Image
 from storymaker import books
 from storymaker.engine import Engine
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, tuple[str, str, str]] = {
     books.DRAFT: ("Draft", "gray", ":material/edit_note:"),
     books.GENERATING: ("Generating", "blue", ":material/autorenew:"),
     books.READY: ("Ready", "green", ":material/check_circle:"),

@@ -78,7 +78,7 @@ def require_user() -> User:
     if user is None:
         st.warning("Please sign in.")
         st.stop()
-    return user  # type: ignore[return-value]
+    return user
 
 
 def display_name() -> str:

@@ -10,7 +10,7 @@ state and are handed this run's engine and user.
 from __future__ import annotations
 
 from functools import partial
-from typing import Callable
+from typing import Any, Callable
 
 import streamlit as st
 
@@ -73,7 +73,7 @@ def save_first(engine: Engine, user: User, book_id: int, scenes: list[int] | Non
 
 
 def clicked_scene(book_id: int, which: str) -> int | None:
-    click = st.session_state.get(keys(book_id)[which])
+    click: Any = st.session_state.get(keys(book_id)[which])  # whatever the grid left there: checked below
     order = st.session_state.get(keys(book_id)["order"], [])
     try:
         return order[int(click["row"])]
@@ -227,7 +227,8 @@ def book_actions(engine: Engine, user: User, book: books.Book, rows: list[review
         st.caption(f"UTF-8 CSV with the columns scene, title, text, illustration, characters and exactly "
                    f"{book.scene_count} rows. It replaces the words of every page; pictures stay until you redraw them.")
         upload = st.file_uploader("story.csv", type=["csv"], key=k["upload"], max_upload_size=1)
-        if st.button("Replace the words from this file", disabled=upload is None, key="studio_import"):
+        replace = st.button("Replace the words from this file", disabled=upload is None, key="studio_import")
+        if replace and upload is not None:
             if pending:
                 st.error("You have unsaved edits in the grid: save or discard them first, so nothing you typed is lost.")
             else:

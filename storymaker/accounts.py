@@ -321,7 +321,7 @@ def sign_in(db: sqlite_utils.Database, username: str, password: str, client: str
     row = _user_row(db, username)
     stored = row[2] if row and row[2] else _DUMMY_HASH
     ok = _password_matches(stored, password or "") and row is not None and row[2] is not None
-    if not ok:
+    if not ok or row is None:  # ok implies a row; said again for the type checker
         raise AccountError(WRONG_CREDENTIALS)
     _attempt_succeeded(db, canon, client)
     if _hasher.check_needs_rehash(stored):

@@ -47,10 +47,10 @@ def clean(data: bytes) -> Image.Image:
             raise AvatarError(f"Use a PNG, JPEG or WebP picture (this file is {kind or 'not a picture'}).")
         if width * height > MAX_PIXELS:
             raise AvatarError("The picture has too many pixels to open safely.")
-        with Image.open(io.BytesIO(data)) as image:
-            image.seek(0)
-            image.load()
-            image = ImageOps.exif_transpose(image)  # keep the photo upright, then drop EXIF
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.seek(0)
+            opened.load()
+            image = ImageOps.exif_transpose(opened)  # keep the photo upright, then drop EXIF
             image = eight_bit(image)
     except AvatarError:
         raise

@@ -97,6 +97,8 @@ class Book:
 
 
 _BOOK_COLUMNS = "id, user_id, title, premise, age_band, style, language, scene_count, status, error, created_at"
+# One row of _BOOK_COLUMNS, in that order.
+BookRow = tuple[int, int, str, str, str, str, str, int, str, str | None, str]
 
 
 def create(
@@ -131,7 +133,7 @@ def create(
     return int(book_id)  # type: ignore[arg-type]
 
 
-def get(db: sqlite_utils.Database, user_id: int, book_id: int, data_dir: Path | None = None) -> Book | None:
+def get(db: sqlite_utils.Database, user_id: int, book_id: int | str | None, data_dir: Path | None = None) -> Book | None:
     """The book, only if it belongs to `user_id`; with `data_dir`, the cast's avatars are loaded."""
     if (book_id := parse_id(book_id)) is None:  # e.g. an id too big for SQLite, from a URL
         return None
@@ -147,7 +149,7 @@ def own(db: sqlite_utils.Database, user_id: int, book_id: int) -> Book:
     return book
 
 
-def get_any(db: sqlite_utils.Database, book_id: int, data_dir: Path | None = None) -> Book | None:
+def get_any(db: sqlite_utils.Database, book_id: int | str | None, data_dir: Path | None = None) -> Book | None:
     """The book whoever owns it: for background jobs only, which act for the owner."""
     if (book_id := parse_id(book_id)) is None:
         return None
@@ -155,7 +157,7 @@ def get_any(db: sqlite_utils.Database, book_id: int, data_dir: Path | None = Non
     return _with_cast(db, row, data_dir) if row else None
 
 
-def _with_cast(db: sqlite_utils.Database, row: tuple, data_dir: Path | None) -> Book:
+def _with_cast(db: sqlite_utils.Database, row: BookRow, data_dir: Path | None) -> Book:
     cast_rows = db.execute(
         "SELECT name, look, personality, avatar_path FROM book_characters WHERE book_id = ? ORDER BY position", [row[0]]
     ).fetchall()
@@ -178,7 +180,9 @@ def count_for(db: sqlite_utils.Database, user_id: int) -> int:
     return int(db.execute("SELECT COUNT(*) FROM books WHERE user_id = ?", [user_id]).fetchone()[0])
 
 
-def delete(db: sqlite_utils.Database, user_id: int, book_id: int, books_dir: Path, data_dir: Path | None = None) -> bool:
+def delete(
+    db: sqlite_utils.Database, user_id: int, book_id: int | str | None, books_dir: Path, data_dir: Path | None = None
+) -> bool:
     """Delete the user's book, its jobs, scenes and folder; False when it is not theirs.
 
     The row goes first, under the write lock: a job still drawing for the book then

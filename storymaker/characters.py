@@ -95,7 +95,7 @@ def create(
     return get(db, user_id, cursor.lastrowid)  # type: ignore[return-value]
 
 
-def get(db: sqlite_utils.Database, user_id: int, character_id: int) -> Character | None:
+def get(db: sqlite_utils.Database, user_id: int, character_id: int | str | None) -> Character | None:
     """The character, only if it belongs to `user_id`."""
     if (character_id := parse_id(character_id)) is None:  # e.g. an id too big for SQLite
         return None
@@ -165,7 +165,7 @@ def save(
     try:
         with write_transaction(db):
             if character_id is None:
-                character = create(db, user_id, name, look, personality, avatar_path)
+                character: Character | None = create(db, user_id, name, look, personality, avatar_path)
                 old = None
             else:
                 old = get(db, user_id, character_id).avatar_path  # type: ignore[union-attr]

@@ -74,10 +74,10 @@ def _translated(call, *args):
 class _Connection(sqlite3.Connection):
     """A connection whose "database is locked" errors are `LibraryBusy`, wherever the write came from."""
 
-    def execute(self, sql, parameters=(), /):  # type: ignore[override]
+    def execute(self, sql, parameters=(), /):
         return _translated(super().execute, sql, parameters)
 
-    def executemany(self, sql, parameters, /):  # type: ignore[override]
+    def executemany(self, sql, parameters, /):
         return _translated(super().executemany, sql, parameters)
 
 

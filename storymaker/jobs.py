@@ -138,7 +138,8 @@ def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s
     ).fetchall()  # fetch all, so the statement is finished before COMMIT
     if not rows:
         return None
-    job = Job(*rows[0][:6], worker=worker, http_tries=rows[0][6])
+    job_id, book_id, kind, scene, attempts, max_attempts, http_tries = rows[0]
+    job = Job(job_id, book_id, kind, scene, attempts, max_attempts, worker, http_tries)
     handlers.of(job.kind).claimed(db, job.book_id, job.scene)
     return job
 
@@ -346,7 +347,7 @@ def waits(db: sqlite_utils.Database, book_id: int, now: float | None = None) -> 
         "AND not_before > ?",
         [book_id, JobStatus.QUEUED, now],
     ).fetchall()
-    order = {Kind.STORY: 0, Kind.COVER: 1, Kind.PAGE: 2}
+    order: dict[str, int] = {Kind.STORY: 0, Kind.COVER: 1, Kind.PAGE: 2}
     found = [Wait(kind, scene, reason, until) for kind, scene, reason, until in rows]
     return sorted(found, key=lambda w: (order.get(w.kind, 3), w.scene or 0))
 

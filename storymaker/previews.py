@@ -88,9 +88,9 @@ def _paper_cutout(img: Image.Image) -> Image.Image:
 
 def _pixel_art(img: Image.Image) -> Image.Image:
     # Pixels a thumbnail can see: 60 across, in 20 colours.
-    small = ImageEnhance.Color(img).enhance(1.25).resize((img.width // 4, img.height // 4), Image.BOX)
+    small = ImageEnhance.Color(img).enhance(1.25).resize((img.width // 4, img.height // 4), Image.Resampling.BOX)
     small = small.quantize(20, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE).convert("RGB")
-    return small.resize(img.size, Image.NEAREST)
+    return small.resize(img.size, Image.Resampling.NEAREST)
 
 
 def _claymation(img: Image.Image) -> Image.Image:

@@ -32,7 +32,7 @@ import re
 import threading
 import time
 from functools import partial
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
 import httpx2
 import openai
@@ -43,6 +43,9 @@ from ..redaction import public_url, redact_secret
 from . import keys
 from .base import ImageModel, ImageRequest, ImageResult, TextModel, TextRequest, TextResult
 from .errors import ModelConfigError, ModelError, RateLimitedError, RefusedError, TransientModelError, http_attempts_left
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 # Codes and words OpenAI uses when its safety system turns a request down.
 _REFUSAL_CODES = {"content_policy_violation", "moderation_blocked", "content_filter", "safety_violation"}
@@ -133,7 +136,7 @@ class _OpenAIBase:
         self._local.tries = 0
 
     def _with_tries(self, error: ModelError) -> ModelError:
-        error.tries = self.last_tries  # type: ignore[attr-defined]
+        error.tries = self.last_tries
         return error
 
     def _map_error(self, exc: openai.OpenAIError) -> ModelError:
@@ -183,7 +186,9 @@ class OpenAITextModel(_OpenAIBase, TextModel):
             if fmt == "json_object":
                 kwargs["response_format"] = {"type": "json_object"}
         return client.chat.completions.with_raw_response.create(
-            model=self.model_id, messages=messages, **kwargs
+            # Each dict is {"role": system|user|assistant, "content": str}: one of the SDK's
+            # message shapes, which it types as a union of TypedDicts a plain dict cannot name.
+            model=self.model_id, messages=cast("list[ChatCompletionMessageParam]", messages), **kwargs
         )
 
     def _map_error(self, exc: openai.OpenAIError) -> ModelError:

@@ -43,7 +43,7 @@ def paint(request: ImageRequest) -> Image.Image:
         long_side = min(4096, max(max(w, h), round(MIN_SIDE * ratio)))
         short_side = max(MIN_SIDE, round(long_side / ratio))
         size = (long_side, short_side) if w >= h else (short_side, long_side)
-        return ImageOps.fit(paint(replace(request, size=size)), (w, h), Image.LANCZOS)
+        return ImageOps.fit(paint(replace(request, size=size)), (w, h), Image.Resampling.LANCZOS)
     style = style_for(request.style)
     scene = read_scene(request.scene or "")
     rng = random.Random(
@@ -79,7 +79,7 @@ def _page(request: ImageRequest, scene: Scene, looks, size: tuple[int, int], sty
     style.treat_background(c)
     # Square-pixel enlargement keeps washes smooth and edges crisp, and keeps the
     # saved PNG small and quick to write (a filtered enlargement doubles that time).
-    img = c.img.resize(size, Image.NEAREST) if work != size else c.img
+    img = c.img.resize(size, Image.Resampling.NEAREST) if work != size else c.img
     floor = 0.93 if request.kind == "cover" else 0.9
     spots = arrange(len(looks), size, request.kind, rng, floor)
     order = sorted(range(len(looks)), key=lambda i: spots[i].y)

@@ -105,7 +105,7 @@ def animal(p: Pen, look: Look, col: dict[str, RGB], arms: str, head: bool = True
     else:
         p.ellipse(-22, -86, 22, -48, main)
     if sp == "horse" and (look.kind == "unicorn" or "unicorn" in f or "horn" in f):
-        p.poly([(-4, -84), (4, -84), (0, -106)], col.get("hat") if "hat" in f else (250, 214, 90))
+        p.poly([(-4, -84), (4, -84), (0, -106)], col["hat"] if "hat" in f else (250, 214, 90))
     if sp == "horse":
         for i in range(5):
             p.circle(-4 + i * 4, -86 + i * 3, 5.5, dark, line=False, shine=False)

@@ -15,24 +15,32 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw
 
 from .palette import RGB
+
+if TYPE_CHECKING:
+    from .finish import Style
+    from .scene import Scene
+    from .sky import Light
 
 WORK_SHORT_SIDE = 512
 
 
 @lru_cache(maxsize=16)
 def _ramp(size: tuple[int, int]) -> Image.Image:
-    return Image.linear_gradient("L").resize(size, Image.BILINEAR)
+    return Image.linear_gradient("L").resize(size, Image.Resampling.BILINEAR)
 
 
 @lru_cache(maxsize=16)
 def _disc(size: tuple[int, int]) -> Image.Image:
     """255 in the centre fading to 0 at the rim: the mask of every soft glow."""
     return (
-        Image.radial_gradient("L").point(lambda v: max(0, 255 - v * 2 if v < 128 else 0)).resize(size, Image.BILINEAR)
+        Image.radial_gradient("L")
+        .point(lambda v: max(0, 255 - v * 2 if v < 128 else 0))
+        .resize(size, Image.Resampling.BILINEAR)
     )
 
 
@@ -62,13 +70,19 @@ def glow_mask(size: tuple[int, int], strength: float = 1.0) -> Image.Image:
     return m if strength >= 1 else m.point(lambda v: int(v * strength))
 
 
+class Layer(ImageDraw.ImageDraw):
+    """A drawing on its own sheet; painters that paste gradients onto the sheet reach it here."""
+
+    sheet: Image.Image
+
+
 @dataclass
 class Canvas:
     img: Image.Image
     rng: random.Random
-    scene: object  # scene.Scene
-    light: object  # sky.Light
-    style: object  # finish.Style
+    scene: Scene
+    light: Light
+    style: Style
     kind: str = "page"
     horizon: float = 0.6  # fraction of height where land meets sky
     calm: float = 0.0  # fraction of height at the top to keep quiet (cover titles)
@@ -104,12 +118,12 @@ class Canvas:
         return self.rng.uniform(a, b)
 
     @contextmanager
-    def layer(self, name: str = "layer") -> Iterator[ImageDraw.ImageDraw]:
+    def layer(self, name: str = "layer") -> Iterator[Layer]:
         """Draw a group of shapes on their own sheet, then let the style treat the
         sheet as a whole (outlines, paper shadows, washes) before laying it down."""
         sheet = Image.new("RGBA", self.img.size, (0, 0, 0, 0))
-        d = ImageDraw.Draw(sheet)
-        d.sheet = sheet  # for painters that paste gradients onto the sheet
+        d = Layer(sheet)
+        d.sheet = sheet
         yield d
         self.style.treat_layer(self, sheet, name)
         box = sheet.getbbox()
@@ -132,7 +146,7 @@ class Canvas:
         """Points along a rolling skyline at height `y`, closed along the bottom edge."""
         ph = self.rng.uniform(0, 6.3) if phase is None else phase
         ph2 = self.rng.uniform(0, 6.3)
-        pts = []
+        pts: list[tuple[float, float]] = []
         for x in range(0, self.w + step, step):
             t = x / self.w
             dy = math.sin(t * math.pi * waves + ph) * amp + math.sin(t * math.pi * waves * 2.3 + ph2) * amp * 0.35

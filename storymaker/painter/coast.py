@@ -182,8 +182,8 @@ def _beam(c, x: float, y: float, left: bool) -> None:
     d.polygon([(x, y - 1 * c.u), (back, y - 7 * c.u), (back, y + 5 * c.u), (x, y + 1 * c.u)], fill=60)
     from PIL import ImageFilter
 
-    small = beam.resize((beam.width // 4, beam.height // 4), Image.BILINEAR).filter(ImageFilter.BoxBlur(2))
-    c.img.paste((255, 240, 170), (0, 0), small.resize(beam.size, Image.BILINEAR))
+    small = beam.resize((beam.width // 4, beam.height // 4), Image.Resampling.BILINEAR).filter(ImageFilter.BoxBlur(2))
+    c.img.paste((255, 240, 170), (0, 0), small.resize(beam.size, Image.Resampling.BILINEAR))
     c.glow((x, y), 14 * c.u, (255, 236, 150), 0.9)
 
 

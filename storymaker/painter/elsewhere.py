@@ -21,7 +21,7 @@ def space(c) -> None:
     for _ in range(5):
         x, y, r = c.rand(0, neb.width), c.rand(0, neb.height * 0.6), c.rand(4, 12)
         nd.ellipse((x - r * 2, y - r, x + r * 2, y + r), fill=90)
-    c.img.paste((190, 90, 200), (0, 0), neb.filter(ImageFilter.BoxBlur(4)).resize(c.img.size, Image.BILINEAR))
+    c.img.paste((190, 90, 200), (0, 0), neb.filter(ImageFilter.BoxBlur(4)).resize(c.img.size, Image.Resampling.BILINEAR))
     d = ImageDraw.Draw(c.img)
     top = c.h * c.calm
     for _ in range(120):
@@ -71,7 +71,7 @@ def underwater(c) -> None:
     for _ in range(5):
         x = c.rand(0, rays.width)
         rd.polygon([(x, 0), (x + 5, 0), (x - 12, rays.height), (x - 26, rays.height)], fill=50)
-    c.img.paste((220, 250, 255), (0, 0), rays.filter(ImageFilter.BoxBlur(2)).resize(c.img.size, Image.BILINEAR))
+    c.img.paste((220, 250, 255), (0, 0), rays.filter(ImageFilter.BoxBlur(2)).resize(c.img.size, Image.Resampling.BILINEAR))
     with c.layer("far") as d:
         pts = c.ridge(c.hy, 3 * c.u, 3)
         d.polygon(pts, fill=mix((60, 120, 150), (30, 110, 170), 0.5))

@@ -48,7 +48,8 @@ def draw_figure(
     f = look.features
     if "umbrella" in f:
         arms = "reach"
-    has_portrait = bool(look.avatar_key) and avatar_ok(look.avatar_key)
+    avatar = look.avatar_key if look.avatar_key and avatar_ok(look.avatar_key) else None
+    has_portrait = avatar is not None
     if look.species == "fish":
         fish(pen, col, f)
     elif look.species == "robot":
@@ -58,12 +59,13 @@ def draw_figure(
     else:
         animal(pen, look, col, arms, head=not has_portrait)
     head_y = -62 if look.species == "fish" else -66
-    if has_portrait:
+    if avatar is not None:
         # the avatar is the head: a framed round portrait, pre-mirrored so it reads right
         d = int(50 * k)
-        portrait = round_avatar(look.avatar_key, d, style.ink or shade(col["accent"], 0.9))
+        portrait = round_avatar(avatar, d, style.ink or shade(col["accent"], 0.9))
+        assert portrait is not None  # avatar_ok said these bytes are a readable picture
         if flip:
-            portrait = portrait.transpose(Image.FLIP_LEFT_RIGHT)
+            portrait = portrait.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
         sheet.alpha_composite(portrait, (int(SIDE * k - d / 2), int((TOP + head_y) * k - d / 2)))
     else:
         face(pen, look, col, expression, head_y)
@@ -86,7 +88,7 @@ def draw_figure(
         sheet = sheet.reduce(supersample)
         feet = (feet[0] // supersample, feet[1] // supersample)
     if flip:
-        sheet = sheet.transpose(Image.FLIP_LEFT_RIGHT)
+        sheet = sheet.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
         feet = (sheet.width - feet[0], feet[1])
     return sheet, feet
 

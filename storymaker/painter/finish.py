@@ -144,15 +144,16 @@ def pixelate(img: Image.Image, keep: list[RGB], cells: int = 128, colors: int = 
     that always includes the `keep` colours (the characters' own)."""
     factor = max(1, min(img.size) // cells)
     small = img.reduce(factor) if factor > 1 else img
-    auto = small.quantize(colors, method=Image.Quantize.MEDIANCUT).getpalette()[: colors * 3]
-    flat = list(auto)
+    palette = small.quantize(colors, method=Image.Quantize.MEDIANCUT).getpalette()
+    assert palette is not None  # a quantized picture always has a palette
+    flat = palette[: colors * 3]
     for rgb in keep[: 256 - colors]:
         flat.extend(rgb)
     pal = Image.new("P", (1, 1))
     pal.putpalette(flat + flat[:3] * (256 - len(flat) // 3))
     out = small.quantize(palette=pal, dither=Image.Dither.NONE).convert("RGB")
     return (
-        out.resize((small.width * factor, small.height * factor), Image.NEAREST).resize(img.size, Image.NEAREST)
+        out.resize((small.width * factor, small.height * factor), Image.Resampling.NEAREST).resize(img.size, Image.Resampling.NEAREST)
         if out.size != img.size
         else out
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from PIL import Image, ImageDraw, ImageOps
 
@@ -308,16 +309,19 @@ def avatar_image(data: bytes) -> tuple[Image.Image, RGB] | None:
         return None
     side = min(pic.size)
     left, top = (pic.width - side) // 2, (pic.height - side) // 2
-    pic = pic.crop((left, top, left + side, top + side)).resize((256, 256), Image.LANCZOS)
+    pic = pic.crop((left, top, left + side, top + side)).resize((256, 256), Image.Resampling.LANCZOS)
     return pic, dominant_color(pic)
 
 
 def dominant_color(pic: Image.Image) -> RGB:
     """The most common clearly-coloured colour (not paper white or shadow black)."""
-    small = pic.convert("RGB").resize((32, 32), Image.BILINEAR).quantize(8, method=Image.Quantize.MEDIANCUT)
+    small = pic.convert("RGB").resize((32, 32), Image.Resampling.BILINEAR).quantize(8, method=Image.Quantize.MEDIANCUT)
     pal = small.getpalette()
+    assert pal is not None  # a quantized picture always has a palette
+    # A palette picture counts palette indices, and at most 8 of them here (never None).
+    counts = cast("list[tuple[int, int]]", small.getcolors())
     best, fallback = None, None
-    for _count, idx in sorted(small.getcolors(), reverse=True):
+    for _count, idx in sorted(counts, reverse=True):
         rgb = (pal[idx * 3], pal[idx * 3 + 1], pal[idx * 3 + 2])
         fallback = fallback or rgb
         if 40 < luminance(rgb) < 225 and max(rgb) - min(rgb) > 40:
@@ -339,9 +343,9 @@ def round_avatar(data: bytes, diameter: int, ring: RGB) -> Image.Image | None:
     mask = Image.new("L", (big, big), 0)
     ImageDraw.Draw(mask).ellipse((0, 0, big - 1, big - 1), fill=255)
     disc.paste(ring + (255,), (0, 0), mask)
-    face = pic.resize((inner, inner), Image.BILINEAR)
+    face = pic.resize((inner, inner), Image.Resampling.BILINEAR)
     fmask = Image.new("L", (inner, inner), 0)
     ImageDraw.Draw(fmask).ellipse((0, 0, inner - 1, inner - 1), fill=255)
     off = (big - inner) // 2
     disc.paste(face, (off, off), Image.composite(face.getchannel("A"), fmask, fmask))
-    return disc.resize((diameter, diameter), Image.LANCZOS)
+    return disc.resize((diameter, diameter), Image.Resampling.LANCZOS)

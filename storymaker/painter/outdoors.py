@@ -139,7 +139,7 @@ def forest(c) -> None:
             bd.polygon(
                 [(x, 0), (x + 6 * c.u / q, 0), (x - 10 * c.u / q, c.h / q), (x - 22 * c.u / q, c.h / q)], fill=50
             )
-        c.img.paste((255, 246, 200), (0, 0), beams.filter(ImageFilter.BoxBlur(1)).resize(c.img.size, Image.BILINEAR))
+        c.img.paste((255, 246, 200), (0, 0), beams.filter(ImageFilter.BoxBlur(1)).resize(c.img.size, Image.Resampling.BILINEAR))
     near_ground(c, (84, 150, 70) if not snowy(c) else SNOW, flowers=4, tufts=20)
     with c.layer("front") as d:
         for x in (c.rand(-0.04, 0.03), c.rand(0.97, 1.04)):

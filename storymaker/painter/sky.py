@@ -77,13 +77,13 @@ def light_for(scene) -> Light:
         sat *= 0.8
     if scene.indoor:  # rooms are lamp-lit: only a little of the outside light reaches in
         amb = [0.9, 0.8, 0.68] if scene.dark else [0.5 + a * 0.5 for a in amb]
-    amb = tuple(a * bright for a in amb)
+    ambient = (amb[0] * bright, amb[1] * bright, amb[2] * bright)
     if tint:
         top, middle, horizon = (mix(c, tint, tint_amount * 0.8) for c in (top, middle, horizon))
     if sat != 1:
         top, middle, horizon = (saturate(c, min(1.3, sat)) for c in (top, middle, horizon))
     haze = mix(horizon, middle, 0.3)
-    return Light(top, middle, horizon, amb, sat, tint, tint_amount, haze, haze_amount)
+    return Light(top, middle, horizon, ambient, sat, tint, tint_amount, haze, haze_amount)
 
 
 def paint_sky(c) -> None:

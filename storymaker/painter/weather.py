@@ -38,7 +38,7 @@ def fog(c) -> None:
         x = c.rand(-10, small.width)
         d.ellipse((x - w, y - 4, x + w, y + 4), fill=int(c.rand(120, 190)))
     d.rectangle((0, hy - 2, small.width, hy + 2), fill=150)
-    mask = small.filter(ImageFilter.BoxBlur(4)).resize(c.img.size, Image.BILINEAR)
+    mask = small.filter(ImageFilter.BoxBlur(4)).resize(c.img.size, Image.Resampling.BILINEAR)
     c.img.paste((224, 228, 232) if not c.scene.dark else (96, 104, 130), (0, 0), mask)
 
 
@@ -71,18 +71,18 @@ def overlay(
             r = unit * rng.uniform(0.35, 0.95)
             d.ellipse((x - r, y - r, x + r, y + r), fill=(255, 255, 255, 230))
     if "wind" in scene.weather and not window:
-        col: RGB = (255, 255, 255)
+        streak: RGB = (255, 255, 255)
         for _ in range(6):
             x, y = rng.uniform(-0.1, 0.8) * w, rng.uniform(max(0.1, calm + 0.05), 0.7) * h
             L = rng.uniform(14, 26) * unit
             pts = [(x + t * L, y + math.sin(t * 5 + x) * unit * 1.5) for t in (0, 0.2, 0.4, 0.6, 0.8, 1.0)]
-            d.line(pts, fill=col + (150,), width=max(1, int(unit * 0.4)), joint="curve")
+            d.line(pts, fill=streak + (150,), width=max(1, int(unit * 0.4)), joint="curve")
             ex, ey = pts[-1]
             d.arc(
                 (ex - unit * 2, ey - unit * 3.5, ex + unit * 2, ey + unit * 0.5),
                 270,
                 120,
-                fill=col + (150,),
+                fill=streak + (150,),
                 width=max(1, int(unit * 0.4)),
             )
         leaf_colors = ((230, 130, 40), (200, 80, 40), (240, 190, 60), (120, 170, 60))

@@ -20,6 +20,7 @@ import hashlib
 import random
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from ..models.base import StoryBrief
 from ..styles import WORDS_PER_PAGE
@@ -139,8 +140,8 @@ def actor_keys(actor: Actor, rng: random.Random) -> dict:
         a_phrase = _article(f"{lex.TRAITS[actor.trait][0]} {kind}")
     g = actor.gender
     he, him, his, self_ = {"f": ("she", "her", "her", "herself"), "m": ("he", "him", "his", "himself")}.get(
-        g, (desc or name, desc or name, "their", "themselves"))
-    k = {"X": name, "X_s": name + "'s", "X_he": he, "X_him": him, "X_his": his, "X_self": self_,
+        g or "", (desc or name, desc or name, "their", "themselves"))
+    k: dict[str, str | bool | None] = {"X": name, "X_s": name + "'s", "X_he": he, "X_him": him, "X_his": his, "X_self": self_,
          "X_desc": desc, "X_a": a_phrase, "X_kind": kind, "X_body": None}
 
     feats = []
@@ -261,7 +262,7 @@ def _seed(brief: StoryBrief) -> random.Random:
     return random.Random(int.from_bytes(digest[:16], "big"))
 
 
-def _choose(rng: random.Random, items: list, k: int) -> list:
+def _choose(rng: random.Random, items: Iterable, k: int) -> list:
     items = list(items)
     rng.shuffle(items)
     return items[:k]

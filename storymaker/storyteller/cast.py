@@ -231,7 +231,7 @@ def read_actor(character: CharacterLook, index: int = 0) -> Actor:
             kind = k
             if KINDS[k][1] in ("human", "animal", "thing"):
                 break
-    gender, cls, ability = KINDS.get(kind, (None, "unknown", ""))
+    gender, cls, ability = KINDS.get(kind or "", (None, "unknown", ""))
     if kind in ("teddy",) and "bear" in all_words:
         kind = "teddy"
     spanish_feminine = {"niña", "gata", "gatita", "perra", "perrita", "coneja", "conejita", "osa", "osita",

@@ -183,7 +183,7 @@ class Composer:
             if total >= self.target and total >= self.lo:
                 break
             room = (self.target if total >= self.lo else self.hi) - total
-            variants = [v for v in variants if _estimate(v) <= room + 2]
+            variants = tuple(v for v in variants if _estimate(v) <= room + 2)
             if not variants:
                 continue
             text = self._pick(variants, keys, taken)

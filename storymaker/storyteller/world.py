@@ -204,7 +204,8 @@ def choose_world(title: str, premise: str, actors: list[Actor], rng: random.Rand
         found = [FAMILY_WORDS[w] for w in ws if w in FAMILY_WORDS]
         # "Brave" and "friend" are often lessons, not plots: prefer a stronger plot word.
         strong = [f for f in found if f not in ("fear", "newfriend", "friend")]
-        return (strong or found or [None])[0]
+        chosen = strong or found
+        return chosen[0] if chosen else None
 
     family = family_in(tw) or family_in(pw)
     obj = next((OBJECT_WORDS[w] for w in tw + pw if w in OBJECT_WORDS), None)
