@@ -57,5 +57,5 @@ if session.current_user() is None:
 elif wanted := st.session_state.pop(session.AFTER_SIGN_IN, None):
     screen = "app_pages/studio.py" if wanted.pop("screen", None) == "studio" else "app_pages/reader.py"
     st.switch_page(screen, query_params=wanted)
-with session.plain_errors():  # a library locked too long reads as a message
+with session.plain_errors():  # any StorymakerError a screen does not catch (a busy library, say) reads as a message
     navigation.run()

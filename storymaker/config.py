@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from .errors import Invalid
 from .redaction import public_host, public_url
 
 # Current OpenAI defaults, chosen from the installed SDK's model list: the
@@ -23,7 +24,7 @@ DEFAULT_IMAGE_MODEL = "gpt-image-2"
 PROVIDERS = ("offline", "openai")
 
 
-class ConfigError(ValueError):
+class ConfigError(Invalid):
     """A setting has a value Storymaker cannot use; the message names it."""
 
 

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 
 from . import runner
+from .errors import Invalid
 from .engine import Engine
 from .jobs import Job
 from .models import keys
@@ -24,7 +25,7 @@ IDLE_S = 3600.0
 MIN_LEN, MAX_LEN = 8, 400
 
 
-class BadKey(ValueError):
+class BadKey(Invalid):
     """The text entered cannot be a key; the message says why (and never repeats it)."""
 
 

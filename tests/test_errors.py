@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from storymaker import accounts, avatars, books, characters, cli, db, review, scenes, storage, story, studio
+from storymaker import accounts, avatars, books, characters, cli, config, db, review, scenes, session_keys, storage, story, studio
 from storymaker.books import BookOptions
 from storymaker.errors import Busy, Invalid, NotFound, StorymakerError
 from storymaker.models.errors import ModelError
@@ -15,7 +15,8 @@ from .conftest import make_cast
 
 
 @pytest.mark.parametrize("error", [books.BookError, characters.CharacterError, accounts.AccountError,
-                                   accounts.TooManyAttempts, avatars.AvatarError, scenes.SceneError, cli.UserError])
+                                   accounts.TooManyAttempts, avatars.AvatarError, scenes.SceneError, cli.UserError,
+                                   config.ConfigError, session_keys.BadKey])
 def test_bad_input_is_invalid_and_still_a_value_error(error):
     assert issubclass(error, Invalid) and issubclass(error, StorymakerError) and issubclass(error, ValueError)
 
