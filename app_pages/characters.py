@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from storymaker import avatars, characters, studio
+from storymaker import avatars, characters
+from storymaker.services import characters as cast_service
 from storymaker.errors import StorymakerError
 from storymaker.models.errors import ModelError
 from app_ui import render, session
 
 user = session.require_user()
 engine = session.engine()
-db = engine.db()
 EDITING, DELETING, NEW_FORM = "editing_character", "deleting_character", "new_character_form"
 
 st.title("Characters")
@@ -41,8 +41,8 @@ def character_form(form_key: str, character: characters.Character | None = None)
         st.rerun()
     if saved:
         try:
-            result = characters.save(db, engine.data_dir, user.id, character.id if character else None,
-                                     name, look, personality, upload.getvalue() if upload else None)
+            result = cast_service.save(engine, user.id, character.id if character else None,
+                                       name, look, personality, upload.getvalue() if upload else None)
         except StorymakerError as error:
             st.error(render.md("Not saved: {}", error))
         else:
@@ -56,17 +56,17 @@ def character_form(form_key: str, character: characters.Character | None = None)
 @st.dialog("Delete this character?", on_dismiss=lambda: st.session_state.pop(DELETING, None))
 def confirm_delete(character: characters.Character) -> None:
     st.markdown(f"**{render.md_escape(character.name)}** will be deleted.")
-    using = characters.books_using(db, user.id, character.id)
+    using = cast_service.books_using(engine, user.id, character.id)
     if using:
         st.write("These books use this character. They keep their own copy, so they do not change:")
         st.markdown("\n".join(f"- {render.md_escape(title)}" for _, title in using))
     else:
         st.caption("No book uses this character.")
-    render.delete_or_keep("character", DELETING, lambda: characters.delete(db, engine.data_dir, user.id, character.id),
+    render.delete_or_keep("character", DELETING, lambda: cast_service.delete(engine, user.id, character.id),
                           render.md("Deleted {}.", character.name))
 
 
-cast = characters.list_for(db, user.id)
+cast = cast_service.list_for(engine, user.id)
 # A tracked expander: it stays as the person left it across reruns, so a refusal shown inside stays visible.
 with st.expander("New character", icon=":material/person_add:", expanded=not cast, key="new_character_open",
                  on_change="rerun"):
@@ -102,7 +102,7 @@ for character in cast:
         if draw:
             try:
                 with st.spinner(render.md("Painting {}…", character.name)):
-                    studio.draw_avatar(engine, user.id, character.id)
+                    cast_service.draw_avatar(engine, user.id, character.id)
             except (ModelError, StorymakerError) as error:
                 st.error(render.md("No avatar was drawn: {}", error))
             else:
@@ -110,7 +110,7 @@ for character in cast:
                 st.rerun()
 
 if (deleting := st.session_state.get(DELETING)) is not None:
-    target = characters.get(db, user.id, deleting)  # session state is not trusted either
+    target = cast_service.get(engine, user.id, deleting)  # session state is not trusted either
     if target is None:
         st.session_state.pop(DELETING, None)
     else:

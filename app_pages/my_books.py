@@ -3,13 +3,13 @@
 import streamlit as st
 
 from storymaker import books, library, samples, studio
+from storymaker.services import books as book_service
 from storymaker.books import BookError
 from storymaker.db import parse_id
 from app_ui import missing_pictures, render, session
 
 user = session.require_user()
 engine = session.engine()
-db = engine.db()
 DELETING = "deleting_book"
 
 st.title("My Books")
@@ -29,7 +29,7 @@ def make_sample() -> None:
         st.rerun()
 
 
-if books.count_for(db, user.id) == 0:
+if book_service.count_for(engine, user.id) == 0:
     with st.container(border=True):
         st.subheader("Your shelf is empty: let's make your first book", anchor=False)
         st.write("A sample book shows how it works in a moment: Mia and her cat Pip keep a lighthouse "
@@ -43,7 +43,7 @@ if books.count_for(db, user.id) == 0:
 @st.dialog("Delete this book?", on_dismiss=lambda: st.session_state.pop(DELETING, None))
 def confirm_delete(book: books.Book) -> None:
     st.markdown(f"**{render.md_escape(book.title)}** and all its pages and pictures will be removed for good.")
-    render.delete_or_keep("book", DELETING, lambda: books.delete(db, user.id, book.id, engine.books_dir, engine.data_dir),
+    render.delete_or_keep("book", DELETING, lambda: book_service.delete(engine, user.id, book.id),
                           render.md("Deleted “{}”.", book.title))
 
 
@@ -98,7 +98,7 @@ def shelf() -> None:
 shelf()
 
 if (deleting := st.session_state.get(DELETING)) is not None:
-    target = books.get(db, user.id, parse_id(deleting))  # session state is not trusted either
+    target = book_service.get(engine, user.id, parse_id(deleting))  # session state is not trusted either
     if target is None:
         st.session_state.pop(DELETING, None)
     else:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from storymaker import books, library
+from storymaker.services import books as book_service
 from storymaker.db import parse_id
 from app_ui import missing_pictures, render, session
 
@@ -33,7 +34,7 @@ def open_book() -> None:
 wanted = st.query_params.get("book")
 if not wanted:
     st.title("Reader")
-    shelf = books.list_for(engine.db(), user.id, limit=500)
+    shelf = book_service.list_for(engine, user.id, limit=500)
     if not shelf:
         st.info("There is no book to read yet.")
         st.page_link("app_pages/my_books.py", label="Go to My Books to make one", icon=":material/auto_stories:")

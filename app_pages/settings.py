@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from storymaker import session_keys, usage
+from storymaker import session_keys
+from storymaker.services import usage
 from app_ui import render, session
 
 user = session.require_user()
@@ -43,13 +44,13 @@ else:
                 st.rerun()
 
 st.subheader("Usage per book", anchor=False)
-rows = usage.for_user(engine.db(), user.id)
+rows = usage.for_user(engine, user.id)
 if not rows:
     st.caption("No books yet.")
 else:
     st.dataframe(
-        [{"Book": title, "Text tokens in": u.input_tokens, "Text tokens out": u.output_tokens,
-          "Pictures": u.images, "Model calls": u.calls} for _, title, u in rows],
+        [{"Book": row.title, "Text tokens in": row.usage.input_tokens, "Text tokens out": row.usage.output_tokens,
+          "Pictures": row.usage.images, "Model calls": row.usage.calls} for row in rows],
         hide_index=True,
         width="stretch",
     )

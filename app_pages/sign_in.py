@@ -3,6 +3,7 @@
 import streamlit as st
 
 from storymaker import accounts
+from storymaker.services import accounts as account_service
 from app_ui import render, session
 
 engine, _ = session.shared()
@@ -20,7 +21,7 @@ with sign_in_tab:
         password = st.text_input("Password", type="password", key="sign_in_password", autocomplete="current-password")
         if st.form_submit_button("Sign in", type="primary"):
             try:
-                user = accounts.sign_in(engine.db(), username, password, client=session.client_address())
+                user = account_service.sign_in(engine, username, password, client=session.client_address())
             except accounts.AccountError as error:
                 st.error(render.md_escape(error))
             else:
@@ -37,7 +38,7 @@ with sign_up_tab:
                                           "the most common passwords are not.")
         if st.form_submit_button("Create my account", type="primary"):
             try:
-                user = accounts.sign_up(engine.db(), new_username, new_password)
+                user = account_service.sign_up(engine, new_username, new_password)
             except accounts.AccountError as error:
                 st.error(render.md_escape(error))
             else:

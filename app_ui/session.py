@@ -21,6 +21,7 @@ from storymaker.engine import Engine
 from storymaker.models import keys as model_keys
 from storymaker.errors import Busy, StorymakerError
 from storymaker.runner import Runner
+from storymaker.services import accounts as account_service
 from app_ui.render import md_escape
 
 # A test and demo setting: jobs run right after they are queued, inside the page
@@ -61,10 +62,7 @@ def current_user() -> User | None:
     if not isinstance(user, User):
         return None
     base, _ = shared()
-    # Ids start again at 1 in a recreated database: the name must match too, or the
-    # session would act as whoever signed up next.
-    found = accounts.find(base.db(), user.username)
-    if found is None or found.id != user.id:
+    if not account_service.still_exists(base, user):  # e.g. the database was emptied or recreated
         session_keys.forget(user.id)
         st.session_state.clear()
         st.warning(ACCOUNT_GONE, icon=":material/info:")
@@ -183,7 +181,7 @@ def adopt_oidc_identity() -> None:
         return
     base, _ = shared()
     try:
-        user = accounts.for_identity(base.db(), str(st.user.get("iss") or ""), str(st.user.get("sub") or ""))
+        user = account_service.for_identity(base, str(st.user.get("iss") or ""), str(st.user.get("sub") or ""))
     except accounts.AccountError as error:
         st.error(md_escape(error))
         return

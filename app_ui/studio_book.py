@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from storymaker import books, studio, styles
+from storymaker.services import books as book_service
 from storymaker.accounts import User
 from storymaker.engine import Engine
 from app_ui import missing_pictures, render
@@ -14,7 +15,7 @@ from app_ui.studio_review import review_screen
 
 
 def book_screen(engine: Engine, user: User, book_id: int) -> None:
-    book = books.get(engine.db(), user.id, book_id)  # only the user's own: anybody else's id is not found
+    book = book_service.get(engine, user.id, book_id)  # only the user's own: anybody else's id is not found
     if book is None:
         book_not_found()
         st.stop()

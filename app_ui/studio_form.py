@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from storymaker import books, characters, previews, studio, styles
+from storymaker import books, previews, studio, styles
 from storymaker.accounts import User
 from storymaker.books import BookError, BookOptions
 from storymaker.engine import Engine
+from storymaker.services import characters as cast_service
 from app_ui import render, session
 from app_ui.studio_common import notice, offline_cannot_write, show_notice
 
@@ -130,7 +131,7 @@ def new_book_form(engine: Engine, user: User) -> None:
     st.write("A title and a few characters in, an illustrated picture book out.")
     render.models_notice(engine)
     show_notice()
-    cast = characters.list_for(engine.db(), user.id)
+    cast = cast_service.list_for(engine, user.id)
     if not cast:
         st.info("A book needs at least one character, and you have none yet.", icon=":material/face:")
         st.page_link("app_pages/characters.py", label="Create your characters first", icon=":material/person_add:")

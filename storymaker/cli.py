@@ -11,13 +11,14 @@ import time
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from . import accounts, avatars, books, characters, jobs, storage, styles, studio
+from . import accounts, books, characters, jobs, storage, styles, studio
 from .avatars import AvatarError
 from .books import BookError, BookOptions
 from .config import ConfigError, load_settings
 from .engine import Engine
 from .errors import Invalid, StorymakerError
 from .runner import Runner
+from .services import accounts as account_service, characters as cast_service
 
 EPILOG = """\
 configuration (environment variables, or the same keys in .streamlit/secrets.toml):
@@ -83,20 +84,19 @@ class UserError(Invalid):
 
 
 def _cast(engine: Engine, user_id: int, specs: Sequence[str], avatar_specs: Sequence[str]) -> list[int]:
-    db = engine.db()
     avatar_files: dict[str, Path] = {}
     for spec in avatar_specs:
         name, sep, path = spec.partition("=")
         if not sep or not name.strip() or not path.strip():
             raise UserError(f"--avatar takes NAME=PATH, not {spec!r}")
         avatar_files[name.strip().casefold()] = Path(path.strip()).expanduser()
-    existing = {c.name.casefold(): c for c in characters.list_for(db, user_id)}
+    existing = {c.name.casefold(): c for c in cast_service.list_for(engine, user_id)}
     ids = []
     for spec in specs:
         name, look = characters.parse_spec(spec)
         character = existing.get(name.casefold())
         if character is None or (look and look != character.look):
-            character = characters.create(db, user_id, name, look)
+            character = cast_service.create(engine, user_id, name, look)
             existing[name.casefold()] = character
         avatar_file = avatar_files.pop(name.casefold(), None)
         if avatar_file is not None:
@@ -105,10 +105,9 @@ def _cast(engine: Engine, user_id: int, specs: Sequence[str], avatar_specs: Sequ
             except OSError as exc:
                 raise UserError(f"cannot read the avatar for {name}: {exc.strerror} ({avatar_file})") from None
             try:
-                relative = avatars.store(engine.data_dir, user_id, data)
+                cast_service.set_avatar(engine, user_id, character.id, data)
             except AvatarError as exc:
                 raise UserError(f"the avatar for {name} cannot be used: {exc}") from None
-            characters.set_avatar(db, user_id, character.id, relative)
         ids.append(character.id)
     if avatar_files:
         raise UserError(f"--avatar names a character that is not in the book: {', '.join(avatar_files)}")
@@ -151,8 +150,7 @@ def progress_line(now: studio.Progress, *, countdown: bool = True) -> str:
 
 def make_book(args: argparse.Namespace) -> int:
     engine = Engine(load_settings(concurrency=args.concurrency))
-    db = engine.db()
-    user = accounts.get_or_create(db, args.user)
+    user = account_service.local_user(engine, args.user)
     ids = _cast(engine, user.id, args.character, args.avatar)
     options = BookOptions(args.title, args.premise, args.age, args.style, args.language, args.scenes)
     print(f"Making \"{options.title}\" with the {engine.settings.describe()}", file=sys.stderr)
