@@ -1,13 +1,20 @@
+"""Fixtures and helpers shared by every layer's tests; the fakes they use live in tests/fakes/.
+
+Layer folders add their own: app/conftest.py (`app_env`), browser/conftest.py (`server`)."""
+
 from __future__ import annotations
+
+import time
 
 import pytest
 
-from storymaker import accounts, characters, db
+from storymaker import accounts, characters, db, studio
+from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine
+from storymaker.runner import Runner
 
-from .app_support import app_env  # noqa: F401  (a fixture, registered here for every test module)
-from .mocks import MockImageModel, MockTextModel
+from tests.fakes.models import MockImageModel, MockTextModel
 
 
 @pytest.fixture(autouse=True)
@@ -49,8 +56,21 @@ def make_cast(engine: Engine, user_id: int, *specs: str) -> list[int]:
 
 
 @pytest.fixture
-def server(tmp_path):
-    """The app served on a free port (offline models, background runner); yields its address."""
-    from .browser_support import serve  # imported here: that module skips without Chromium
+def book_id(mock_engine, user):
+    """A finished four-page book of `user`'s, made with the mock models."""
+    book_id = studio.start_book(mock_engine, user.id, BookOptions("The Lighthouse Cat", scene_count=4),
+                                make_cast(mock_engine, user.id))
+    Runner(mock_engine).run_until_idle()
+    return book_id
 
-    yield from serve(tmp_path)
+
+def wait_until(condition, timeout: float = 10.0, what: str = "the condition", interval: float = 0.02):
+    """Poll `condition` until it returns something truthy; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)

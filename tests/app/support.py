@@ -1,40 +1,20 @@
-"""Shared set-up for the AppTests: a data folder per test, inline jobs and fast fake models.
-
-The app builds its own Engine from the environment; the model registry gives that engine
-the mock models (flagged offline, like the built-in ones), which keeps the tests fast and
-independent of the offline painter.
-"""
+"""Helpers for the AppTests: the app's own view of a test's data (`AppEnv`), and reading and
+clicking a page. The `app_env` fixture that sets it up lives in this folder's conftest.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from storymaker import accounts, characters, session_keys, studio
+from storymaker import accounts, characters, studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
-from storymaker.models import registry
 from storymaker.accounts import User
-from storymaker.config import Settings
 from storymaker.engine import Engine
 
-from .mocks import MockImageModel, MockTextModel
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-class OfflineText(MockTextModel):
-    model_id = "mock-offline-text"
-    is_offline = True
-
-
-class OfflineImage(MockImageModel):
-    model_id = "mock-offline-image"
-    is_offline = True
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @dataclass
@@ -67,23 +47,6 @@ class AppEnv:
                 at.query_params[name] = value
             at.run()
         return at
-
-
-@pytest.fixture
-def app_env(monkeypatch, tmp_path) -> AppEnv:
-    data = tmp_path / "data"
-    monkeypatch.setenv("STORYMAKER_DATA_DIR", str(data))
-    monkeypatch.setenv("STORYMAKER_INLINE_JOBS", "1")
-    session_keys._entries.clear()
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    # Offline settings get fakes flagged offline; a session key (OpenAI) gets plain fakes: never the real service.
-    with registry.registered("offline", text=lambda settings: OfflineText(), image=lambda settings: OfflineImage()), \
-            registry.registered("openai", text=lambda settings: MockTextModel(), image=lambda settings: MockImageModel()):
-        yield AppEnv(Engine(Settings(provider="offline", data_dir=data), OfflineText(), OfflineImage()))
-        st.cache_resource.clear()
-    st.cache_data.clear()
-    session_keys._entries.clear()
 
 
 def texts(at: AppTest) -> str:

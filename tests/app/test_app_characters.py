@@ -4,8 +4,8 @@ import pytest
 
 from storymaker import characters
 
-from . import pictures
-from .app_support import click, texts
+from tests.fakes import pictures
+from .support import click, texts
 
 PAGE = "app_pages/characters.py"
 
@@ -126,7 +126,7 @@ def test_a_model_error_while_drawing_is_a_message_not_a_traceback(app_env):
     from storymaker.models import registry
     from storymaker.models.errors import ModelConfigError
 
-    from .app_support import OfflineImage
+    from tests.fakes.models import OfflineImage
 
     class RefusingImage(OfflineImage):
         def draw(self, request):

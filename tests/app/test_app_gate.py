@@ -9,7 +9,7 @@ from app_ui.render import md_escape
 
 from streamlit.testing.v1 import AppTest
 
-from .app_support import APP, texts
+from .support import APP, texts
 
 
 def test_signed_out_sees_only_the_sign_in_page(app_env):

@@ -4,7 +4,7 @@ import pytest
 
 from storymaker import books, characters
 
-from .app_support import texts
+from .support import texts
 
 SECRET_TITLE = "Ada's Secret Diary"
 

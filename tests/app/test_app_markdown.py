@@ -6,7 +6,7 @@ import re
 from storymaker import books
 from app_ui.render import md_escape
 
-from .app_support import click
+from .support import click
 
 LINK = "[Verify](https://evil.example)"
 SHOWN = md_escape(LINK)  # what Markdown renders as the plain text above

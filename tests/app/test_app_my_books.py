@@ -3,7 +3,7 @@
 from storymaker import books, storage, studio
 from storymaker.books import BookOptions, CharacterLook
 
-from .app_support import click, texts
+from .support import click, texts
 
 
 def test_an_empty_account_gets_a_friendly_first_step(app_env):

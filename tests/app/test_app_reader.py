@@ -2,7 +2,7 @@
 
 import pytest
 
-from .app_support import click, texts
+from .support import click, texts
 
 PAGE = "app_pages/reader.py"
 

@@ -14,7 +14,7 @@ import pytest
 
 from storymaker import books, db, storage
 
-from .app_support import click, texts
+from .support import click, texts
 from .test_app_gate import sign_up
 
 HUGE = "99999999999999999999"  # more than SQLite's largest integer

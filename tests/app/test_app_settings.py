@@ -2,7 +2,7 @@
 
 from storymaker import session_keys
 
-from .app_support import click, texts
+from .support import click, texts
 
 PAGE = "app_pages/settings.py"
 KEY = "sk-proj-TESTKEY-0123456789abcdefghij"

@@ -5,7 +5,7 @@ import pytest
 from storymaker import accounts
 from app_ui.session import client_from
 
-from .app_support import texts
+from .support import texts
 from .test_app_gate import sign_in, sign_up
 
 SERVER = "https://robot:hunter2-secret@llm.example.com:8443/v1?api-key=k3y-in-query"

@@ -16,7 +16,9 @@ from storymaker.models import registry
 from storymaker.runner import Runner
 from storymaker.scenes import parse_csv
 
-from .app_support import OfflineText, click, texts
+from tests.fakes.models import OfflineText
+
+from .support import click, texts
 
 PAGE = "app_pages/studio.py"
 

@@ -4,7 +4,7 @@ from storymaker import jobs, studio
 from storymaker.books import BookOptions
 from storymaker.jobs import Kind
 
-from .app_support import texts as page_texts
+from .support import texts as page_texts
 
 STUDIO = "app_pages/studio.py"
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = Path(__file__).resolve().parent / "screenshots"  # git-ignored
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path(__file__).resolve().parents[1] / "screenshots"  # git-ignored
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--disable-quic"]

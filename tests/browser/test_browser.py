@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from . import pictures
-from .browser_support import SHOTS, fill, idle, opened, sign_up  # skips without Chromium
+from tests.fakes import pictures
+from .support import SHOTS, fill, idle, opened, sign_up  # skips without Chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -7,27 +7,20 @@ book made by the same running server). No restart, and never a traceback on the 
 from __future__ import annotations
 
 import shutil
-import time
 
 import pytest
 
 from storymaker import books, db, storage
 
-from .browser_support import SHOTS, data_dir, opened, settle, sign_up
+from tests.conftest import wait_until
+
+from .support import SHOTS, data_dir, opened, settle, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 from playwright.sync_api import expect  # noqa: E402
 
 MADE_S = 180_000  # ms: a sample book on the offline painter, on a busy machine
-
-
-def wait_until(condition, timeout: float = 60.0, what: str = "the condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def test_the_app_lives_through_deleted_pictures_and_a_deleted_data_folder(server, tmp_path):
@@ -62,7 +55,7 @@ def journey(page, data) -> None:
     settle(page)
     expect(page.get_by_text("Ready")).to_be_visible(timeout=MADE_S)
     wait_until(lambda: storage.cover_path(folder).is_file() and storage.page_path(folder, 6).is_file(),
-               what="the cover and the pages to be drawn again")
+               timeout=60, interval=0.1, what="the cover and the pages to be drawn again")
     expect(page.get_by_text("pictures are missing")).to_have_count(0)
     no_traceback()
 

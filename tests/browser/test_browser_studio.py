@@ -24,7 +24,7 @@ from storymaker.engine import Engine
 from storymaker.runner import Runner
 from storymaker.scenes import parse_csv
 
-from .browser_support import SHOTS, data_dir, fill, idle, opened, settle, sign_up
+from .support import SHOTS, data_dir, fill, idle, opened, settle, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -241,7 +241,7 @@ def test_failures_in_another_process_count_here(mock_engine, monkeypatch):
         "    try: accounts.sign_in(conn, 'grace', f'guess {n}', client='elsewhere')\n"
         "    except accounts.AccountError: pass\n"
     )
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", script, str(mock_engine.settings.db_path)], cwd=root, check=True, timeout=60)
     failures, last_at = database.execute("SELECT failures, last_at FROM sign_in_failures WHERE key = 'user:grace'").fetchone()
     assert failures == accounts.USER_FREE

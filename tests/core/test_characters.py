@@ -10,7 +10,7 @@ from storymaker.books import BookOptions
 from storymaker.characters import CharacterError
 from storymaker.errors import NotFound
 
-from . import pictures
+from tests.fakes import pictures
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from storymaker import db
 from storymaker.cli import main
 from storymaker.scenes import COLUMNS, parse_csv
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CAST = ["--character", "Mia: a curious girl with red boots", "--character", "Pip: a tiny grey cat"]
 
 
@@ -110,7 +110,7 @@ def test_the_offline_writer_says_when_it_cannot_write_the_language(data_dir, cap
 
 @pytest.fixture
 def fake_server(monkeypatch):
-    from .fake_openai import FakeOpenAI
+    from tests.fakes.openai_server import FakeOpenAI
 
     with FakeOpenAI(image_size=(64, 64)) as server:
         monkeypatch.setenv("STORYMAKER_PROVIDER", "openai")

@@ -52,7 +52,7 @@ def test_the_secrets_example_names_every_setting():
     from pathlib import Path
     from storymaker.config import _SOURCES
 
-    example = (Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml.example").read_text()
+    example = (Path(__file__).resolve().parents[2] / ".streamlit" / "secrets.toml.example").read_text()
     for _, secret_name, _ in _SOURCES.values():
         assert f"# {secret_name} = " in example
 

@@ -11,7 +11,7 @@ from storymaker.books import BookOptions
 from storymaker.errors import Busy, Invalid, NotFound, StorymakerError
 from storymaker.models.errors import ModelError
 
-from .conftest import make_cast
+from tests.conftest import make_cast
 
 
 @pytest.mark.parametrize("error", [books.BookError, characters.CharacterError, accounts.AccountError,

@@ -7,7 +7,7 @@ from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.errors import NotFound
 
-from .conftest import make_cast
+from tests.conftest import make_cast
 
 
 def make_book(engine, user_id, title="The Lighthouse Cat", scenes=4, run=True) -> int:

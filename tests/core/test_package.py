@@ -17,7 +17,7 @@ import pytest
 import storymaker
 from storymaker import cli, prompts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 PACKAGE_DIR = Path(storymaker.__file__).resolve().parent
 

@@ -9,15 +9,7 @@ from storymaker.runner import Runner
 from storymaker.scenes import SceneError, parse_csv
 from storymaker.errors import NotFound
 
-from .conftest import make_cast
-
-
-@pytest.fixture
-def book_id(mock_engine, user):
-    book_id = studio.start_book(mock_engine, user.id, BookOptions("The Lighthouse Cat", scene_count=4),
-                                make_cast(mock_engine, user.id))
-    Runner(mock_engine).run_until_idle()
-    return book_id
+from tests.conftest import make_cast
 
 
 def csv_scenes(engine, book_id):

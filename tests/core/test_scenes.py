@@ -11,7 +11,7 @@ from storymaker.scenes import (
     COLUMNS, MAX_SHOWN_PROBLEMS, Scene, SceneError, csv_bytes, json_schema, parse_answer, parse_csv, to_csv,
 )
 
-from .mocks import story_json
+from tests.fakes.models import story_json
 
 NAMES = ["Mia", "Pip"]
 

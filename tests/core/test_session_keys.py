@@ -11,8 +11,8 @@ from storymaker.engine import Engine
 from storymaker.models import keys
 from storymaker.runner import Runner
 
-from .conftest import make_cast
-from .fake_openai import FakeOpenAI
+from tests.conftest import make_cast
+from tests.fakes.openai_server import FakeOpenAI
 
 KEY = "sk-test-0123456789abcdef"
 

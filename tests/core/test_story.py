@@ -7,8 +7,8 @@ from storymaker.scenes import parse_csv
 from storymaker.story import MAX_ASKS, StoryError, ask_for_scenes, save_scenes
 from storymaker.studio import start_book
 
-from .conftest import make_cast
-from .mocks import story_json
+from tests.conftest import make_cast
+from tests.fakes.models import story_json
 
 
 def new_book(engine, user, scenes=4):

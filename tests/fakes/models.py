@@ -1,4 +1,5 @@
-"""Fakes at the project's own model seam: queued replies, every request recorded."""
+"""Fakes at the project's own model seam: queued replies, every request recorded; `OfflineText` and
+`OfflineImage` are the same fakes flagged offline (what the AppTests register for the default provider)."""
 
 from __future__ import annotations
 
@@ -76,3 +77,14 @@ class MockImageModel(ImageModel):
         if error:
             raise error
         return ImageResult(Image.new("RGB", self.size, (count * 37 % 256, count * 91 % 256, 120)))
+
+
+# Flagged offline, like the built-in models: the app treats them as the default provider's.
+class OfflineText(MockTextModel):
+    model_id = "mock-offline-text"
+    is_offline = True
+
+
+class OfflineImage(MockImageModel):
+    model_id = "mock-offline-image"
+    is_offline = True

@@ -8,7 +8,7 @@ from storymaker.books import BookOptions
 from storymaker.handlers import Kind
 from storymaker.runner import Runner
 
-from .conftest import make_cast
+from tests.conftest import make_cast
 
 
 def start(engine, user, scenes=4):

@@ -12,7 +12,7 @@ from storymaker.models.errors import ModelConfigError, RateLimitedError, Refused
 from storymaker.runner import Runner, execute
 from storymaker.errors import NotFound
 
-from .conftest import make_cast
+from tests.conftest import make_cast
 
 
 @pytest.fixture

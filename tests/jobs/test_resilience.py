@@ -23,10 +23,10 @@ from storymaker.engine import Engine
 from storymaker.runner import Runner
 from storymaker.errors import NotFound
 
-from .conftest import make_cast
-from .fake_openai import FakeOpenAI
-from .mocks import MockImageModel, MockTextModel
-from .test_worker_process import start_worker, stop_worker, wait_until
+from tests.conftest import make_cast, wait_until
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.models import MockImageModel, MockTextModel
+from .test_worker_process import start_worker, stop_worker
 
 
 def new_book(engine: Engine, username: str = "ada", scenes: int = 4) -> tuple[int, int]:

@@ -21,8 +21,8 @@ from storymaker.models.errors import RateLimitedError, TransientModelError
 from storymaker.models.openai_models import OpenAITextModel
 from storymaker.runner import Runner
 
-from .fake_openai import FakeOpenAI
-from .test_openai_models import story_request
+from tests.fakes.openai_server import FakeOpenAI
+from tests.models.test_openai_models import story_request
 
 
 @pytest.fixture

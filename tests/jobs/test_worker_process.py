@@ -30,24 +30,12 @@ from storymaker.engine import Engine
 from storymaker.jobs import JobStatus, Kind
 from storymaker.runner import Runner, execute
 
-from .conftest import make_cast
-from .fake_openai import FakeOpenAI, RecordedRequest
-from .mocks import MockImageModel, MockTextModel
+from tests.conftest import make_cast, wait_until
+from tests.fakes.openai_server import FakeOpenAI, RecordedRequest
+from tests.fakes.models import MockImageModel, MockTextModel
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PAGE_IN_PROMPT = re.compile(r"illustration for page (\d+) of")
-
-
-def wait_until(condition, timeout: float = 10.0, what: str = "the condition", interval: float = 0.02):
-    """Poll `condition` until it returns something truthy; fail with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(interval)
 
 
 def page_of(request: RecordedRequest) -> int | None:

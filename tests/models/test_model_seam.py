@@ -15,9 +15,9 @@ from storymaker.models.offline_image import OfflineImageModel
 from storymaker.models.offline_text import OfflineTextModel
 from storymaker.models.openai_models import OpenAIImageModel, OpenAITextModel
 
-from .app_support import OfflineImage, OfflineText
-from .fake_openai import FakeOpenAI
-from .mocks import MockImageModel, MockTextModel
+from tests.fakes.models import OfflineImage, OfflineText
+from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.models import MockImageModel, MockTextModel
 from .test_openai_models import page_request, story_request
 
 SESSION_KEY = "sk-session-0123456789abcdef"

@@ -12,7 +12,7 @@ from storymaker.engine import Engine
 from storymaker.models.openai_models import OpenAIImageModel, OpenAITextModel
 from storymaker.runner import Runner
 
-from .fake_openai import FakeOpenAI
+from tests.fakes.openai_server import FakeOpenAI
 
 
 @pytest.fixture

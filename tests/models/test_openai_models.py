@@ -14,7 +14,7 @@ from storymaker.models.base import CharacterLook, ImageRequest, Message, TextReq
 from storymaker.models.errors import ModelConfigError, ModelError, RefusedError, TransientModelError
 from storymaker.models.openai_models import OpenAIImageModel, OpenAITextModel
 
-from tests.fake_openai import SAFETY_MESSAGE, FakeOpenAI
+from tests.fakes.openai_server import SAFETY_MESSAGE, FakeOpenAI
 
 KEY = "sk-test-key-0123456789"
 FAST_RETRY = {"retry-after-ms": "10"}  # keeps the SDK's backoff short in tests
