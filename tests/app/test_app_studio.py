@@ -3,7 +3,7 @@ unsaved), CSV download and upload, whole-book actions, the preview, and nobody e
 
 AppTest cannot type into a data_editor or click a ButtonColumn cell: an edit is seeded the way
 Streamlit stores it (`{"edited_rows": {position: {column: value}}}` under the editor's key) and
-the row buttons are covered by the browser test (tests/test_browser_studio.py).
+the row buttons are covered by the browser test (tests/browser/test_browser_studio.py).
 """
 
 import base64
