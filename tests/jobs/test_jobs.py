@@ -6,21 +6,12 @@ import pytest
 
 from storymaker import books, jobs, storage, studio
 from storymaker.books import BookOptions
-from storymaker.clock import ManualClock
 from storymaker.jobs import Kind
 from storymaker.models.errors import ModelConfigError, RateLimitedError, RefusedError, TransientModelError
 from storymaker.runner import Runner, execute
 from storymaker.errors import NotFound
 
 from tests.conftest import make_cast
-
-
-@pytest.fixture
-def manual_clock(monkeypatch):
-    """The queue's time moves only as the runner sleeps: real backoffs and windows, no real waiting."""
-    clock = ManualClock()
-    monkeypatch.setattr(jobs, "clock", clock)
-    return clock
 
 
 def start(engine, user, scenes=4):

@@ -14,7 +14,6 @@ import pytest
 
 from storymaker import accounts, books, characters, jobs, studio
 from storymaker.books import BookOptions
-from storymaker.clock import ManualClock
 from storymaker.config import Settings
 from storymaker.engine import Engine
 from storymaker.models.errors import RateLimitedError, TransientModelError
@@ -29,14 +28,6 @@ from tests.models.test_openai_models import story_request
 def fake():
     with FakeOpenAI(image_size=(64, 64)) as server:
         yield server
-
-
-@pytest.fixture
-def manual_clock(monkeypatch):
-    """The queue's time moves only as the inline runner sleeps: the real backoff, no real waiting."""
-    clock = ManualClock()
-    monkeypatch.setattr(jobs, "clock", clock)
-    return clock
 
 
 def make_engine(fake, tmp_path, **overrides) -> Engine:
