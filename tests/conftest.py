@@ -55,13 +55,18 @@ def make_cast(engine: Engine, user_id: int, *specs: str) -> list[int]:
     return ids
 
 
+def make_book(engine: Engine, user_id: int, title: str = "The Lighthouse Cat", scenes: int = 4, run: bool = True) -> int:
+    """A book of `user_id`'s with the default cast, started, and made inline unless `run` is False."""
+    book_id = studio.start_book(engine, user_id, BookOptions(title, scene_count=scenes), make_cast(engine, user_id))
+    if run:
+        Runner(engine).run_until_idle()
+    return book_id
+
+
 @pytest.fixture
 def book_id(mock_engine, user):
     """A finished four-page book of `user`'s, made with the mock models."""
-    book_id = studio.start_book(mock_engine, user.id, BookOptions("The Lighthouse Cat", scene_count=4),
-                                make_cast(mock_engine, user.id))
-    Runner(mock_engine).run_until_idle()
-    return book_id
+    return make_book(mock_engine, user.id)
 
 
 def wait_until(condition, timeout: float = 10.0, what: str = "the condition", interval: float = 0.02):

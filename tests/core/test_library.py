@@ -7,14 +7,7 @@ from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.errors import NotFound
 
-from tests.conftest import make_cast
-
-
-def make_book(engine, user_id, title="The Lighthouse Cat", scenes=4, run=True) -> int:
-    book_id = studio.start_book(engine, user_id, BookOptions(title, scene_count=scenes), make_cast(engine, user_id))
-    if run:
-        Runner(engine).run_until_idle()
-    return book_id
+from tests.conftest import make_book
 
 
 def test_read_lays_out_the_cover_then_the_pages(mock_engine, user):

@@ -2,19 +2,15 @@
 import pytest
 
 from storymaker import books, storage, usage
-from storymaker.books import BookOptions
 from storymaker.scenes import parse_csv
 from storymaker.story import MAX_ASKS, StoryError, ask_for_scenes, save_scenes
-from storymaker.studio import start_book
 
-from tests.conftest import make_cast
+from tests.conftest import make_book
 from tests.fakes.models import story_json
 
 
 def new_book(engine, user, scenes=4):
-    ids = make_cast(engine, user.id)
-    book_id = start_book(engine, user.id, BookOptions("The Lighthouse Cat", scene_count=scenes), ids)
-    return books.get(engine.db(), user.id, book_id)
+    return books.get(engine.db(), user.id, make_book(engine, user.id, scenes=scenes, run=False))
 
 
 def test_story_is_validated_stored_and_written_as_csv(mock_engine, user):

@@ -8,11 +8,11 @@ from storymaker.books import BookOptions
 from storymaker.handlers import Kind
 from storymaker.runner import Runner
 
-from tests.conftest import make_cast
+from tests.conftest import make_book, make_cast
 
 
 def start(engine, user, scenes=4):
-    return studio.start_book(engine, user.id, BookOptions("The Kite", scene_count=scenes), make_cast(engine, user.id))
+    return make_book(engine, user.id, "The Kite", scenes=scenes, run=False)
 
 
 class Probe(handlers.Handler):

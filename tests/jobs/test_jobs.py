@@ -5,17 +5,16 @@ from dataclasses import replace
 import pytest
 
 from storymaker import books, jobs, storage, studio
-from storymaker.books import BookOptions
 from storymaker.jobs import Kind
 from storymaker.models.errors import ModelConfigError, RateLimitedError, RefusedError, TransientModelError
 from storymaker.runner import Runner, execute
 from storymaker.errors import NotFound
 
-from tests.conftest import make_cast
+from tests.conftest import make_book
 
 
 def start(engine, user, scenes=4):
-    return studio.start_book(engine, user.id, BookOptions("The Lighthouse Cat", scene_count=scenes), make_cast(engine, user.id))
+    return make_book(engine, user.id, scenes=scenes, run=False)
 
 
 def statuses(engine, book_id):

@@ -17,13 +17,12 @@ from pathlib import Path
 import pytest
 
 from storymaker import accounts, books, db, storage, studio
-from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine
 from storymaker.runner import Runner
 from storymaker.errors import NotFound
 
-from tests.conftest import make_cast, wait_until
+from tests.conftest import make_book, wait_until
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.models import MockImageModel, MockTextModel
 from .test_worker_process import start_worker, stop_worker
@@ -31,9 +30,7 @@ from .test_worker_process import start_worker, stop_worker
 
 def new_book(engine: Engine, username: str = "ada", scenes: int = 4) -> tuple[int, int]:
     user = accounts.get_or_create(engine.db(), username)
-    book_id = studio.start_book(engine, user.id, BookOptions("The Lighthouse Cat", scene_count=scenes),
-                                make_cast(engine, user.id))
-    return user.id, book_id
+    return user.id, make_book(engine, user.id, scenes=scenes, run=False)
 
 
 def status_of(engine: Engine, user_id: int, book_id: int) -> str | None:
