@@ -1,6 +1,7 @@
 """Fixtures and helpers shared by every layer's tests; the fakes they use live in tests/fakes/.
 
-Layer folders add their own: app/conftest.py (`app_env`), browser/conftest.py (`server`)."""
+Layer folders add their own: app/conftest.py (`app_env`), browser/conftest.py (`server`),
+jobs/conftest.py (`manual_clock`)."""
 
 from __future__ import annotations
 
