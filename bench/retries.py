@@ -32,7 +32,7 @@ from storymaker.books import BookOptions  # noqa: E402
 from storymaker.config import Settings  # noqa: E402
 from storymaker.engine import Engine  # noqa: E402
 from storymaker.runner import Runner  # noqa: E402
-from tests.fake_openai import FakeOpenAI  # noqa: E402
+from tests.fakes.openai_server import FakeOpenAI  # noqa: E402
 
 RULES = {"budget": {}, "old (3 tries)": {"max_http_attempts": 3}}
 

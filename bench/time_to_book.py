@@ -36,8 +36,8 @@ from storymaker.books import BookOptions  # noqa: E402
 from storymaker.config import Settings  # noqa: E402
 from storymaker.engine import Engine  # noqa: E402
 from storymaker.runner import Runner  # noqa: E402
-from tests.fake_openai import FakeOpenAI  # noqa: E402
-from tests.mocks import MockImageModel, MockTextModel  # noqa: E402
+from tests.fakes.openai_server import FakeOpenAI  # noqa: E402
+from tests.fakes.models import MockImageModel, MockTextModel  # noqa: E402
 
 RATIO_TARGET = 1.15
 FIRST_PAGE_TARGET = 1.15  # x (story + picture)

@@ -1,13 +1,21 @@
+"""Fixtures and helpers shared by every layer's tests; the fakes they use live in tests/fakes/.
+
+Layer folders add their own: app/conftest.py (`app_env`), browser/conftest.py (`server`),
+jobs/conftest.py (`manual_clock`)."""
+
 from __future__ import annotations
+
+import time
 
 import pytest
 
-from storymaker import accounts, characters, db
+from storymaker import accounts, characters, db, studio
+from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine
+from storymaker.runner import Runner
 
-from .app_support import app_env  # noqa: F401  (a fixture, registered here for every test module)
-from .mocks import MockImageModel, MockTextModel
+from tests.fakes.models import MockImageModel, MockTextModel
 
 
 @pytest.fixture(autouse=True)
@@ -48,9 +56,27 @@ def make_cast(engine: Engine, user_id: int, *specs: str) -> list[int]:
     return ids
 
 
-@pytest.fixture
-def server(tmp_path):
-    """The app served on a free port (offline models, background runner); yields its address."""
-    from .browser_support import serve  # imported here: that module skips without Chromium
+def make_book(engine: Engine, user_id: int, title: str = "The Lighthouse Cat", scenes: int = 4, run: bool = True) -> int:
+    """A book of `user_id`'s with the default cast, started, and made inline unless `run` is False."""
+    book_id = studio.start_book(engine, user_id, BookOptions(title, scene_count=scenes), make_cast(engine, user_id))
+    if run:
+        Runner(engine).run_until_idle()
+    return book_id
 
-    yield from serve(tmp_path)
+
+@pytest.fixture
+def book_id(mock_engine, user):
+    """A finished four-page book of `user`'s, made with the mock models."""
+    return make_book(mock_engine, user.id)
+
+
+def wait_until(condition, timeout: float = 10.0, what: str = "the condition", interval: float = 0.02):
+    """Poll `condition` until it returns something truthy; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)

@@ -1,0 +1,1 @@
+"""The app through Streamlit's AppTest."""

@@ -1,0 +1,1 @@
+"""The core (`storymaker/`) without the job queue or the model implementations."""

@@ -1,0 +1,90 @@
+"""Fakes at the project's own model seam: queued replies, every request recorded; `OfflineText` and
+`OfflineImage` are the same fakes flagged offline (what the AppTests register for the default provider)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from typing import Callable
+
+from PIL import Image
+
+from storymaker.models.base import ImageModel, ImageRequest, ImageResult, TextModel, TextRequest, TextResult
+
+
+def story_json(names: list[str], count: int, **overrides) -> str:
+    scenes = [
+        {
+            "scene": n,
+            "title": f"Page {n}",
+            "text": f"Something lovely happens on page {n}.",
+            "illustration": f"a sunny meadow in the morning, page {n}",
+            "characters": names[: 1 + n % max(1, len(names))],
+        }
+        for n in range(1, count + 1)
+    ]
+    for scene in scenes:
+        scene.update(overrides)
+    return json.dumps({"scenes": scenes})
+
+
+class MockTextModel(TextModel):
+    model_id = "mock-text"
+    is_offline = False
+    supports_schema = True
+    languages = None
+
+    def __init__(self, *replies: str | Exception):
+        self.replies = deque(replies)
+        self.requests: list[TextRequest] = []
+
+    def complete(self, request: TextRequest) -> TextResult:
+        self.requests.append(request)
+        if self.replies:
+            reply = self.replies.popleft()
+        else:  # default: a valid story for the brief
+            brief = request.brief
+            reply = story_json([c.name for c in brief.characters], brief.scene_count)
+        if isinstance(reply, Exception):
+            raise reply
+        return TextResult(reply, input_tokens=100, output_tokens=200)
+
+
+class MockImageModel(ImageModel):
+    """Paints a flat picture whose colour encodes a counter; can fail or block on cue."""
+
+    model_id = "mock-image"
+    is_offline = False
+    supports_reference_images = False
+
+    def __init__(self, size: tuple[int, int] = (64, 64)):
+        self.size = size
+        self.requests: list[ImageRequest] = []
+        self.fail: dict[str, list[Exception]] = {}  # seed suffix -> errors to raise, in order
+        self.gate: Callable[[ImageRequest], None] | None = None
+        self._lock = threading.Lock()
+
+    def draw(self, request: ImageRequest) -> ImageResult:
+        with self._lock:
+            self.requests.append(request)
+            count = len(self.requests)
+            key = request.seed.rsplit(":", 1)[-1]
+            errors = self.fail.get(key)
+            error = errors.pop(0) if errors else None
+        if self.gate:
+            self.gate(request)
+        if error:
+            raise error
+        return ImageResult(Image.new("RGB", self.size, (count * 37 % 256, count * 91 % 256, 120)))
+
+
+# Flagged offline, like the built-in models: the app treats them as the default provider's.
+class OfflineText(MockTextModel):
+    model_id = "mock-offline-text"
+    is_offline = True
+
+
+class OfflineImage(MockImageModel):
+    model_id = "mock-offline-image"
+    is_offline = True

@@ -1,0 +1,1 @@
+"""The job queue, its handlers and runners, and worker processes."""

@@ -1,0 +1,1 @@
+"""The model seam and its implementations: offline, OpenAI (against the fake server)."""
