@@ -14,9 +14,9 @@ from storymaker.runner import Runner
 from storymaker.services import accounts, characters, usage
 from storymaker.services import books as book_service
 
-from .pictures import png
+from tests.fakes.pictures import png
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATABASE_USE = re.compile(r"\.db\(\)|sqlite_utils|import sqlite")
 
 
