@@ -41,7 +41,7 @@ def character_form(form_key: str, character: characters.Character | None = None)
         st.rerun()
     if saved:
         try:
-            result = characters.save(db, engine.data_dir, user.id, character.id if character else None,
+            result = characters.save(db, engine.store, user.id, character.id if character else None,
                                      name, look, personality, upload.getvalue() if upload else None)
         except StorymakerError as error:
             st.error(render.md("Not saved: {}", error))
@@ -62,7 +62,7 @@ def confirm_delete(character: characters.Character) -> None:
         st.markdown("\n".join(f"- {render.md_escape(title)}" for _, title in using))
     else:
         st.caption("No book uses this character.")
-    render.delete_or_keep("character", DELETING, lambda: characters.delete(db, engine.data_dir, user.id, character.id),
+    render.delete_or_keep("character", DELETING, lambda: characters.delete(db, engine.store, user.id, character.id),
                           render.md("Deleted {}.", character.name))
 
 
@@ -81,9 +81,9 @@ for character in cast:
         if st.session_state.get(EDITING) == character.id:
             character_form(f"edit_character_{character.id}", character)
             continue
-        picture = characters.avatar_file(engine.data_dir, character)  # the user's own character only
+        picture = characters.avatar_file(engine.store, character)  # the user's own character only
         if picture:
-            st.image(str(picture), width=160)
+            render.picture(picture, width=160, as_stored=True)
         else:
             render.initial_badge(character.name)
         st.subheader(render.md_escape(character.name), anchor=False)

@@ -43,7 +43,7 @@ if books.count_for(db, user.id) == 0:
 @st.dialog("Delete this book?", on_dismiss=lambda: st.session_state.pop(DELETING, None))
 def confirm_delete(book: books.Book) -> None:
     st.markdown(f"**{render.md_escape(book.title)}** and all its pages and pictures will be removed for good.")
-    render.delete_or_keep("book", DELETING, lambda: books.delete(db, user.id, book.id, engine.books_dir, engine.data_dir),
+    render.delete_or_keep("book", DELETING, lambda: books.delete(db, user.id, book.id, engine.store),
                           render.md("Deleted “{}”.", book.title))
 
 
