@@ -1,19 +1,19 @@
 """Pictures encoded for the store, and written there as a page with its thumbnail.
 
 Where a file goes is `files.layout`'s business and how it is written (atomically)
-the store's (`files`). The path helpers at the end name the local folder's layout
+the store's (`files`). The path helpers imported below name the local folder's layout
 for tests and tools that look at the folder itself; the app never uses them.
 """
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
-
 from PIL import Image
 
 from .files import Store, layout
 from .files.local import TEMP_MARK
+# The local folder's layout as paths, for tests and tools that look at the folder itself.
+from .files.local import book_dir, cover_path, page_path, story_path, thumb_path  # noqa: F401
 
 THUMB_PX = 256
 THUMBS_DIR = layout.THUMBS
@@ -65,25 +65,3 @@ def pictures_in_store(store: Store, book_id: int) -> set[str]:
     One listing of the book's folder, however many pages: cheap enough for every card of a shelf.
     """
     return layout.picture_stems(store.list(layout.book_prefix(book_id)), book_id)
-
-
-# The local folder's layout as paths, for tests and tools that look at the folder itself.
-
-def book_dir(books_dir: Path, book_id: int) -> Path:
-    return Path(books_dir) / f"book_{int(book_id)}"
-
-
-def page_path(folder: Path, scene: int) -> Path:
-    return folder / f"{scene_name(scene)}.png"
-
-
-def thumb_path(folder: Path, stem: str) -> Path:
-    return folder / THUMBS_DIR / f"{stem}.webp"
-
-
-def cover_path(folder: Path) -> Path:
-    return folder / "cover.png"
-
-
-def story_path(folder: Path) -> Path:
-    return folder / "story.csv"

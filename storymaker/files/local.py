@@ -13,6 +13,7 @@ import stat
 import uuid
 from pathlib import Path
 
+from . import layout
 from .store import Store, check_key, check_prefix
 
 TEMP_MARK = ".tmp-"
@@ -99,3 +100,26 @@ class LocalStore(Store):
                 path.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+# The folder's layout as paths, for tests and tools that look at the folder itself
+# (the same layout as the keys of `layout`, as `test_files` checks).
+
+def book_dir(books_dir: Path, book_id: int) -> Path:
+    return Path(books_dir) / f"book_{int(book_id)}"
+
+
+def page_path(folder: Path, scene: int) -> Path:
+    return folder / f"{layout.scene_name(scene)}.png"
+
+
+def thumb_path(folder: Path, stem: str) -> Path:
+    return folder / layout.THUMBS / f"{stem}.webp"
+
+
+def cover_path(folder: Path) -> Path:
+    return folder / "cover.png"
+
+
+def story_path(folder: Path) -> Path:
+    return folder / "story.csv"
