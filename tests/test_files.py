@@ -29,9 +29,8 @@ def test_put_then_get_exists_and_version(store):
     assert store.get("a/b.png") == b"one" and store.exists("a/b.png")
     first = store.stat("a/b.png")
     assert first is not None and first.key == "a/b.png" and first.name == "b.png" and first.read() == b"one"
-    os.utime(store.local_path("a/b.png"), ns=(1, 1))  # a rewrite in the same clock tick still changes it
-    store.put("a/b.png", b"two")
-    assert store.version("a/b.png") != 1 and store.get("a/b.png") == b"two"
+    store.put("a/b.png", b"two")  # at once: within the same tick of the file system's clock
+    assert store.version("a/b.png") != first.version and store.get("a/b.png") == b"two"
 
 
 def test_a_folder_is_not_a_file(store):
@@ -215,3 +214,40 @@ def test_the_check_finds_each_way_of_touching_files(source):
 def test_the_check_lets_the_process_and_types_be():
     source = "import os\nfrom pathlib import Path\npid = os.getpid()\ndef f(p: Path) -> None: store.exists(k)"
     assert file_access("m.py", ast.parse(source)) == []
+
+
+# ---------------------------------------------------------------- display caching by key and version
+
+def _jpeg_of(color: tuple[int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_the_display_cache_follows_key_and_version_not_paths(tmp_path):
+    import io
+
+    from PIL import Image
+
+    from app_ui import render
+    render._browser_jpeg.clear()
+    store, elsewhere = LocalStore(tmp_path / "a"), LocalStore(tmp_path / "b")
+    key = layout.cover_key(1)
+
+    def shown(file) -> tuple[int, int, int]:
+        with Image.open(io.BytesIO(render._browser_jpeg(file.store.name, file.key, file.version, file))) as image:
+            return image.convert("RGB").getpixel((4, 4))
+
+    store.put(key, _jpeg_of((250, 0, 0)))
+    first = store.stat(key)
+    assert shown(first)[0] > 200
+    store.put(key, _jpeg_of((0, 0, 250)))  # redrawn: a new version, shown anew
+    assert store.stat(key).version != first.version and shown(store.stat(key))[2] > 200
+    elsewhere.put(key, _jpeg_of((0, 250, 0)))  # the same key in another store is another picture
+    assert shown(elsewhere.stat(key))[1] > 200
+    store.delete(key)
+    with pytest.raises(render._Gone):  # deleted meanwhile: nothing cached, nothing shown
+        render._browser_jpeg(store.name, key, 12345, first)

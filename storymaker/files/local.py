@@ -56,7 +56,11 @@ class LocalStore(Store):
             found = self._path(key).stat()
         except OSError:
             return None
-        return found.st_mtime_ns if stat.S_ISREG(found.st_mode) else None
+        if not stat.S_ISREG(found.st_mode):
+            return None
+        # Every put renames a new file into place, so its inode tells two writes apart even
+        # within one tick of the file system's clock (which the time alone would not).
+        return hash((found.st_mtime_ns, found.st_ino, found.st_size))
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
