@@ -81,9 +81,9 @@ for character in cast:
         if st.session_state.get(EDITING) == character.id:
             character_form(f"edit_character_{character.id}", character)
             continue
-        picture = characters.avatar_file(engine.data_dir, character)  # the user's own character only
+        picture = characters.avatar_file(engine.store, character)  # the user's own character only
         if picture:
-            st.image(str(picture), width=160)
+            render.picture(picture, width=160, as_stored=True)
         else:
             render.initial_badge(character.name)
         st.subheader(render.md_escape(character.name), anchor=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import io
 from datetime import datetime
-from pathlib import Path
 from typing import Callable
 
 import streamlit as st
@@ -13,6 +12,7 @@ from PIL import Image
 
 from storymaker import books
 from storymaker.engine import Engine
+from storymaker.files import StoredFile
 
 STATUS_BADGES: dict[str, tuple[str, str, str]] = {
     books.DRAFT: ("Draft", "gray", ":material/edit_note:"),
@@ -97,24 +97,37 @@ def initial_badge(name: str) -> None:
     )
 
 
+class _Gone(Exception):
+    """The file was deleted between the core's look and the display (not cached)."""
+
+
 @st.cache_data(max_entries=2000, show_spinner=False)
-def _browser_jpeg(path: str, mtime_ns: int) -> bytes:
-    # Keyed by path and modification time, so a redrawn page is converted again. The paths
-    # come from core calls that checked ownership; nobody else's page ever asks for them.
-    with Image.open(path) as image:
+def _browser_jpeg(store: str, key: str, version: int, _file: StoredFile) -> bytes:
+    # Keyed by store, key and version, so a redrawn page is converted again. The keys come
+    # from core calls that checked ownership; nobody else's page ever asks for them.
+    data = _file.read()
+    if data is None:
+        raise _Gone(key)
+    with Image.open(io.BytesIO(data)) as image:
         buffer = io.BytesIO()
         image.convert("RGB").save(buffer, format="JPEG", quality=88)
     return buffer.getvalue()
 
 
-def picture(path: Path, **image_args) -> None:
+def picture(file: StoredFile, as_stored: bool = False, **image_args) -> None:
     """A stored page, cover or thumbnail. Streamlit re-encodes PNG and WebP files on every
-    run (3 ms a thumbnail, 20 ms a page); the JPEG it would make is made once and kept."""
-    try:
-        data = _browser_jpeg(str(path), path.stat().st_mtime_ns)
-    except OSError:  # deleted meanwhile
+    run (3 ms a thumbnail, 20 ms a page); the JPEG it would make is made once and kept.
+    `as_stored`: show the file as it is (an avatar keeps its transparency)."""
+    if as_stored:
+        data = file.read()
+        if data is not None:
+            st.image(data, **image_args)
         return
-    st.image(data, output_format="JPEG", **image_args)
+    try:
+        jpeg = _browser_jpeg(file.store.name, file.key, file.version, file)
+    except (_Gone, OSError):  # deleted meanwhile, or not a picture
+        return
+    st.image(jpeg, output_format="JPEG", **image_args)
 
 
 def delete_or_keep(noun: str, dialog_state: str, delete: Callable[[], object], done: str) -> None:

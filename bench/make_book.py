@@ -60,7 +60,7 @@ def main() -> None:
             runner.stop()
 
         # Per page, single-threaded: drawing alone, and drawing + PNG + thumbnail.
-        book = books.get_any(engine.db(), 2, engine.data_dir)
+        book = books.get_any(engine.db(), 2, engine.store)
         rows = books.scene_rows(engine.db(), book.id)
         draw_ms, store_ms = [], []
         for row in rows:

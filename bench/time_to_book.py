@@ -162,7 +162,7 @@ def runner_overhead(jobs_count: int, concurrency: int) -> dict:
         user = accounts.get_or_create(db, "bench")
         character = characters.create(db, user.id, "Mia", "a curious girl")
         book_id = books.create(db, user.id, BookOptions("Overhead", scene_count=10),
-                               [(character.id, character.to_look(engine.data_dir), None)])
+                               [(character.id, character.to_look(engine.store), None)])
         done = threading.Event()
         finished = [0]
         lock = threading.Lock()

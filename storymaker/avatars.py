@@ -18,7 +18,8 @@ from pathlib import Path
 from PIL import Image, ImageMath, ImageOps
 
 from .errors import Invalid
-from .storage import atomic_write_bytes, png_bytes
+from .files import Store, as_store, layout
+from .storage import png_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # well above any phone photo, far below a bomb
@@ -86,18 +87,18 @@ def eight_bit(image: Image.Image) -> Image.Image:
     return grey
 
 
-def store(data_dir: Path, user_id: int, data: bytes) -> str:
-    """Clean and store an avatar; returns its path relative to `data_dir`."""
+def store(files: Store | Path, user_id: int, data: bytes) -> str:
+    """Clean and store an avatar in `files` (the store, or the data folder); returns its key."""
     picture = clean(data)
-    relative = f"avatars/user_{int(user_id)}/{uuid.uuid4().hex}.png"
-    atomic_write_bytes(Path(data_dir) / relative, png_bytes(picture))
-    return relative
+    key = layout.avatar_key(user_id, uuid.uuid4().hex)
+    as_store(files).put(key, png_bytes(picture))
+    return key
 
 
-def store_image(data_dir: Path, user_id: int, picture: Image.Image) -> str:
-    """Store a picture we made ourselves (a drawn avatar); returns its relative path."""
+def store_image(files: Store | Path, user_id: int, picture: Image.Image) -> str:
+    """Store a picture we made ourselves (a drawn avatar); returns its key."""
     picture = picture.convert("RGB")
     picture.thumbnail((AVATAR_PX, AVATAR_PX), Image.Resampling.LANCZOS)
-    relative = f"avatars/user_{int(user_id)}/{uuid.uuid4().hex}.png"
-    atomic_write_bytes(Path(data_dir) / relative, png_bytes(picture))
-    return relative
+    key = layout.avatar_key(user_id, uuid.uuid4().hex)
+    as_store(files).put(key, png_bytes(picture))
+    return key

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Sequence
 
 import sqlite_utils
 
-from . import storage, styles, user_text
+from . import styles, user_text
 from .characters import read_avatar, release_avatar
 from .errors import Invalid, NotFound
+from .files import Store, layout
 from .db import now_iso, parse_id, write_transaction
 from .models.base import CharacterLook, StoryBrief
 from .scenes import Scene
@@ -133,12 +133,12 @@ def create(
     return int(book_id)  # type: ignore[arg-type]
 
 
-def get(db: sqlite_utils.Database, user_id: int, book_id: int | str | None, data_dir: Path | None = None) -> Book | None:
-    """The book, only if it belongs to `user_id`; with `data_dir`, the cast's avatars are loaded."""
+def get(db: sqlite_utils.Database, user_id: int, book_id: int | str | None, files: Store | None = None) -> Book | None:
+    """The book, only if it belongs to `user_id`; with `files` (the store), the cast's avatars are loaded."""
     if (book_id := parse_id(book_id)) is None:  # e.g. an id too big for SQLite, from a URL
         return None
     row = db.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE id = ? AND user_id = ?", [book_id, user_id]).fetchone()
-    return _with_cast(db, row, data_dir) if row else None
+    return _with_cast(db, row, files) if row else None
 
 
 def own(db: sqlite_utils.Database, user_id: int, book_id: int) -> Book:
@@ -149,20 +149,20 @@ def own(db: sqlite_utils.Database, user_id: int, book_id: int) -> Book:
     return book
 
 
-def get_any(db: sqlite_utils.Database, book_id: int | str | None, data_dir: Path | None = None) -> Book | None:
+def get_any(db: sqlite_utils.Database, book_id: int | str | None, files: Store | None = None) -> Book | None:
     """The book whoever owns it: for background jobs only, which act for the owner."""
     if (book_id := parse_id(book_id)) is None:
         return None
     row = db.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE id = ?", [book_id]).fetchone()
-    return _with_cast(db, row, data_dir) if row else None
+    return _with_cast(db, row, files) if row else None
 
 
-def _with_cast(db: sqlite_utils.Database, row: BookRow, data_dir: Path | None) -> Book:
+def _with_cast(db: sqlite_utils.Database, row: BookRow, files: Store | None) -> Book:
     cast_rows = db.execute(
         "SELECT name, look, personality, avatar_path FROM book_characters WHERE book_id = ? ORDER BY position", [row[0]]
     ).fetchall()
     cast = tuple(
-        CharacterLook(name, look, personality, read_avatar(data_dir, avatar) if data_dir else None)
+        CharacterLook(name, look, personality, read_avatar(files, avatar) if files else None)
         for name, look, personality, avatar in cast_rows
     )
     return Book(*row, cast=cast)
@@ -181,7 +181,7 @@ def count_for(db: sqlite_utils.Database, user_id: int) -> int:
 
 
 def delete(
-    db: sqlite_utils.Database, user_id: int, book_id: int | str | None, books_dir: Path, data_dir: Path | None = None
+    db: sqlite_utils.Database, user_id: int, book_id: int | str | None, files: Store
 ) -> bool:
     """Delete the user's book, its jobs, scenes and folder; False when it is not theirs.
 
@@ -200,10 +200,9 @@ def delete(
         deleted = db.execute("DELETE FROM books WHERE id = ? AND user_id = ?", [book_id, user_id]).rowcount == 1
     if not deleted:
         return False
-    storage.delete_book_dir(books_dir, book_id)
-    if data_dir is not None:
-        for (avatar_path,) in avatar_rows:
-            release_avatar(db, data_dir, avatar_path)
+    files.delete_prefix(layout.book_prefix(book_id))
+    for (avatar_path,) in avatar_rows:
+        release_avatar(db, files, avatar_path)
     return True
 
 

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from . import avatars, user_text
 from .errors import Invalid
+from .files import BadStoreKey, Store, StoredFile, as_store, layout
 from .db import now_iso, parse_id, write_transaction
 from .models.base import CharacterLook
 
@@ -28,25 +29,29 @@ class Character:
     personality: str
     avatar_path: str | None  # relative to the data folder
 
-    def to_look(self, data_dir: Path) -> CharacterLook:
-        return CharacterLook(self.name, self.look, self.personality, read_avatar(data_dir, self.avatar_path))
+    def to_look(self, files: Store | Path) -> CharacterLook:
+        return CharacterLook(self.name, self.look, self.personality, read_avatar(files, self.avatar_path))
 
 
-def read_avatar(data_dir: Path, avatar_path: str | None) -> bytes | None:
+def read_avatar(files: Store | Path, avatar_path: str | None) -> bytes | None:
+    """`files`: the store (or the data folder) the avatar key `avatar_path` is in."""
     if not avatar_path:
         return None
     try:
-        return (Path(data_dir) / avatar_path).read_bytes()
-    except OSError:
-        return None  # a missing avatar file must not stop a book; the figure is drawn instead
+        # A missing avatar file must not stop a book; the figure is drawn instead.
+        return as_store(files).get(avatar_path)
+    except BadStoreKey:
+        return None
 
 
-def avatar_file(data_dir: Path, character: Character) -> Path | None:
-    """The character's picture on disk, if it has one (the character was read for its owner)."""
+def avatar_file(files: Store | Path, character: Character) -> StoredFile | None:
+    """The character's stored picture, if it has one (the character was read for its owner)."""
     if not character.avatar_path:
         return None
-    path = Path(data_dir) / character.avatar_path
-    return path if path.is_file() else None
+    try:
+        return as_store(files).stat(character.avatar_path)
+    except BadStoreKey:
+        return None
 
 
 def parse_spec(spec: str) -> tuple[str, str]:
@@ -144,7 +149,7 @@ def update(
 
 def save(
     db: sqlite_utils.Database,
-    data_dir: Path,
+    files: Store | Path,
     user_id: int,
     character_id: int | None,
     name: str,
@@ -161,7 +166,7 @@ def save(
     name = clean_name(name)
     if character_id is not None and get(db, user_id, character_id) is None:
         raise CharacterError("That character no longer exists.")
-    avatar_path = avatars.store(data_dir, user_id, picture) if picture is not None else None
+    avatar_path = avatars.store(files, user_id, picture) if picture is not None else None
     try:
         with write_transaction(db):
             if character_id is None:
@@ -177,10 +182,10 @@ def save(
                     character = get(db, user_id, character_id)
     except BaseException:
         if avatar_path:
-            (Path(data_dir) / avatar_path).unlink(missing_ok=True)
+            as_store(files).delete(avatar_path)
         raise
     if avatar_path is not None and old:
-        release_avatar(db, data_dir, old)
+        release_avatar(db, files, old)
     return character  # type: ignore[return-value]
 
 
@@ -196,22 +201,25 @@ def books_using(db: sqlite_utils.Database, user_id: int, character_id: int) -> l
     ]
 
 
-def delete(db: sqlite_utils.Database, data_dir: Path, user_id: int, character_id: int) -> bool:
+def delete(db: sqlite_utils.Database, files: Store | Path, user_id: int, character_id: int) -> bool:
     """Delete the character; books keep their copy of it (and of its picture). False if not theirs."""
     character = get(db, user_id, character_id)
     if character is None:
         return False
     db.execute("DELETE FROM characters WHERE id = ? AND user_id = ?", [character_id, user_id])
     if character.avatar_path:
-        release_avatar(db, data_dir, character.avatar_path)
+        release_avatar(db, files, character.avatar_path)
     return True
 
 
-def release_avatar(db: sqlite_utils.Database, data_dir: Path, avatar_path: str) -> None:
+def release_avatar(db: sqlite_utils.Database, files: Store | Path, avatar_path: str) -> None:
     """Delete an avatar file once no character and no book's cast refers to it."""
     in_use = db.execute(
         "SELECT 1 FROM characters WHERE avatar_path = ? UNION ALL SELECT 1 FROM book_characters WHERE avatar_path = ? LIMIT 1",
         [avatar_path, avatar_path],
     ).fetchone()
-    if in_use is None and avatar_path.startswith("avatars/") and ".." not in avatar_path:
-        (Path(data_dir) / avatar_path).unlink(missing_ok=True)
+    if in_use is None and layout.is_avatar_key(avatar_path):
+        try:
+            as_store(files).delete(avatar_path)
+        except BadStoreKey:  # never stored by us: nothing to delete
+            pass

@@ -11,12 +11,13 @@ import time
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from . import accounts, books, characters, jobs, storage, styles, studio
+from . import accounts, books, characters, jobs, styles, studio
 from .avatars import AvatarError
 from .books import BookError, BookOptions
 from .config import ConfigError, load_settings
 from .engine import Engine
 from .errors import Invalid, StorymakerError
+from .files import layout
 from .runner import Runner
 from .services import accounts as account_service, characters as cast_service
 
@@ -163,17 +164,18 @@ def make_book(args: argparse.Namespace) -> int:
         final = _show_progress(engine, user.id, book_id, sys.stderr)
     finally:
         runner.stop()
-    folder = storage.book_dir(engine.books_dir, book_id)
+    prefix = layout.book_prefix(book_id)
+    folder, stored = engine.store.location(prefix), bool(engine.store.list(prefix))
     if final.book.status != books.READY:
         # stdout stays empty: scripts read the last line as a finished book's folder.
         print(f"error: the book is not finished: {final.book.error or final.book.status}", file=sys.stderr)
-        if folder.is_dir():
-            print(f"What was made so far is in {folder.resolve()}", file=sys.stderr)
+        if stored:
+            print(f"What was made so far is in {folder}", file=sys.stderr)
         return 1
-    if not folder.is_dir():
-        print(f"error: the book was made but its folder {folder.resolve()} is missing", file=sys.stderr)
+    if not stored:
+        print(f"error: the book was made but its folder {folder} is missing", file=sys.stderr)
         return 1
-    print(folder.resolve())
+    print(folder)
     return 0
 
 

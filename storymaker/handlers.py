@@ -22,6 +22,7 @@ import sqlite_utils
 from . import books, illustrate, storage, story
 from .books import Book
 from .engine import Engine
+from .files import layout
 from .models.errors import ModelError
 from .status import PageStatus
 
@@ -73,7 +74,7 @@ class Handler:
 def _clean(engine: Engine, book: Book) -> None:
     # Called under the write lock: every writer of this folder is either done or dead,
     # so whatever temp file is left belongs to a runner that was killed mid-write.
-    storage.remove_stray_temps(storage.book_dir(engine.books_dir, book.id))
+    engine.store.remove_unfinished(layout.book_prefix(book.id))
 
 
 class StoryHandler(Handler):

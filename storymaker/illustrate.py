@@ -9,6 +9,7 @@ from PIL import Image
 from . import lettering, prompts, storage, styles, usage
 from .books import Book
 from .engine import Engine
+from .files import layout
 from .models.base import CharacterLook, ImageRequest, ImageResult
 from .scenes import Scene
 
@@ -99,11 +100,11 @@ def render_cover(engine: Engine, book: Book, checkpoint: Checkpoint = lambda: No
 
 def store_page(engine: Engine, book_id: int, scene: int, encoded: tuple[bytes, bytes]) -> None:
     """Write a page encoded with `storage.encode_picture` (encode before taking the write lock)."""
-    storage.write_picture(storage.book_dir(engine.books_dir, book_id), storage.scene_name(scene), encoded)
+    storage.write_picture(engine.store, book_id, storage.scene_name(scene), encoded)
 
 
 def store_cover(engine: Engine, book_id: int, encoded: tuple[bytes, bytes]) -> None:
-    storage.write_picture(storage.book_dir(engine.books_dir, book_id), "cover", encoded)
+    storage.write_picture(engine.store, book_id, layout.COVER, encoded)
 
 
 def draw_avatar(engine: Engine, name: str, look: str, personality: str, style: str = styles.DEFAULT_STYLE) -> Image.Image:

@@ -1,19 +1,19 @@
 """A user's library: the shelf My Books shows, and a book laid out for reading.
 
 Both start from the acting user's id, so a screen can pass a book id it read from
-the URL: a book of somebody else is simply not there. Picture paths are built
+the URL: a book of somebody else is simply not there. Picture keys are built
 here from stored ids, never from anything a person typed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from . import books, storage, studio
+from . import books, studio
 from .books import Book
 from .engine import Engine
 from .errors import NotFound
+from .files import StoredFile, layout
 from .studio import MissingPictures
 
 PER_PAGE = 24
@@ -22,7 +22,7 @@ PER_PAGE = 24
 @dataclass(frozen=True)
 class ShelfBook:
     book: Book
-    cover: Path | None  # the cover's thumbnail, once drawn
+    cover: StoredFile | None  # the cover's thumbnail, once drawn
     progress: float | None  # 0..1 while the book is being made, else None
     pages_done: int = 0
     waiting: str | None = None  # why the book is waiting before it tries again, in words
@@ -39,8 +39,6 @@ def shelf(engine: Engine, user_id: int, page: int = 1, per_page: int = PER_PAGE)
     page = max(1, int(page))
     items = []
     for book in books.list_for(engine.db(), user_id, limit=per_page, offset=(page - 1) * per_page):
-        folder = storage.book_dir(engine.books_dir, book.id)
-        thumb = storage.thumb_path(folder, "cover")
         progress, done, waiting, missing = None, 0, None, MissingPictures()
         if book.status == books.GENERATING:
             try:
@@ -51,7 +49,8 @@ def shelf(engine: Engine, user_id: int, page: int = 1, per_page: int = PER_PAGE)
         elif book.status != books.DRAFT and not studio.all_pictures_on_disk(engine, book):
             # The book is the user's (list_for read it for them); which pictures are missing needs its rows.
             missing = studio.missing_in(engine, book.id, books.scene_rows(engine.db(), book.id))
-        items.append(ShelfBook(book, thumb if thumb.is_file() else None, progress, done, waiting, missing))
+        thumb = engine.store.stat(layout.thumb_key(book.id, layout.COVER))
+        items.append(ShelfBook(book, thumb, progress, done, waiting, missing))
     return items
 
 
@@ -67,7 +66,7 @@ class ReadingPage:
     number: int  # 0 is the cover, then 1..N
     title: str
     text: str
-    picture: Path | None  # None until it is drawn
+    picture: StoredFile | None  # None until it is drawn
 
 
 @dataclass(frozen=True)
@@ -87,13 +86,11 @@ def read(engine: Engine, user_id: int, book_id: int) -> Reading | None:
     book = books.get(db, user_id, book_id)
     if book is None:
         return None
-    folder = storage.book_dir(engine.books_dir, book.id)
-    cover = storage.cover_path(folder)
     names = book.names
     cast = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    pages = [ReadingPage(0, book.title, f"A story about {cast}." if cast else "", cover if cover.is_file() else None)]
+    pages = [ReadingPage(0, book.title, f"A story about {cast}." if cast else "", engine.store.stat(layout.cover_key(book.id)))]
     rows = books.scene_rows(db, book.id)
     for row in rows:
-        picture = storage.page_path(folder, row.scene.scene)
-        pages.append(ReadingPage(row.scene.scene, row.scene.title, row.scene.text, picture if picture.is_file() else None))
+        picture = engine.store.stat(layout.page_key(book.id, row.scene.scene))
+        pages.append(ReadingPage(row.scene.scene, row.scene.title, row.scene.text, picture))
     return Reading(book, pages, studio.missing_in(engine, book.id, rows))

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from . import books, storage, story
+from . import books, story
 from .books import Book
 from .db import now_iso, write_transaction
 from .engine import Engine
 from .errors import NotFound
+from .files import StoredFile, layout
 from .scenes import Scene, SceneError, csv_bytes, parse_csv, validate
 
 EDITABLE = ("title", "text", "illustration", "characters")
@@ -42,10 +42,8 @@ def _book(engine: Engine, user_id: int, book_id: int) -> Book:
 
 def thumbnail_uri(engine: Engine, book_id: int, stem: str) -> str | None:
     """A page's thumbnail as a data URI, small enough to ship in a grid (a few KB)."""
-    path = storage.thumb_path(storage.book_dir(engine.books_dir, book_id), stem)
-    try:
-        data = path.read_bytes()
-    except OSError:
+    data = engine.store.get(layout.thumb_key(book_id, stem))
+    if data is None:
         return None
     return "data:image/webp;base64," + base64.b64encode(data).decode("ascii")
 
@@ -56,7 +54,7 @@ def grid(engine: Engine, user_id: int, book_id: int) -> list[GridRow]:
     for row in books.scene_rows(engine.db(), book_id):
         s = row.scene
         rows.append(GridRow(
-            s.scene, thumbnail_uri(engine, book_id, storage.scene_name(s.scene)) if row.image_version else None,
+            s.scene, thumbnail_uri(engine, book_id, layout.scene_name(s.scene)) if row.image_version else None,
             s.title, s.text, s.illustration, ";".join(s.characters), row.status, row.error, row.image_version,
         ))
     return rows
@@ -65,7 +63,7 @@ def grid(engine: Engine, user_id: int, book_id: int) -> list[GridRow]:
 @dataclass(frozen=True)
 class PagePreview:
     scene: Scene
-    picture: Path | None  # the full-size picture, None before the page is drawn
+    picture: StoredFile | None  # the full-size picture, None before the page is drawn
     status: str
     error: str | None
 
@@ -75,20 +73,19 @@ def preview(engine: Engine, user_id: int, book_id: int, scene: int) -> PagePrevi
     _book(engine, user_id, book_id)
     for row in books.scene_rows(engine.db(), book_id):
         if row.scene.scene == int(scene):
-            path = storage.page_path(storage.book_dir(engine.books_dir, book_id), row.scene.scene)
-            return PagePreview(row.scene, path if row.image_version and path.is_file() else None, row.status, row.error)
+            picture = engine.store.stat(layout.page_key(book_id, row.scene.scene)) if row.image_version else None
+            return PagePreview(row.scene, picture, row.status, row.error)
     raise NotFound(f"Book {book_id} has no page {scene}.")
 
 
-def thumbnails(engine: Engine, user_id: int, book_id: int) -> dict[int, Path]:
-    """scene number -> thumbnail file, for the user's pages drawn so far (paths built from stored ids only)."""
+def thumbnails(engine: Engine, user_id: int, book_id: int) -> dict[int, StoredFile]:
+    """scene number -> thumbnail, for the user's pages drawn so far (keys built from stored ids only)."""
     _book(engine, user_id, book_id)
-    folder = storage.book_dir(engine.books_dir, book_id)
     found = {}
     for row in books.scene_rows(engine.db(), book_id):
-        path = storage.thumb_path(folder, storage.scene_name(row.scene.scene))
-        if row.image_version and path.is_file():
-            found[row.scene.scene] = path
+        thumb = engine.store.stat(layout.thumb_key(book_id, layout.scene_name(row.scene.scene)))
+        if row.image_version and thumb is not None:
+            found[row.scene.scene] = thumb
     return found
 
 

@@ -33,7 +33,7 @@ COVER_LANE = (Kind.COVER,)
 def run_job(engine: Engine, job: Job) -> None:
     """Do one job's work with its kind's handler and publish its result; errors propagate to `execute`."""
     db = engine.db()
-    book = books.get_any(db, job.book_id, engine.data_dir)
+    book = books.get_any(db, job.book_id, engine.store)
     if book is None:
         raise JobLost(job.id)  # the book was deleted meanwhile
 

@@ -1,63 +1,26 @@
-"""Book folders on disk: layout, atomic writes, thumbnails.
+"""Pictures encoded for the store, and written there as a page with its thumbnail.
 
-Every file is written to a temporary name in the same folder and renamed into
-place, so a reader (or a crash) never sees half a picture and rerunning a step
-overwrites instead of duplicating.
+Where a file goes is `files.layout`'s business and how it is written (atomically)
+the store's (`files`). The path helpers imported below name the local folder's layout
+for tests and tools that look at the folder itself; the app never uses them.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import uuid
-from pathlib import Path
-
 from PIL import Image
 
+from .files import Store, layout
+from .files.local import TEMP_MARK
+# The local folder's layout as paths, for tests and tools that look at the folder itself.
+from .files.local import book_dir, cover_path, page_path, story_path, thumb_path  # noqa: F401
+
 THUMB_PX = 256
-THUMBS_DIR = "thumbs"
-TEMP_MARK = ".tmp-"
+THUMBS_DIR = layout.THUMBS
+scene_name = layout.scene_name
 
-
-def book_dir(books_dir: Path, book_id: int) -> Path:
-    return Path(books_dir) / f"book_{int(book_id)}"
-
-
-def scene_name(scene: int) -> str:
-    return f"scene_{int(scene):02d}"
-
-
-def page_path(folder: Path, scene: int) -> Path:
-    return folder / f"{scene_name(scene)}.png"
-
-
-def thumb_path(folder: Path, stem: str) -> Path:
-    return folder / THUMBS_DIR / f"{stem}.webp"
-
-
-def cover_path(folder: Path) -> Path:
-    return folder / "cover.png"
-
-
-def story_path(folder: Path) -> Path:
-    return folder / "story.csv"
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f"{path.name}{TEMP_MARK}{uuid.uuid4().hex[:8]}")
-    try:
-        with open(temp, "wb") as f:
-            f.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+__all__ = ["TEMP_MARK", "THUMB_PX", "encode_picture", "png_bytes", "thumbnail_bytes", "write_picture",
+           "pictures_in_store", "scene_name"]
 
 
 def png_bytes(image: Image.Image) -> bytes:
@@ -86,39 +49,19 @@ def encode_picture(image: Image.Image, png: bytes | None = None) -> tuple[bytes,
     return png or png_bytes(image), thumbnail_bytes(image)
 
 
-def write_picture(folder: Path, stem: str, encoded: tuple[bytes, bytes]) -> Path:
-    """Write encoded `<stem>.png` and `thumbs/<stem>.webp` atomically; returns the PNG path."""
+def write_picture(store: Store, book_id: int, stem: str, encoded: tuple[bytes, bytes]) -> str:
+    """Put an encoded `<stem>.png` and its thumbnail (thumbnail first: a picture counts only
+    with it); returns the picture's key."""
     png, thumb = encoded
-    target = folder / f"{stem}.png"
-    atomic_write_bytes(thumb_path(folder, stem), thumb)
-    atomic_write_bytes(target, png)
-    return target
+    store.put(layout.thumb_key(book_id, stem), thumb)
+    key = layout.picture_key(book_id, stem)
+    store.put(key, png)
+    return key
 
 
-def pictures_on_disk(folder: Path) -> set[str]:
-    """The stems (`cover`, `scene_01`, ...) whose picture and thumbnail are both in `folder`.
+def pictures_in_store(store: Store, book_id: int) -> set[str]:
+    """The stems (`cover`, `scene_01`, ...) whose picture and thumbnail are both stored.
 
-    Two directory listings, however many pages: cheap enough for every card of a shelf.
-    A picture counts only with its thumbnail, since the grid and the shelf show that.
+    One listing of the book's folder, however many pages: cheap enough for every card of a shelf.
     """
-    def names(sub: Path, suffix: str) -> set[str]:
-        try:
-            return {name[: -len(suffix)] for name in os.listdir(sub) if name.endswith(suffix)}
-        except OSError:  # the folder itself is gone
-            return set()
-
-    return names(folder, ".png") & names(folder / THUMBS_DIR, ".webp")
-
-
-def remove_stray_temps(folder: Path) -> int:
-    """Delete temp files left by a crash mid-write; returns how many."""
-    removed = 0
-    if folder.is_dir():
-        for path in folder.rglob(f"*{TEMP_MARK}*"):
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def delete_book_dir(books_dir: Path, book_id: int) -> None:
-    shutil.rmtree(book_dir(books_dir, book_id), ignore_errors=True)
+    return layout.picture_stems(store.list(layout.book_prefix(book_id)), book_id)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import books, prompts, storage, styles, usage
+from . import books, prompts, styles, usage
 from .books import Book
 from .engine import Engine
+from .files import layout
 from .models.base import Message, TextRequest
 from .models.errors import ModelError
 from .scenes import Scene, SceneError, csv_bytes, json_schema, parse_answer
@@ -61,4 +62,4 @@ def save_scenes(engine: Engine, book_id: int, scenes: list[Scene]) -> None:
 
 
 def write_csv(engine: Engine, book_id: int, scenes: list[Scene]) -> None:
-    storage.atomic_write_bytes(storage.story_path(storage.book_dir(engine.books_dir, book_id)), csv_bytes(scenes))
+    engine.store.put(layout.story_key(book_id), csv_bytes(scenes))

@@ -150,13 +150,13 @@ def draw_avatar(engine: Engine, user_id: int, character_id: int, style: str = st
     if character is None:
         raise NotFound("That character no longer exists.")
     picture = illustrate.draw_avatar(engine, character.name, character.look, character.personality, style)
-    path = avatars.store_image(engine.data_dir, user_id, picture)
+    path = avatars.store_image(engine.store, user_id, picture)
     characters.set_avatar(db, user_id, character.id, path)
     if character.avatar_path:
-        characters.release_avatar(db, engine.data_dir, character.avatar_path)
+        characters.release_avatar(db, engine.store, character.avatar_path)
     updated = characters.get(db, user_id, character.id)
     if updated is None:  # deleted while the picture was painted
-        characters.release_avatar(db, engine.data_dir, path)
+        characters.release_avatar(db, engine.store, path)
         raise NotFound("That character no longer exists.")
     return updated
 
@@ -196,7 +196,7 @@ def _and_list(items: list[str]) -> str:
 def missing_in(engine: Engine, book_id: int, rows: Sequence[SceneRow]) -> MissingPictures:
     """`missing_pictures` for a book whose ownership the caller checked and whose rows it read."""
     db = engine.db()
-    present = storage.pictures_on_disk(storage.book_dir(engine.books_dir, book_id))
+    present = storage.pictures_in_store(engine.store, book_id)
     cover_done = any(k == Kind.COVER and s == JobStatus.SUCCEEDED for k, _, s in jobs.latest(db, book_id))
     # Only pictures that were drawn and are not being drawn again: a page still queued is not missing.
     pages = tuple(r.scene.scene for r in rows
@@ -207,7 +207,7 @@ def missing_in(engine: Engine, book_id: int, rows: Sequence[SceneRow]) -> Missin
 def all_pictures_on_disk(engine: Engine, book: Book) -> bool:
     """True when every picture a finished book of `book.scene_count` pages has is on disk, so My Books
     can check every card cheaply and ask `missing_in` only when not."""
-    present = storage.pictures_on_disk(storage.book_dir(engine.books_dir, book.id))
+    present = storage.pictures_in_store(engine.store, book.id)
     return {"cover", *(storage.scene_name(n) for n in range(1, book.scene_count + 1))} <= present
 
 

@@ -25,4 +25,4 @@ def get(engine: Engine, user_id: int, book_id: int | str | None) -> Book | None:
 
 def delete(engine: Engine, user_id: int, book_id: int) -> bool:
     """The book, its pages and pictures, gone for good."""
-    return books.delete(engine.db(), user_id, book_id, engine.books_dir, engine.data_dir)
+    return books.delete(engine.db(), user_id, book_id, engine.store)

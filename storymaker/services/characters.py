@@ -23,7 +23,7 @@ def create(engine: Engine, user_id: int, name: str, look: str = "", personality:
 def save(engine: Engine, user_id: int, character_id: int | None, name: str, look: str, personality: str,
          avatar: bytes | None = None) -> Character:
     """Create (no id) or update; nothing is saved unless everything is right."""
-    return characters.save(engine.db(), engine.data_dir, user_id, character_id, name, look, personality, avatar)
+    return characters.save(engine.db(), engine.store, user_id, character_id, name, look, personality, avatar)
 
 
 def books_using(engine: Engine, user_id: int, character_id: int) -> list[tuple[int, str]]:
@@ -32,12 +32,12 @@ def books_using(engine: Engine, user_id: int, character_id: int) -> list[tuple[i
 
 
 def delete(engine: Engine, user_id: int, character_id: int) -> bool:
-    return characters.delete(engine.db(), engine.data_dir, user_id, character_id)
+    return characters.delete(engine.db(), engine.store, user_id, character_id)
 
 
 def set_avatar(engine: Engine, user_id: int, character_id: int, picture: bytes) -> None:
     """Store the picture (cleaned and scaled; `AvatarError` if it cannot be used) as the avatar."""
-    relative = avatars.store(engine.data_dir, user_id, picture)
+    relative = avatars.store(engine.store, user_id, picture)
     characters.set_avatar(engine.db(), user_id, character_id, relative)
 
 

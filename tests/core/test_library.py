@@ -16,7 +16,7 @@ def test_read_lays_out_the_cover_then_the_pages(mock_engine, user):
     assert [p.number for p in reading.pages] == [0, 1, 2, 3, 4]
     assert reading.pages[0].title == "The Lighthouse Cat" and "Mia and Pip" in reading.pages[0].text
     assert reading.pages[0].picture.name == "cover.png"
-    assert all(p.picture and p.picture.is_file() for p in reading.pages)
+    assert all(p.picture and p.picture.exists() for p in reading.pages)
     assert reading.pages[2].text == "Something lovely happens on page 2."
     assert reading.page(99).number == 4 and reading.page(-3).number == 0
 
@@ -54,9 +54,9 @@ def test_delete_removes_the_book_and_its_folder_for_the_owner_only(mock_engine, 
     folder = storage.book_dir(mock_engine.books_dir, book_id)
     assert folder.is_dir()
     eve = accounts.get_or_create(mock_engine.db(), "eve")
-    assert not books.delete(mock_engine.db(), eve.id, book_id, mock_engine.books_dir)
+    assert not books.delete(mock_engine.db(), eve.id, book_id, mock_engine.store)
     assert folder.is_dir()
-    assert books.delete(mock_engine.db(), user.id, book_id, mock_engine.books_dir, mock_engine.data_dir)
+    assert books.delete(mock_engine.db(), user.id, book_id, mock_engine.store)
     assert not folder.exists() and books.get(mock_engine.db(), user.id, book_id) is None
     assert mock_engine.db().execute("SELECT COUNT(*) FROM jobs WHERE book_id = ?", [book_id]).fetchone()[0] == 0
 
@@ -67,7 +67,7 @@ def test_a_job_still_running_for_a_deleted_book_writes_nothing(mock_engine, user
 
     def delete_while_drawing(request):
         if not deleted:
-            deleted.append(books.delete(mock_engine.db(), user.id, book_id, mock_engine.books_dir))
+            deleted.append(books.delete(mock_engine.db(), user.id, book_id, mock_engine.store))
 
     mock_engine.image_model.gate = delete_while_drawing
     Runner(mock_engine).run_until_idle()
@@ -120,4 +120,4 @@ def test_an_id_too_big_for_sqlite_is_simply_not_found(mock_engine, user):
     for operation in (studio.progress, studio.cancel, studio.regenerate_all_pages, review.grid):
         with pytest.raises(NotFound):
             operation(mock_engine, user.id, huge)
-    assert not books.delete(mock_engine.db(), user.id, 2**63, mock_engine.books_dir)
+    assert not books.delete(mock_engine.db(), user.id, 2**63, mock_engine.store)

@@ -8,6 +8,7 @@ from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.scenes import SceneError, parse_csv
 from storymaker.errors import NotFound
+from storymaker.files import layout
 
 from tests.conftest import make_cast
 
@@ -94,8 +95,9 @@ def test_the_grid_payload_for_ten_pages_is_small(offline_engine):
 
 def test_a_page_preview_has_the_full_picture_and_its_words(mock_engine, user, book_id):
     page = review.preview(mock_engine, user.id, book_id, 2)
-    assert page.scene.scene == 2 and page.picture == storage.page_path(storage.book_dir(mock_engine.books_dir, book_id), 2)
-    assert page.picture.is_file() and page.status == books.DONE
+    assert page.scene.scene == 2 and page.picture.key == layout.page_key(book_id, 2)
+    assert page.picture.local_path() == storage.page_path(storage.book_dir(mock_engine.books_dir, book_id), 2)
+    assert page.picture.exists() and page.status == books.DONE
     assert set(review.thumbnails(mock_engine, user.id, book_id)) == {1, 2, 3, 4}
     with pytest.raises(NotFound):
         review.preview(mock_engine, user.id, book_id, 9)

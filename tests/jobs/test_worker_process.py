@@ -27,6 +27,7 @@ from storymaker import accounts, books, jobs, storage, studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine
+from storymaker.files import LocalStore
 from storymaker.jobs import JobStatus, Kind
 from storymaker.runner import Runner, execute
 
@@ -237,14 +238,14 @@ def test_a_draw_that_outlives_its_lease_is_not_published_twice(mock_engine, user
     gate = SlowFirstDraw()
     mock_engine.image_model.gate = gate
     saves: Counter[str] = Counter()  # PNG files written, by name: every publish writes one
-    write = storage.atomic_write_bytes
+    write = LocalStore.put
 
-    def counting_write(path, data):
-        if path.suffix == ".png":
-            saves[path.stem] += 1
-        return write(path, data)
+    def counting_write(store, key, data):
+        if key.endswith(".png"):
+            saves[key.rsplit("/", 1)[-1][:-4]] += 1
+        return write(store, key, data)
 
-    monkeypatch.setattr(storage, "atomic_write_bytes", counting_write)
+    monkeypatch.setattr(LocalStore, "put", counting_write)
     db = mock_engine.db()
     book_id = studio.start_book(mock_engine, user.id, BookOptions("The Lighthouse Cat", scene_count=4),
                                 make_cast(mock_engine, user.id))
@@ -422,7 +423,7 @@ def test_deleting_a_book_while_its_pages_are_drawn_logs_no_traceback(mock_engine
                                     make_cast(mock_engine, user.id))
         wait_until(lambda: db.execute("SELECT COUNT(*) FROM jobs WHERE book_id = ? AND kind = 'page' AND status = ?",
                                       [book_id, JobStatus.RUNNING]).fetchone()[0] >= 2, what="pages being drawn")
-        assert books.delete(db, user.id, book_id, mock_engine.books_dir, mock_engine.data_dir)
+        assert books.delete(db, user.id, book_id, mock_engine.store)
         gate.go.set()
         wait_until(lambda: not runner._active, what="the draws in flight to end")
     finally:
