@@ -16,7 +16,6 @@ from .files.local import TEMP_MARK
 from .files.local import book_dir, cover_path, page_path, story_path, thumb_path  # noqa: F401
 
 THUMB_PX = 256
-THUMBS_DIR = layout.THUMBS
 scene_name = layout.scene_name
 
 __all__ = ["TEMP_MARK", "THUMB_PX", "encode_picture", "png_bytes", "thumbnail_bytes", "write_picture",
