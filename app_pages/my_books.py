@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from storymaker import books, library, samples, studio
+from storymaker import books
+from storymaker.services import library, samples, studio
 from storymaker.services import books as book_service
 from storymaker.books import BookError
 from storymaker.db import parse_id

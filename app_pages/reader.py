@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from storymaker import books, library
+from storymaker import books
+from storymaker.services import library
 from storymaker.services import books as book_service
 from storymaker.db import parse_id
 from app_ui import missing_pictures, render, session

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from storymaker import books
-from storymaker.review import EDITABLE, GridRow
+from storymaker.services.review import EDITABLE, GridRow
 
 Edits = dict[int, dict[str, str]]
 

@@ -6,8 +6,7 @@ Shared by My Books (each card), the Studio and the Reader, so all three say the 
 from __future__ import annotations
 
 import streamlit as st
-
-from storymaker import studio
+from storymaker.services import studio
 from storymaker.accounts import User
 from storymaker.engine import Engine
 from storymaker.errors import NotFound

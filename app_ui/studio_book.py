@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from storymaker import books, studio, styles
+from storymaker import books, styles
+from storymaker.services import studio
 from storymaker.services import books as book_service
 from storymaker.accounts import User
 from storymaker.engine import Engine

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from storymaker import books, previews, studio, styles
+from storymaker import books, previews, styles
+from storymaker.services import studio
 from storymaker.accounts import User
 from storymaker.books import BookError, BookOptions
 from storymaker.engine import Engine

@@ -12,7 +12,8 @@ import html
 
 import streamlit as st
 
-from storymaker import books, jobs, review, studio
+from storymaker import books, jobs
+from storymaker.services import review, studio
 from storymaker.accounts import User
 from storymaker.engine import Engine
 from storymaker.errors import NotFound

@@ -14,7 +14,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from storymaker import books, review, studio
+from storymaker import books
+from storymaker.services import review, studio
 from storymaker.accounts import User
 from storymaker.engine import Engine
 from storymaker.errors import Busy, NotFound, StorymakerError

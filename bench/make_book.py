@@ -17,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storymaker import accounts, books, characters, db, illustrate, storage, studio  # noqa: E402
+from storymaker import accounts, books, characters, db, illustrate, storage  # noqa: E402
+from storymaker.services import studio
 from storymaker.books import BookOptions  # noqa: E402
 from storymaker.config import Settings  # noqa: E402
 from storymaker.engine import Engine  # noqa: E402

@@ -31,7 +31,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from storymaker import accounts, books, characters, db as database, jobs, storage, studio  # noqa: E402
+from storymaker import accounts, books, characters, db as database, jobs, storage  # noqa: E402
+from storymaker.services import studio
 from storymaker.books import BookOptions  # noqa: E402
 from storymaker.config import Settings  # noqa: E402
 from storymaker.engine import Engine  # noqa: E402

@@ -40,7 +40,7 @@ def main() -> None:
     from storymaker.books import BookOptions, CharacterLook
     from storymaker.engine import Engine
     from storymaker.runner import Runner
-    from storymaker import samples
+    from storymaker.services import samples
 
     engine = Engine.from_environment()
     db = engine.db()
@@ -83,7 +83,7 @@ def main() -> None:
               f"{args.runs} runs; target < {target} ms)")
 
     from app_ui import grid
-    from storymaker import review
+    from storymaker.services import review
 
     for label, book_id, target in (("10-scene", ten, "target < 250 KB"), ("40-scene", forty, "no target")):
         rows = review.grid(engine, user.id, book_id)
@@ -97,12 +97,13 @@ def main() -> None:
 
 def studio_books(engine, user_id: int) -> tuple[int, int]:
     """A 10-scene book made by the models, and a 40-scene book stored directly with copies of its pictures."""
-    from storymaker import books, storage, studio
+    from storymaker import books, storage
+    from storymaker.services import studio
     from storymaker.books import BookOptions
     from storymaker.models.base import CharacterLook
     from storymaker.runner import Runner
     from storymaker.scenes import Scene
-    from storymaker import samples
+    from storymaker.services import samples
 
     db = engine.db()
     ten = studio.start_book(engine, user_id, BookOptions("Ten Pages", scene_count=10),
@@ -130,7 +131,8 @@ def studio_books(engine, user_id: int) -> tuple[int, int]:
 def regenerate_times(engine, user_id: int, book_id: int, pages=(2, 5, 8)) -> str:
     """From pressing Regenerate (studio.regenerate_page) to the new thumbnail being stored, on the
     background runner; the Studio shows it at its next poll (at most a second later) plus one page run."""
-    from storymaker import books, studio
+    from storymaker import books
+    from storymaker.services import studio
     from storymaker.runner import Runner
 
     runner = Runner(engine).start()

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from . import accounts, books, characters, jobs, styles, studio
+from . import accounts, books, characters, jobs, styles
+from .services import studio
 from .avatars import AvatarError
 from .books import BookError, BookOptions
 from .config import ConfigError, load_settings

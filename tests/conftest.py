@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from storymaker import accounts, characters, db, studio
+from storymaker import accounts, characters, db
+from storymaker.services import studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine

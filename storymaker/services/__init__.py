@@ -5,7 +5,7 @@ gets the database itself and returns plain dataclasses, so no caller ever holds 
 connection and the data layer can change underneath without touching a screen. Errors
 are the `StorymakerError` family (`storymaker.errors`).
 
-`storymaker.studio`, `storymaker.review`, `storymaker.library` and `storymaker.samples`
-already work this way (they take an Engine) and stay where they are; the modules here
-add what the callers still reached the database for.
+accounts, characters, books and usage: a user's records; studio: making a book (start,
+progress, regenerate, cancel); review: the grid, its edits and story.csv; library: the
+shelf and the reader; samples: the first-run sample cast and book.
 """

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from storymaker import avatars, characters, studio
+from storymaker import avatars, characters
+from storymaker.services import studio
 from storymaker.characters import Character
 from storymaker.engine import Engine
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from storymaker import accounts, characters, studio
+from storymaker import accounts, characters
+from storymaker.services import studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.accounts import User

@@ -1,6 +1,7 @@
 """My Books page: the empty shelf, the sample book, cards with status and progress, delete, pages of 24."""
 
-from storymaker import books, storage, studio
+from storymaker import books, storage
+from storymaker.services import studio
 from storymaker.books import BookOptions, CharacterLook
 
 from .support import click, texts

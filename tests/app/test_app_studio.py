@@ -10,7 +10,8 @@ import base64
 
 import pytest
 
-from storymaker import books, prompts, review, storage, studio
+from storymaker import books, prompts, storage
+from storymaker.services import review, studio
 from storymaker.books import BookOptions
 from storymaker.models import registry
 from storymaker.runner import Runner

@@ -1,6 +1,7 @@
 """A book that waits out a rate limit says so, in words, in the Studio and on My Books."""
 
-from storymaker import jobs, studio
+from storymaker import jobs
+from storymaker.services import studio
 from storymaker.books import BookOptions
 from storymaker.jobs import Kind
 

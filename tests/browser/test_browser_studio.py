@@ -17,7 +17,8 @@ import pytest
 from PIL import Image, ImageStat
 
 from app_ui import grid as grid_ui
-from storymaker import accounts, books, characters, db, review, storage, studio
+from storymaker import accounts, books, characters, db, storage
+from storymaker.services import review, studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine

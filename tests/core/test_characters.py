@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from storymaker import accounts, avatars, characters, studio
+from storymaker import accounts, avatars, characters
+from storymaker.services import studio
 from storymaker.avatars import AvatarError
 from storymaker.books import BookOptions
 from storymaker.characters import CharacterError

@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from storymaker import accounts, avatars, books, characters, cli, config, db, review, scenes, session_keys, storage, story, studio
+from storymaker import accounts, avatars, books, characters, cli, config, db, scenes, session_keys, storage, story
+from storymaker.services import review, studio
 from storymaker.books import BookOptions
 from storymaker.errors import Busy, Invalid, NotFound, StorymakerError
 from storymaker.models.errors import ModelError

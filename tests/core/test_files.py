@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from storymaker import books, storage, studio
+from storymaker import books, storage
+from storymaker.services import studio
 from storymaker.errors import Invalid
 from storymaker.files import BadStoreKey, LocalStore, as_store, layout
 from storymaker.files.local import TEMP_MARK

@@ -1,7 +1,7 @@
 """The Studio grid's helpers: rows to a DataFrame, editor edits by scene, unsaved edits."""
 
 from app_ui import grid
-from storymaker.review import GridRow
+from storymaker.services.review import GridRow
 
 
 def row(scene: int, **words) -> GridRow:

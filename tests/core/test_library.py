@@ -2,7 +2,8 @@
 
 import pytest
 
-from storymaker import accounts, books, db, library, review, samples, storage, studio, usage
+from storymaker import accounts, books, db, storage, usage
+from storymaker.services import library, review, samples, studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.errors import NotFound

@@ -3,7 +3,8 @@ import sqlite3
 
 import pytest
 
-from storymaker import accounts, books, db, review, storage, studio
+from storymaker import accounts, books, db, storage
+from storymaker.services import review, studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.scenes import SceneError, parse_csv

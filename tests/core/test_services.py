@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from storymaker import books, studio
+from storymaker import books
+from storymaker.services import studio
 from storymaker.accounts import AccountError, User
 from storymaker.avatars import AvatarError
 from storymaker.books import BookOptions

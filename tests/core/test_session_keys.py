@@ -4,7 +4,8 @@ import logging
 
 import pytest
 
-from storymaker import accounts, session_keys, studio
+from storymaker import accounts, session_keys
+from storymaker.services import studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine

@@ -3,7 +3,8 @@ transactions; what a job means for a page lives in the page's handler."""
 
 import pytest
 
-from storymaker import books, handlers, jobs, studio
+from storymaker import books, handlers, jobs
+from storymaker.services import studio
 from storymaker.books import BookOptions
 from storymaker.handlers import Kind
 from storymaker.runner import Runner

@@ -4,7 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from storymaker import books, jobs, storage, studio
+from storymaker import books, jobs, storage
+from storymaker.services import studio
 from storymaker.jobs import Kind
 from storymaker.models.errors import ModelConfigError, RateLimitedError, RefusedError, TransientModelError
 from storymaker.runner import Runner, execute
@@ -161,7 +162,7 @@ def test_a_waiting_job_says_why_and_until_when(mock_engine, user):
     now = studio.progress(mock_engine, user.id, book_id)
     assert now.running and now.waiting.startswith("page 4: the picture service asked us to wait 45 s; trying again in")
     assert books.scene_rows(db, book_id)[3].error.startswith("Waiting to try again: the picture service asked")
-    from storymaker import library
+    from storymaker.services import library
     assert library.shelf(mock_engine, user.id)[0].waiting == now.waiting
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from storymaker import accounts, books, db, storage, studio
+from storymaker import accounts, books, db, storage
+from storymaker.services import studio
 from storymaker.config import Settings
 from storymaker.engine import Engine
 from storymaker.runner import Runner

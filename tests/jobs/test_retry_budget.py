@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from storymaker import accounts, books, characters, jobs, studio
+from storymaker import accounts, books, characters, jobs
+from storymaker.services import studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from storymaker import accounts, books, jobs, storage, studio
+from storymaker import accounts, books, jobs, storage
+from storymaker.services import studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine

@@ -5,7 +5,8 @@ import io
 import pytest
 from PIL import Image
 
-from storymaker import accounts, avatars, books, characters, storage, studio, usage
+from storymaker import accounts, avatars, books, characters, storage, usage
+from storymaker.services import studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine

@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from . import avatars, books, characters, illustrate, jobs, status, storage, styles
-from .books import Book, BookOptions, SceneRow
-from .characters import Character
-from .db import write_transaction
-from .engine import Engine
-from .errors import NotFound
-from .jobs import JobStatus, Kind
-from .models.base import CharacterLook
+from .. import avatars, books, characters, illustrate, jobs, status, storage, styles
+from ..books import Book, BookOptions, SceneRow
+from ..characters import Character
+from ..db import write_transaction
+from ..engine import Engine
+from ..errors import NotFound
+from ..jobs import JobStatus, Kind
+from ..models.base import CharacterLook
 
 
 def _own_book(engine: Engine, user_id: int, book_id: int) -> Book:

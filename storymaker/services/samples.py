@@ -7,9 +7,10 @@ made by the same background jobs and shows the same progress.
 
 from __future__ import annotations
 
-from . import characters, studio
-from .books import BookOptions
-from .engine import Engine
+from .. import characters
+from . import studio
+from ..books import BookOptions
+from ..engine import Engine
 
 CAST = (
     ("Mia", "a curious girl with red boots and a yellow raincoat", "brave, asks a lot of questions"),

@@ -12,13 +12,13 @@ import base64
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from . import books, story
-from .books import Book
-from .db import now_iso, write_transaction
-from .engine import Engine
-from .errors import NotFound
-from .files import StoredFile, layout
-from .scenes import Scene, SceneError, csv_bytes, parse_csv, validate
+from .. import books, story
+from ..books import Book
+from ..db import now_iso, write_transaction
+from ..engine import Engine
+from ..errors import NotFound
+from ..files import StoredFile, layout
+from ..scenes import Scene, SceneError, csv_bytes, parse_csv, validate
 
 EDITABLE = ("title", "text", "illustration", "characters")
 

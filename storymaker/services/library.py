@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import books, studio
-from .books import Book
-from .engine import Engine
-from .errors import NotFound
-from .files import StoredFile, layout
+from .. import books
+from . import studio
+from ..books import Book
+from ..engine import Engine
+from ..errors import NotFound
+from ..files import StoredFile, layout
 from .studio import MissingPictures
 
 PER_PAGE = 24
