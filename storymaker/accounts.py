@@ -16,10 +16,11 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
-import sqlite_utils
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from .data import Database
 from .errors import Invalid
 from .db import now_iso, write_transaction
 
@@ -133,12 +134,12 @@ def _is_reserved(name: str) -> bool:
     )
 
 
-def find(db: sqlite_utils.Database, username: str) -> User | None:
+def find(db: Database, username: str) -> User | None:
     row = _user_row(db, username)
     return User(row[0], row[1]) if row else None
 
 
-def _user_row(db: sqlite_utils.Database, username: str) -> tuple | None:
+def _user_row(db: Database, username: str) -> tuple | None:
     # The exact name first: two accounts made before names were canonical may share one.
     name = (username or "").strip()
     return db.execute(
@@ -148,7 +149,7 @@ def _user_row(db: sqlite_utils.Database, username: str) -> tuple | None:
     ).fetchone()
 
 
-def _insert(db: sqlite_utils.Database, name: str, password_hash: str | None) -> bool:
+def _insert(db: Database, name: str, password_hash: str | None) -> bool:
     cursor = db.execute(
         "INSERT INTO users (username, canonical, skeleton, password_hash, created_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
@@ -157,7 +158,7 @@ def _insert(db: sqlite_utils.Database, name: str, password_hash: str | None) -> 
     return cursor.rowcount == 1
 
 
-def get_or_create(db: sqlite_utils.Database, username: str = LOCAL_USER) -> User:
+def get_or_create(db: Database, username: str = LOCAL_USER) -> User:
     """The account named `username`, created without a password if new (CLI use)."""
     name = clean_username(username)
     with write_transaction(db):
@@ -197,7 +198,7 @@ def check_password(password: str, username: str = "") -> None:
         raise AccountError("A password that repeats the username is easy to guess; choose another.")
 
 
-def sign_up(db: sqlite_utils.Database, username: str, password: str) -> User:
+def sign_up(db: Database, username: str, password: str) -> User:
     name = clean_username(username)
     if _is_reserved(name):
         raise AccountError(NAME_TAKEN)
@@ -252,7 +253,7 @@ def _throttle_keys(canon: str, client: str) -> dict[str, tuple[int, float, float
     }
 
 
-def _reserve_attempt(db: sqlite_utils.Database, canon: str, client: str) -> None:
+def _reserve_attempt(db: Database, canon: str, client: str) -> None:
     """Check the waits and count this attempt as a failure, in one write transaction.
 
     Counting before the password is checked is what makes parallel guesses wait their
@@ -284,7 +285,7 @@ def _reserve_attempt(db: sqlite_utils.Database, canon: str, client: str) -> None
         _prune(db, now)
 
 
-def _prune(db: sqlite_utils.Database, now: float) -> None:
+def _prune(db: Database, now: float) -> None:
     db.execute("DELETE FROM sign_in_failures WHERE last_at < ?", [now - FORGET_S])
     (count,) = db.execute("SELECT count(*) FROM sign_in_failures").fetchone()
     if count > MAX_ROWS:
@@ -295,7 +296,7 @@ def _prune(db: sqlite_utils.Database, now: float) -> None:
         )
 
 
-def _attempt_succeeded(db: sqlite_utils.Database, canon: str, client: str) -> None:
+def _attempt_succeeded(db: Database, canon: str, client: str) -> None:
     user_key, client_key = _throttle_keys(canon, client)
     with write_transaction(db):
         db.execute("DELETE FROM sign_in_failures WHERE key = ?", [user_key])
@@ -311,7 +312,7 @@ def _password_matches(stored: str, password: str) -> bool:
         return False
 
 
-def sign_in(db: sqlite_utils.Database, username: str, password: str, client: str = "") -> User:
+def sign_in(db: Database, username: str, password: str, client: str = "") -> User:
     """The user, or AccountError with one uniform message for any wrong credential.
 
     `client` names where the attempt comes from (the app passes the browser's address).
@@ -329,7 +330,7 @@ def sign_in(db: sqlite_utils.Database, username: str, password: str, client: str
     return User(row[0], row[1])
 
 
-def for_identity(db: sqlite_utils.Database, issuer: str, subject: str) -> User:
+def for_identity(db: Database, issuer: str, subject: str) -> User:
     """The account for an OpenID Connect identity (issuer + subject), created on first sign-in.
 
     Its username is derived from the identity and reserved, and it has no password,

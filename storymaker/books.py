@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-import sqlite_utils
 
+
+from .data import Database
 from . import styles, user_text
 from .characters import read_avatar, release_avatar
 from .errors import Invalid, NotFound
@@ -102,7 +103,7 @@ BookRow = tuple[int, int, str, str, str, str, str, int, str, str | None, str]
 
 
 def create(
-    db: sqlite_utils.Database,
+    db: Database,
     user_id: int,
     options: BookOptions,
     cast: Sequence[tuple[int | None, CharacterLook, str | None]],
@@ -133,7 +134,7 @@ def create(
     return int(book_id)  # type: ignore[arg-type]
 
 
-def get(db: sqlite_utils.Database, user_id: int, book_id: int | str | None, files: Store | None = None) -> Book | None:
+def get(db: Database, user_id: int, book_id: int | str | None, files: Store | None = None) -> Book | None:
     """The book, only if it belongs to `user_id`; with `files` (the store), the cast's avatars are loaded."""
     if (book_id := parse_id(book_id)) is None:  # e.g. an id too big for SQLite, from a URL
         return None
@@ -141,7 +142,7 @@ def get(db: sqlite_utils.Database, user_id: int, book_id: int | str | None, file
     return _with_cast(db, row, files) if row else None
 
 
-def own(db: sqlite_utils.Database, user_id: int, book_id: int) -> Book:
+def own(db: Database, user_id: int, book_id: int) -> Book:
     """The user's book, or NotFound: the one ownership check the operations share."""
     book = get(db, user_id, book_id)
     if book is None:
@@ -149,7 +150,7 @@ def own(db: sqlite_utils.Database, user_id: int, book_id: int) -> Book:
     return book
 
 
-def get_any(db: sqlite_utils.Database, book_id: int | str | None, files: Store | None = None) -> Book | None:
+def get_any(db: Database, book_id: int | str | None, files: Store | None = None) -> Book | None:
     """The book whoever owns it: for background jobs only, which act for the owner."""
     if (book_id := parse_id(book_id)) is None:
         return None
@@ -157,7 +158,7 @@ def get_any(db: sqlite_utils.Database, book_id: int | str | None, files: Store |
     return _with_cast(db, row, files) if row else None
 
 
-def _with_cast(db: sqlite_utils.Database, row: BookRow, files: Store | None) -> Book:
+def _with_cast(db: Database, row: BookRow, files: Store | None) -> Book:
     cast_rows = db.execute(
         "SELECT name, look, personality, avatar_path FROM book_characters WHERE book_id = ? ORDER BY position", [row[0]]
     ).fetchall()
@@ -168,7 +169,7 @@ def _with_cast(db: sqlite_utils.Database, row: BookRow, files: Store | None) -> 
     return Book(*row, cast=cast)
 
 
-def list_for(db: sqlite_utils.Database, user_id: int, limit: int = 24, offset: int = 0) -> list[Book]:
+def list_for(db: Database, user_id: int, limit: int = 24, offset: int = 0) -> list[Book]:
     rows = db.execute(
         f"SELECT {_BOOK_COLUMNS} FROM books WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
         [user_id, limit, offset],
@@ -176,12 +177,12 @@ def list_for(db: sqlite_utils.Database, user_id: int, limit: int = 24, offset: i
     return [Book(*row) for row in rows]
 
 
-def count_for(db: sqlite_utils.Database, user_id: int) -> int:
+def count_for(db: Database, user_id: int) -> int:
     return int(db.execute("SELECT COUNT(*) FROM books WHERE user_id = ?", [user_id]).fetchone()[0])
 
 
 def delete(
-    db: sqlite_utils.Database, user_id: int, book_id: int | str | None, files: Store
+    db: Database, user_id: int, book_id: int | str | None, files: Store
 ) -> bool:
     """Delete the user's book, its jobs, scenes and folder; False when it is not theirs.
 
@@ -206,7 +207,7 @@ def delete(
     return True
 
 
-def set_status(db: sqlite_utils.Database, book_id: int, status: BookStatus, error: str | None = None) -> None:
+def set_status(db: Database, book_id: int, status: BookStatus, error: str | None = None) -> None:
     db.execute("UPDATE books SET status = ?, error = ?, updated_at = ? WHERE id = ?", [status, error, now_iso(), book_id])
 
 
@@ -224,7 +225,7 @@ class SceneRow:
     image_version: int
 
 
-def replace_scenes(db: sqlite_utils.Database, book_id: int, scenes: Sequence[Scene]) -> None:
+def replace_scenes(db: Database, book_id: int, scenes: Sequence[Scene]) -> None:
     """Store a new scene list for the book (a new or rewritten story)."""
     now = now_iso()
     with write_transaction(db):
@@ -237,11 +238,11 @@ def replace_scenes(db: sqlite_utils.Database, book_id: int, scenes: Sequence[Sce
             )
 
 
-def scene_rows(db: sqlite_utils.Database, book_id: int) -> list[SceneRow]:
+def scene_rows(db: Database, book_id: int) -> list[SceneRow]:
     return _scene_rows(db, "book_id = ?", [book_id])
 
 
-def _scene_rows(db: sqlite_utils.Database, where: str, params: list) -> list[SceneRow]:
+def _scene_rows(db: Database, where: str, params: list) -> list[SceneRow]:
     rows = db.execute(
         "SELECT scene, title, text, illustration, characters, status, error, image_version FROM scenes "
         f"WHERE {where} ORDER BY scene",
@@ -253,18 +254,18 @@ def _scene_rows(db: sqlite_utils.Database, where: str, params: list) -> list[Sce
     ]
 
 
-def get_scene(db: sqlite_utils.Database, book_id: int, number: int) -> Scene | None:
+def get_scene(db: Database, book_id: int, number: int) -> Scene | None:
     row = get_scene_row(db, book_id, number)
     return row.scene if row else None
 
 
-def get_scene_row(db: sqlite_utils.Database, book_id: int, number: int) -> SceneRow | None:
+def get_scene_row(db: Database, book_id: int, number: int) -> SceneRow | None:
     rows = _scene_rows(db, "book_id = ? AND scene = ?", [book_id, number])
     return rows[0] if rows else None
 
 
 def set_scene_status(
-    db: sqlite_utils.Database, book_id: int, number: int, status: PageStatus, error: str | None = None, *,
+    db: Database, book_id: int, number: int, status: PageStatus, error: str | None = None, *,
     drawn: bool = False,
 ) -> None:
     db.execute(
@@ -274,7 +275,7 @@ def set_scene_status(
     )
 
 
-def cancel_unfinished_scenes(db: sqlite_utils.Database, book_id: int, error: str) -> None:
+def cancel_unfinished_scenes(db: Database, book_id: int, error: str) -> None:
     """Mark every page of the book still waiting or being drawn as failed with `error` (its jobs were canceled)."""
     db.execute(
         "UPDATE scenes SET status = ?, error = ? WHERE book_id = ? AND status IN (?, ?)",

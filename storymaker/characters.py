@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
 
+
+from .data import Database
 from . import avatars, user_text
 from .errors import Invalid
 from .files import BadStoreKey, Store, StoredFile, as_store, layout
@@ -83,7 +84,7 @@ def clean_name(name: str) -> str:
 
 
 def create(
-    db: sqlite_utils.Database,
+    db: Database,
     user_id: int,
     name: str,
     look: str = "",
@@ -100,7 +101,7 @@ def create(
     return get(db, user_id, cursor.lastrowid)  # type: ignore[return-value]
 
 
-def get(db: sqlite_utils.Database, user_id: int, character_id: int | str | None) -> Character | None:
+def get(db: Database, user_id: int, character_id: int | str | None) -> Character | None:
     """The character, only if it belongs to `user_id`."""
     if (character_id := parse_id(character_id)) is None:  # e.g. an id too big for SQLite
         return None
@@ -111,7 +112,7 @@ def get(db: sqlite_utils.Database, user_id: int, character_id: int | str | None)
     return Character(*row) if row else None
 
 
-def list_for(db: sqlite_utils.Database, user_id: int) -> list[Character]:
+def list_for(db: Database, user_id: int) -> list[Character]:
     rows = db.execute(
         "SELECT id, user_id, name, look, personality, avatar_path FROM characters WHERE user_id = ? ORDER BY name COLLATE NOCASE, id",
         [user_id],
@@ -119,7 +120,7 @@ def list_for(db: sqlite_utils.Database, user_id: int) -> list[Character]:
     return [Character(*row) for row in rows]
 
 
-def set_avatar(db: sqlite_utils.Database, user_id: int, character_id: int, avatar_path: str | None) -> None:
+def set_avatar(db: Database, user_id: int, character_id: int, avatar_path: str | None) -> None:
     db.execute(
         "UPDATE characters SET avatar_path = ?, updated_at = ? WHERE id = ? AND user_id = ?",
         [avatar_path, now_iso(), character_id, user_id],
@@ -127,7 +128,7 @@ def set_avatar(db: sqlite_utils.Database, user_id: int, character_id: int, avata
 
 
 def update(
-    db: sqlite_utils.Database,
+    db: Database,
     user_id: int,
     character_id: int,
     name: str,
@@ -148,7 +149,7 @@ def update(
 
 
 def save(
-    db: sqlite_utils.Database,
+    db: Database,
     files: Store | Path,
     user_id: int,
     character_id: int | None,
@@ -189,7 +190,7 @@ def save(
     return character  # type: ignore[return-value]
 
 
-def books_using(db: sqlite_utils.Database, user_id: int, character_id: int) -> list[tuple[int, str]]:
+def books_using(db: Database, user_id: int, character_id: int) -> list[tuple[int, str]]:
     """(id, title) of this user's books whose cast was made from the character."""
     return [
         (int(book_id), title)
@@ -201,7 +202,7 @@ def books_using(db: sqlite_utils.Database, user_id: int, character_id: int) -> l
     ]
 
 
-def delete(db: sqlite_utils.Database, files: Store | Path, user_id: int, character_id: int) -> bool:
+def delete(db: Database, files: Store | Path, user_id: int, character_id: int) -> bool:
     """Delete the character; books keep their copy of it (and of its picture). False if not theirs."""
     character = get(db, user_id, character_id)
     if character is None:
@@ -212,7 +213,7 @@ def delete(db: sqlite_utils.Database, files: Store | Path, user_id: int, charact
     return True
 
 
-def release_avatar(db: sqlite_utils.Database, files: Store | Path, avatar_path: str) -> None:
+def release_avatar(db: Database, files: Store | Path, avatar_path: str) -> None:
     """Delete an avatar file once no character and no book's cast refers to it."""
     in_use = db.execute(
         "SELECT 1 FROM characters WHERE avatar_path = ? UNION ALL SELECT 1 FROM book_characters WHERE avatar_path = ? LIMIT 1",

@@ -54,6 +54,9 @@ class Settings:
     # The first backoff; each later one doubles (with jitter, at most a minute).
     retry_backoff_s: float = 2.0
     data_dir: Path = Path("data")
+    # Where accounts, books and jobs live: a postgresql:// URL, or "" for the SQLite file in
+    # the data folder. Not in the repr: the URL may carry a password.
+    database_url: str = field(default="", repr=False)
     concurrency: int = 4
     # Seconds a running job stays claimed without a heartbeat before another runner may take it.
     lease_s: float = 30.0
@@ -91,6 +94,11 @@ class Settings:
     def db_path(self) -> Path:
         return self.data_dir / "storymaker.db"
 
+    @property
+    def database(self) -> str:
+        """The database's address: the configured URL, else the SQLite file in the data folder."""
+        return self.database_url or str(self.db_path)
+
 
 # Setting name -> (environment variable, secrets.toml key, converter)
 _SOURCES: dict[str, tuple[str, str, Any]] = {
@@ -105,6 +113,7 @@ _SOURCES: dict[str, tuple[str, str, Any]] = {
     "image_timeout": ("STORYMAKER_IMAGE_TIMEOUT", "STORYMAKER_IMAGE_TIMEOUT", float),
     "sdk_max_retries": ("STORYMAKER_SDK_MAX_RETRIES", "STORYMAKER_SDK_MAX_RETRIES", int),
     "data_dir": ("STORYMAKER_DATA_DIR", "STORYMAKER_DATA_DIR", Path),
+    "database_url": ("STORYMAKER_DATABASE_URL", "STORYMAKER_DATABASE_URL", str),
     "concurrency": ("STORYMAKER_CONCURRENCY", "STORYMAKER_CONCURRENCY", int),
     "lease_s": ("STORYMAKER_LEASE_S", "STORYMAKER_LEASE_S", float),
     "retry_window_s": ("STORYMAKER_RETRY_WINDOW_S", "STORYMAKER_RETRY_WINDOW_S", float),

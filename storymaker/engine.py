@@ -1,4 +1,4 @@
-"""The engine: settings, models and this thread's database connection, in one place.
+"""The engine: settings, models, the database and the picture store, in one place.
 
 Core functions take an Engine instead of a pile of arguments; the app keeps one
 per process (whoever's key a call uses, see `models.keys`) and tests build their
@@ -11,9 +11,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-import sqlite_utils
-
-from . import db as database
+from .data import Database, open_database
 from .config import Settings, load_settings
 from .files import LocalStore, Store
 from .models import keys, registry
@@ -77,9 +75,9 @@ class Engine:
     def __repr__(self) -> str:  # the settings' repr never shows a key
         return f"Engine({self._settings!r})"
 
-    def db(self) -> sqlite_utils.Database:
-        """This thread's connection (SQLite connections are not shared across threads)."""
-        return database.connect(self._settings.db_path)  # the same for every key
+    def db(self) -> Database:
+        """The database (the same for every key): repositories take it and open their own units."""
+        return open_database(self._settings.database)
 
     @property
     def data_dir(self) -> Path:

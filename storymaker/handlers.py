@@ -17,8 +17,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Callable, ContextManager, Sequence
 
-import sqlite_utils
 
+
+from .data import Database
 from . import books, illustrate, storage, story
 from .books import Book
 from .engine import Engine
@@ -52,22 +53,22 @@ class Handler:
         """What people call what the job makes, e.g. "the cover"."""
         return f"the {kind}"
 
-    def queued(self, db: sqlite_utils.Database, book_id: int, scene: int | None) -> None:
+    def queued(self, db: Database, book_id: int, scene: int | None) -> None:
         pass
 
-    def claimed(self, db: sqlite_utils.Database, book_id: int, scene: int | None) -> None:
+    def claimed(self, db: Database, book_id: int, scene: int | None) -> None:
         pass
 
-    def succeeded(self, db: sqlite_utils.Database, book_id: int, scene: int | None) -> None:
+    def succeeded(self, db: Database, book_id: int, scene: int | None) -> None:
         pass
 
-    def failed(self, db: sqlite_utils.Database, book_id: int, scene: int | None, message: str) -> None:
+    def failed(self, db: Database, book_id: int, scene: int | None, message: str) -> None:
         pass
 
-    def requeued(self, db: sqlite_utils.Database, book_id: int, scene: int | None, note: str | None = None) -> None:
+    def requeued(self, db: Database, book_id: int, scene: int | None, note: str | None = None) -> None:
         """Back in the queue; `note` says why it waits, for people (None: it simply runs again)."""
 
-    def book_canceled(self, db: sqlite_utils.Database, book_id: int) -> None:
+    def book_canceled(self, db: Database, book_id: int) -> None:
         """Every active job of the book was canceled."""
 
 
@@ -114,27 +115,27 @@ class PageHandler(Handler):
             illustrate.store_page(engine, book.id, scene.scene, picture)
 
     @staticmethod
-    def _mark(db: sqlite_utils.Database, book_id: int, scene: int | None, status: PageStatus,
+    def _mark(db: Database, book_id: int, scene: int | None, status: PageStatus,
               error: str | None = None, *, drawn: bool = False) -> None:
         if scene is not None:
             books.set_scene_status(db, book_id, scene, status, error, drawn=drawn)
 
-    def queued(self, db: sqlite_utils.Database, book_id: int, scene: int | None) -> None:
+    def queued(self, db: Database, book_id: int, scene: int | None) -> None:
         self._mark(db, book_id, scene, PageStatus.PENDING)
 
-    def claimed(self, db: sqlite_utils.Database, book_id: int, scene: int | None) -> None:
+    def claimed(self, db: Database, book_id: int, scene: int | None) -> None:
         self._mark(db, book_id, scene, PageStatus.DRAWING)
 
-    def succeeded(self, db: sqlite_utils.Database, book_id: int, scene: int | None) -> None:
+    def succeeded(self, db: Database, book_id: int, scene: int | None) -> None:
         self._mark(db, book_id, scene, PageStatus.DONE, drawn=True)
 
-    def failed(self, db: sqlite_utils.Database, book_id: int, scene: int | None, message: str) -> None:
+    def failed(self, db: Database, book_id: int, scene: int | None, message: str) -> None:
         self._mark(db, book_id, scene, PageStatus.FAILED, message)
 
-    def requeued(self, db: sqlite_utils.Database, book_id: int, scene: int | None, note: str | None = None) -> None:
+    def requeued(self, db: Database, book_id: int, scene: int | None, note: str | None = None) -> None:
         self._mark(db, book_id, scene, PageStatus.PENDING, note)
 
-    def book_canceled(self, db: sqlite_utils.Database, book_id: int) -> None:
+    def book_canceled(self, db: Database, book_id: int) -> None:
         books.cancel_unfinished_scenes(db, book_id, "Canceled before this page was drawn.")
 
 

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from time import gmtime, strftime
 from typing import Iterator, Sequence
 
-import sqlite_utils
 
+
+from .data import Database
 from . import books, handlers
 from .clock import SystemClock
 from .config import Settings
@@ -75,14 +76,14 @@ def wake() -> None:
         work_arrived.notify_all()
 
 
-def _insert(db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None, max_attempts: int) -> int:
+def _insert(db: Database, book_id: int, kind: str, scene: int | None, max_attempts: int) -> int:
     return int(db.execute(
         "INSERT INTO jobs (book_id, kind, scene, status, max_attempts, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         [book_id, str(kind), scene, JobStatus.QUEUED, max_attempts, now_iso()],
     ).lastrowid)  # type: ignore[arg-type]
 
 
-def _queue(db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None, max_attempts: int = MAX_ATTEMPTS) -> int:
+def _queue(db: Database, book_id: int, kind: str, scene: int | None, max_attempts: int = MAX_ATTEMPTS) -> int:
     """Queue one job inside the caller's transaction; a newer request supersedes older active ones."""
     _cancel_where(db, "book_id = ? AND kind = ? AND scene IS ?", [book_id, str(kind), scene], "superseded by a newer request")
     job_id = _insert(db, book_id, kind, scene, max_attempts)
@@ -91,7 +92,7 @@ def _queue(db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None
 
 
 def enqueue(
-    db: sqlite_utils.Database, book_id: int, kind: str, scene: int | None = None, *, max_attempts: int = MAX_ATTEMPTS
+    db: Database, book_id: int, kind: str, scene: int | None = None, *, max_attempts: int = MAX_ATTEMPTS
 ) -> int:
     """Queue a job. A newer page or story job supersedes older active ones for the same target."""
     with write_transaction(db):
@@ -101,7 +102,7 @@ def enqueue(
     return job_id
 
 
-def enqueue_all(db: sqlite_utils.Database, book_id: int, targets: Sequence[tuple[str, int | None]]) -> list[int]:
+def enqueue_all(db: Database, book_id: int, targets: Sequence[tuple[str, int | None]]) -> list[int]:
     """Queue several jobs of one book as one step: (kind, scene) each."""
     with write_transaction(db):
         ids = [_queue(db, book_id, kind, scene) for kind, scene in targets]
@@ -110,7 +111,7 @@ def enqueue_all(db: sqlite_utils.Database, book_id: int, targets: Sequence[tuple
     return ids
 
 
-def enqueue_pages(db: sqlite_utils.Database, book_id: int, scenes: Sequence[int]) -> list[int]:
+def enqueue_pages(db: Database, book_id: int, scenes: Sequence[int]) -> list[int]:
     with write_transaction(db):
         ids = [_queue(db, book_id, Kind.PAGE, scene) for scene in scenes]
         _refresh_book(db, book_id)
@@ -119,14 +120,14 @@ def enqueue_pages(db: sqlite_utils.Database, book_id: int, scenes: Sequence[int]
 
 
 def claim(
-    db: sqlite_utils.Database, worker: str, kinds: Sequence[str] | None = None, lease_s: float = LEASE_S
+    db: Database, worker: str, kinds: Sequence[str] | None = None, lease_s: float = LEASE_S
 ) -> Job | None:
     """Atomically take the oldest runnable job of one of `kinds` (default: every kind with a handler), or None."""
     with write_transaction(db):  # the claim and the page's "drawing" mark land together
         return _claim(db, worker, tuple(handlers.HANDLERS) if kinds is None else kinds, lease_s)
 
 
-def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s: float) -> Job | None:
+def _claim(db: Database, worker: str, kinds: Sequence[str], lease_s: float) -> Job | None:
     now = clock.now()
     marks = ",".join("?" * len(kinds))
     rows = db.execute(
@@ -144,7 +145,7 @@ def _claim(db: sqlite_utils.Database, worker: str, kinds: Sequence[str], lease_s
     return job
 
 
-def heartbeat(db: sqlite_utils.Database, worker: str, job_ids: Sequence[int], lease_s: float = LEASE_S) -> None:
+def heartbeat(db: Database, worker: str, job_ids: Sequence[int], lease_s: float = LEASE_S) -> None:
     if job_ids:
         marks = ",".join("?" * len(job_ids))
         db.execute(
@@ -153,7 +154,7 @@ def heartbeat(db: sqlite_utils.Database, worker: str, job_ids: Sequence[int], le
         )
 
 
-def check(db: sqlite_utils.Database, job: Job) -> None:
+def check(db: Database, job: Job) -> None:
     """Raise JobLost if this runner no longer owns the job; called between steps."""
     row = db.execute("SELECT status, worker, attempts FROM jobs WHERE id = ?", [job.id]).fetchone()
     # The attempt number tells this claim from a later one by the same runner (after a sweep).
@@ -163,7 +164,7 @@ def check(db: sqlite_utils.Database, job: Job) -> None:
 
 @contextmanager
 def publishing(
-    db: sqlite_utils.Database, job: Job, follow_ups: Sequence[tuple[str, int | None]] = ()
+    db: Database, job: Job, follow_ups: Sequence[tuple[str, int | None]] = ()
 ) -> Iterator[None]:
     """Write the job's result, mark it succeeded and queue its follow-ups as one step.
 
@@ -181,7 +182,7 @@ def publishing(
     wake()
 
 
-def _finish(db: sqlite_utils.Database, job: Job, status: JobStatus, error: str | None) -> bool:
+def _finish(db: Database, job: Job, status: JobStatus, error: str | None) -> bool:
     cursor = db.execute(
         "UPDATE jobs SET status = ?, error = ?, finished_at = ?, lease_until = NULL "
         "WHERE id = ? AND worker = ? AND status = ? AND attempts = ?",
@@ -190,7 +191,7 @@ def _finish(db: sqlite_utils.Database, job: Job, status: JobStatus, error: str |
     return cursor.rowcount == 1
 
 
-def fail(db: sqlite_utils.Database, job: Job, message: str) -> None:
+def fail(db: Database, job: Job, message: str) -> None:
     """A failure that retrying cannot fix: the message is for the user."""
     with write_transaction(db):
         if _finish(db, job, JobStatus.FAILED, message):
@@ -225,7 +226,7 @@ def service_of(kind: str) -> str:
 
 
 def retry_later(
-    db: sqlite_utils.Database, job: Job, message: str, *, retry_after: float | None = None, tries: int = 1,
+    db: Database, job: Job, message: str, *, retry_after: float | None = None, tries: int = 1,
     rate_limited: bool = False, budget: RetryBudget = RetryBudget(), now: float | None = None,
 ) -> bool:
     """Requeue a transient failure with backoff, or fail it once its retry budget is spent.
@@ -287,7 +288,7 @@ def retry_later(
     return requeued
 
 
-def _hold_back(db: sqlite_utils.Database, job: Job, until: float, reason: str) -> None:
+def _hold_back(db: Database, job: Job, until: float, reason: str) -> None:
     """Queued jobs of the same owner and service wait as long as the rate-limited one (one shared back-off)."""
     kinds = handlers.kinds_of_service(service_of(job.kind))
     marks = ",".join("?" * len(kinds))
@@ -299,7 +300,7 @@ def _hold_back(db: sqlite_utils.Database, job: Job, until: float, reason: str) -
     )
 
 
-def requeue_soon(db: sqlite_utils.Database, job: Job, reason: str, delay: float = 5.0) -> bool:
+def requeue_soon(db: Database, job: Job, reason: str, delay: float = 5.0) -> bool:
     """Put a job that hit a local hiccup (the database busy) back in the queue without spending its budgets."""
     with write_transaction(db):
         cursor = db.execute(
@@ -314,7 +315,7 @@ def requeue_soon(db: sqlite_utils.Database, job: Job, reason: str, delay: float 
     return True
 
 
-def exists(db: sqlite_utils.Database, job: Job) -> bool:
+def exists(db: Database, job: Job) -> bool:
     """Is the job's row still there? (Deleting a book deletes its jobs.)"""
     return db.execute("SELECT 1 FROM jobs WHERE id = ?", [job.id]).fetchone() is not None
 
@@ -339,7 +340,7 @@ class Wait:
         return f"{self.target}: {self.reason}; trying again in {duration(left)}"
 
 
-def waits(db: sqlite_utils.Database, book_id: int, now: float | None = None) -> list[Wait]:
+def waits(db: Database, book_id: int, now: float | None = None) -> list[Wait]:
     """The book's jobs that are waiting before they try again, story first, then the cover, then pages."""
     now = clock.now() if now is None else now
     rows = db.execute(
@@ -378,7 +379,7 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-def cancel_book(db: sqlite_utils.Database, book_id: int) -> int:
+def cancel_book(db: Database, book_id: int) -> int:
     """Cancel a book's queued and running jobs; running ones stop at their next step."""
     with write_transaction(db):
         count = _cancel_where(db, "book_id = ?", [book_id], "canceled")
@@ -388,7 +389,7 @@ def cancel_book(db: sqlite_utils.Database, book_id: int) -> int:
     return count
 
 
-def _cancel_where(db: sqlite_utils.Database, where: str, params: list, reason: str) -> int:
+def _cancel_where(db: Database, where: str, params: list, reason: str) -> int:
     cursor = db.execute(
         f"UPDATE jobs SET status = ?, error = ?, finished_at = ?, lease_until = NULL WHERE status IN (?, ?) AND {where}",
         [JobStatus.CANCELED, reason, now_iso(), *ACTIVE, *params],
@@ -396,7 +397,7 @@ def _cancel_where(db: sqlite_utils.Database, where: str, params: list, reason: s
     return cursor.rowcount
 
 
-def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int]:
+def sweep(db: Database, now: float | None = None) -> tuple[int, int]:
     """Recover jobs whose runner stopped: requeue them, or fail them after the last attempt.
 
     Returns (requeued, failed). Pictures already stored are kept; their jobs are done.
@@ -431,7 +432,7 @@ def sweep(db: sqlite_utils.Database, now: float | None = None) -> tuple[int, int
     return requeued, failed
 
 
-def latest(db: sqlite_utils.Database, book_id: int) -> list[tuple[str, int | None, str]]:
+def latest(db: Database, book_id: int) -> list[tuple[str, int | None, str]]:
     """(kind, scene, status) of the newest job per target: older, superseded jobs do not count."""
     return db.execute(
         "SELECT kind, scene, status FROM jobs WHERE id IN (SELECT MAX(id) FROM jobs WHERE book_id = ? GROUP BY kind, scene)",
@@ -439,13 +440,13 @@ def latest(db: sqlite_utils.Database, book_id: int) -> list[tuple[str, int | Non
     ).fetchall()
 
 
-def _refresh_book(db: sqlite_utils.Database, book_id: int) -> None:
+def _refresh_book(db: Database, book_id: int) -> None:
     """Derive the book's status from its jobs: the single rule My Books shows."""
     status = book_status(s for _, _, s in latest(db, book_id))
     books.set_status(db, book_id, status, _first_error(db, book_id) if status == BookStatus.NEEDS_ATTENTION else None)
 
 
-def _first_error(db: sqlite_utils.Database, book_id: int) -> str | None:
+def _first_error(db: Database, book_id: int) -> str | None:
     row = db.execute(
         "SELECT kind, scene, error FROM jobs WHERE book_id = ? AND status = ? ORDER BY id DESC LIMIT 1",
         [book_id, JobStatus.FAILED],
@@ -456,7 +457,7 @@ def _first_error(db: sqlite_utils.Database, book_id: int) -> str | None:
     return f"{handlers.target(kind, scene)}: {error}"
 
 
-def active_count(db: sqlite_utils.Database, book_id: int | None = None) -> int:
+def active_count(db: Database, book_id: int | None = None) -> int:
     if book_id is None:
         row = db.execute("SELECT COUNT(*) FROM jobs WHERE status IN (?, ?)", list(ACTIVE)).fetchone()
     else:
@@ -464,7 +465,7 @@ def active_count(db: sqlite_utils.Database, book_id: int | None = None) -> int:
     return int(row[0])
 
 
-def next_due(db: sqlite_utils.Database) -> float | None:
+def next_due(db: Database) -> float | None:
     """When the earliest queued job may run (epoch seconds), or None when none is queued."""
     row = db.execute("SELECT MIN(not_before) FROM jobs WHERE status = ?", [JobStatus.QUEUED]).fetchone()
     return row[0] if row and row[0] is not None else None

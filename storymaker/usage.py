@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlite_utils
 
+
+from .data import Database
 from .db import now_iso
 
 
@@ -18,7 +19,7 @@ class Usage:
 
 
 def record(
-    db: sqlite_utils.Database,
+    db: Database,
     book_id: int,
     kind: str,
     model: str,
@@ -33,7 +34,7 @@ def record(
     )
 
 
-def for_book(db: sqlite_utils.Database, book_id: int) -> Usage:
+def for_book(db: Database, book_id: int) -> Usage:
     row = db.execute(
         "SELECT COALESCE(SUM(input_tokens),0), COALESCE(SUM(output_tokens),0), COALESCE(SUM(images),0), COUNT(*) "
         "FROM usage WHERE book_id = ?",
@@ -42,7 +43,7 @@ def for_book(db: sqlite_utils.Database, book_id: int) -> Usage:
     return Usage(*row)
 
 
-def for_user(db: sqlite_utils.Database, user_id: int) -> list[tuple[int, str, Usage]]:
+def for_user(db: Database, user_id: int) -> list[tuple[int, str, Usage]]:
     """(book id, title, usage) for each of the user's books, newest first."""
     rows = db.execute(
         "SELECT b.id, b.title, COALESCE(SUM(u.input_tokens),0), COALESCE(SUM(u.output_tokens),0), "

@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from storymaker import books, db, storage
+from storymaker import books, data, storage
 
 from .support import click, texts
 from .test_app_gate import sign_up
@@ -81,11 +81,13 @@ def test_a_new_account_with_the_old_id_is_not_mistaken_for_the_old_one(app_env):
 @pytest.fixture
 def locked_library(app_env, monkeypatch):
     """A function that takes the write lock as another program would (a backup), and keeps it."""
-    monkeypatch.setattr(db, "BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(data.database, "BUSY_TIMEOUT_S", 0.1)
+    data.close_all()  # the next connections have the short timeout
     holders = []
 
     def lock():
-        app_env.engine.db()  # the library exists
+        with app_env.engine.db().read():  # the library exists
+            pass
         holder = sqlite3.connect(str(app_env.engine.settings.db_path), isolation_level=None, check_same_thread=False)
         holder.execute("BEGIN IMMEDIATE")
         holders.append(holder)

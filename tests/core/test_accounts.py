@@ -126,12 +126,20 @@ def test_different_names_stay_allowed(database):
 
 
 def test_accounts_made_before_canonical_names_keep_working(tmp_path):
-    database = db._open(tmp_path / "old.db")  # not connect(): that would migrate all the way
-    db.migrations.apply(database, stop_before="0003_sign_in_throttle")
-    hashed = accounts._hasher.hash("correct horse")
-    for name in ("Grace", "ÅSA", "åsa"):  # NOCASE folds ASCII only: the last two were two accounts
-        database.execute("INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, 'then')", [name, hashed])
-    db.migrate(database)
+    from sqlalchemy import create_engine, text
+
+    from storymaker.data import Database, migrate
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        migrate.run_migrations(conn, "0002")  # a library from before canonical names
+        hashed = accounts._hasher.hash("correct horse")
+        for name in ("Grace", "ÅSA", "åsa"):  # NOCASE folded ASCII only: the last two were two accounts
+            conn.execute(text("INSERT INTO users (username, password_hash, created_at) VALUES (:n, :h, 'then')"),
+                         {"n": name, "h": hashed})
+    engine.dispose()
+    database = Database(path)
     assert accounts.sign_in(database, "GRACE", "correct horse", client="a").username == "Grace"
     assert accounts.sign_in(database, "ÅSA", "correct horse", client="a").username == "ÅSA"
     assert accounts.sign_in(database, "åsa", "correct horse", client="a").username == "åsa"

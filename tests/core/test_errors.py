@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 
-from storymaker import accounts, avatars, books, characters, cli, config, db, scenes, session_keys, storage, story
+from storymaker import accounts, avatars, books, characters, cli, config, data, db, scenes, session_keys, storage, story
 from storymaker.services import review, studio
 from storymaker.books import BookOptions
 from storymaker.errors import Busy, Invalid, NotFound, StorymakerError
@@ -28,10 +27,9 @@ def test_the_old_errors_keep_their_attributes():
     assert problem.problems == ["scene 2 has no text"] and str(problem) == "scene 2 has no text"
 
 
-def test_a_busy_library_is_busy_and_still_an_operational_error():
-    for error in (db.LibraryBusy(), db.LibraryReplaced()):
+def test_a_busy_or_unreachable_library_is_busy():
+    for error in (data.LibraryBusy(), data.LibraryReplaced(), data.LibraryUnavailable()):
         assert isinstance(error, Busy) and isinstance(error, StorymakerError)
-        assert isinstance(error, sqlite3.OperationalError)
         assert "Nothing was lost" in str(error)
 
 

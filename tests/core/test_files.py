@@ -155,7 +155,7 @@ OS_FILES = {"open", "replace", "rename", "remove", "unlink", "listdir", "scandir
 # the store itself, the settings file, the database file, the prompt templates (package data) and
 # the CLI's --avatar upload.
 ALLOWED = {"storymaker/files/local.py", "storymaker/files/store.py", "storymaker/files/__init__.py",
-           "storymaker/config.py", "storymaker/db.py", "storymaker/cli.py", "storymaker/prompts.py"}
+           "storymaker/config.py", "storymaker/data/database.py", "storymaker/data/migrate.py", "storymaker/cli.py", "storymaker/prompts.py"}
 PATH_CALLS = {"is_file", "is_dir", "unlink", "read_bytes", "write_bytes", "read_text", "write_text", "rglob", "rmtree",
               "listdir", "scandir", "mkdir", "iterdir", "walk"}
 

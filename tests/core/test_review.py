@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from storymaker import accounts, books, db, storage
+from storymaker import accounts, books, data, db, storage
 from storymaker.services import review, studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
@@ -132,8 +132,8 @@ def test_a_huge_bad_upload_gets_a_short_answer_and_changes_nothing(mock_engine, 
     assert len(error.value.problems) == 21 and error.value.problems[-1].endswith("more problems")
     assert csv_scenes(mock_engine, book_id) == before
 def test_saving_while_another_program_holds_the_lock_is_busy_and_changes_nothing(mock_engine, user, book_id, monkeypatch):
-    monkeypatch.setattr(db, "BUSY_TIMEOUT_S", 0.1)
-    db.close_all()  # this thread's next connection has the short timeout
+    monkeypatch.setattr(data.database, "BUSY_TIMEOUT_S", 0.1)
+    data.close_all()  # this thread's next connection has the short timeout
     before = csv_scenes(mock_engine, book_id)
     holder = sqlite3.connect(str(mock_engine.settings.db_path), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # a backup, another process

@@ -24,7 +24,7 @@ class Probe(handlers.Handler):
         self.fail_with = fail_with
 
     def _note(self, db, what):
-        self.calls.append((what, db.conn.in_transaction))
+        self.calls.append((what, db.in_unit()))
 
     def run(self, engine, book, job, checkpoint, publish):
         checkpoint()

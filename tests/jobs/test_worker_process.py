@@ -383,10 +383,12 @@ def test_a_write_lock_held_past_the_busy_timeout_is_one_log_line_and_the_book_st
 ):
     import sqlite3
 
-    from storymaker import db as database
+    from storymaker import data
+    from storymaker.data import database
 
     caplog.set_level("INFO", logger="storymaker")
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.3)  # the runner's threads open their connections with it
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.3)
+    data.close_all()  # the runner's threads open new connections, with the short timeout
     gate = DrawGate()
     mock_engine.image_model.gate = gate
     runner = Runner(mock_engine, concurrency=2, lease_s=1.0, poll_s=0.05).start()

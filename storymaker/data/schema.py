@@ -1,0 +1,139 @@
+"""The one schema, as SQLAlchemy tables: what every repository builds its statements from.
+
+The numbered migrations (`migrations/versions/`) are how a database gets here; a test
+keeps the two equal on SQLite and PostgreSQL. Times people read are ISO-8601 text in
+UTC (they sort as text on both databases); times the queue computes with are unix
+seconds (`not_before`, `lease_until`, `retry_deadline`, `last_at`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (BigInteger, Column, Float, ForeignKey, Index, Integer, MetaData,
+                        PrimaryKeyConstraint, Table, Text, UniqueConstraint)
+
+# Row ids: 64-bit on PostgreSQL; on SQLite "INTEGER PRIMARY KEY" is the 64-bit rowid itself.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData()
+
+users = Table(
+    "users", metadata,
+    Column("id", ID, primary_key=True),
+    Column("username", Text, nullable=False, unique=True),
+    Column("password_hash", Text),  # NULL for the CLI's local account and OpenID Connect accounts
+    Column("created_at", Text, nullable=False),
+    # NFKC + case folded, one account per name; skeleton: the TR39 look-alike key
+    Column("canonical", Text),
+    Column("skeleton", Text),
+    Index("idx_users_canonical", "canonical", unique=True),
+    Index("idx_users_skeleton", "skeleton"),
+)
+
+characters = Table(
+    "characters", metadata,
+    Column("id", ID, primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("look", Text, nullable=False, server_default=""),
+    Column("personality", Text, nullable=False, server_default=""),
+    Column("avatar_path", Text),  # the avatar's key in the picture store
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    Index("idx_characters_user", "user_id"),
+)
+
+books = Table(
+    "books", metadata,
+    Column("id", ID, primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("premise", Text, nullable=False, server_default=""),
+    Column("age_band", Text, nullable=False),
+    Column("style", Text, nullable=False),
+    Column("language", Text, nullable=False),
+    Column("scene_count", Integer, nullable=False),
+    Column("status", Text, nullable=False, server_default="draft"),
+    Column("error", Text),
+    Column("text_model", Text),
+    Column("image_model", Text),
+    Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False),
+    Index("idx_books_user", "user_id", "created_at"),
+)
+
+book_characters = Table(
+    "book_characters", metadata,
+    Column("book_id", ID, ForeignKey("books.id", ondelete="CASCADE"), nullable=False),
+    Column("character_id", ID, ForeignKey("characters.id", ondelete="SET NULL")),
+    Column("position", Integer, nullable=False),
+    # a copy, so a book keeps its cast when a character is edited or deleted
+    Column("name", Text, nullable=False),
+    Column("look", Text, nullable=False, server_default=""),
+    Column("personality", Text, nullable=False, server_default=""),
+    Column("avatar_path", Text),
+    PrimaryKeyConstraint("book_id", "position"),
+)
+
+scenes = Table(
+    "scenes", metadata,
+    Column("id", ID, primary_key=True),
+    Column("book_id", ID, ForeignKey("books.id", ondelete="CASCADE"), nullable=False),
+    Column("scene", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("illustration", Text, nullable=False),
+    Column("characters", Text, nullable=False, server_default=""),
+    Column("status", Text, nullable=False, server_default="pending"),
+    Column("error", Text),
+    Column("image_version", Integer, nullable=False, server_default="0"),
+    Column("updated_at", Text, nullable=False),
+    UniqueConstraint("book_id", "scene"),
+)
+
+jobs = Table(
+    "jobs", metadata,
+    Column("id", ID, primary_key=True),
+    Column("book_id", ID, ForeignKey("books.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("scene", Integer),
+    Column("status", Text, nullable=False, server_default="queued"),
+    Column("attempts", Integer, nullable=False, server_default="0"),  # claims (crash recovery counts them)
+    Column("max_attempts", Integer, nullable=False, server_default="3"),
+    Column("error", Text),
+    Column("not_before", Float, nullable=False, server_default="0"),
+    Column("lease_until", Float),
+    Column("worker", Text),
+    Column("created_at", Text, nullable=False),
+    Column("started_at", Text),
+    Column("finished_at", Text),
+    # the transient-failure budget: requeues, failed HTTP requests spent, when the window closes,
+    # and why a requeued job waits (for screens)
+    Column("retries", Integer, nullable=False, server_default="0"),
+    Column("http_tries", Integer, nullable=False, server_default="0"),
+    Column("retry_deadline", Float),
+    Column("waiting", Text),
+    Index("idx_jobs_claim", "status", "not_before", "id"),
+    Index("idx_jobs_book", "book_id", "kind", "scene"),
+)
+
+usage = Table(
+    "usage", metadata,
+    Column("id", ID, primary_key=True),
+    Column("book_id", ID, ForeignKey("books.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False),  # 'text' or 'image'
+    Column("model", Text, nullable=False),
+    Column("input_tokens", Integer, nullable=False, server_default="0"),
+    Column("output_tokens", Integer, nullable=False, server_default="0"),
+    Column("images", Integer, nullable=False, server_default="0"),
+    Column("created_at", Text, nullable=False),
+    Index("idx_usage_book", "book_id"),
+)
+
+# Failed sign-ins, shared by every process serving sign-ins.
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("key", Text, primary_key=True),  # 'user:<canonical name>' or 'client:<address>'
+    Column("failures", Integer, nullable=False),
+    Column("last_at", Float, nullable=False),  # unix time of the last failure counted
+    Index("idx_sign_in_failures_last", "last_at"),
+)
