@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import psycopg
 import pytest
@@ -259,7 +260,7 @@ def under_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def skip_or_fail(reason: str) -> None:
+def skip_or_fail(reason: str) -> NoReturn:
     """Skip a test that needs a missing server; under CI, which installs it, fail instead:
     a skipped PostgreSQL test there would hide a broken set-up."""
     if under_ci():
