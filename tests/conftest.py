@@ -1,11 +1,14 @@
 """Fixtures and helpers shared by every layer's tests; the fakes they use live in tests/fakes/.
 
 Layer folders add their own: app/conftest.py (`app_env`), browser/conftest.py (`server`),
-jobs/conftest.py (`manual_clock`)."""
+jobs/conftest.py (`manual_clock`). A real PostgreSQL (`postgres_server`, `postgres_database`)
+comes from tests/infra/postgres.py."""
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 
 import pytest
 
@@ -17,6 +20,7 @@ from storymaker.engine import Engine
 from storymaker.runner import Runner
 
 from tests.fakes.models import MockImageModel, MockTextModel
+from tests.infra.postgres import PostgresServer, PostgresUnavailable, skip_or_fail
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +31,28 @@ def _isolated_environment(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     yield
     db.close_all()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One PostgreSQL for the session, started the first time a test asks: the server
+    STORYMAKER_TEST_DATABASE_URL names, else a throwaway cluster, stopped and deleted at the
+    end. Skips when PostgreSQL is not installed (fails under CI)."""
+    try:
+        server = PostgresServer.for_tests()
+    except PostgresUnavailable as missing:
+        skip_or_fail(str(missing))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_database(postgres_server):
+    """A new empty database for this test alone, dropped after it; yields its SQLAlchemy URL."""
+    # The pid keeps parallel sessions sharing one existing server apart.
+    name = f"storymaker_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+    yield postgres_server.create_database(name)
+    postgres_server.drop_database(name)
 
 
 @pytest.fixture
