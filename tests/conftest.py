@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from typing import Iterator
 
 import pytest
 
-from storymaker import accounts, characters, db
+from storymaker import accounts, characters, data, db
 from storymaker.services import studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
@@ -53,6 +54,40 @@ def postgres_database(postgres_server):
     name = f"storymaker_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
     yield postgres_server.create_database(name)
     postgres_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server):
+    """A database migrated once per session; each test's database is a copy (a quarter second,
+    not a run of every migration)."""
+    name = f"storymaker_template_{os.getpid()}"
+    database = data.Database(postgres_server.create_database(name))
+    with database.write():
+        pass
+    database.dispose()  # nobody may be connected to a template while it is copied
+    yield name
+    postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request) -> Iterator[str]:
+    """Each test that asks runs twice: on the SQLite file in its data folder ("") and on a
+    fresh PostgreSQL database at the newest schema (its URL)."""
+    if request.param == "sqlite":
+        yield ""
+        return
+    server = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    name = f"storymaker_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
+    yield server.create_database(name, template=template)
+    data.close_all()
+    server.drop_database(name)
+
+
+@pytest.fixture
+def any_db(database_url, tmp_path) -> data.Database:
+    """The database of `database_url`: a repository's tests run on both."""
+    return data.open_database(database_url or tmp_path / "data" / "storymaker.db")
 
 
 @pytest.fixture
