@@ -222,3 +222,47 @@ def test_an_address_that_is_not_a_storymaker_database_is_refused():
         data.Database("mysql://host/db")
     assert data.Database("postgresql://u:secret@host/db").url.drivername == "postgresql+psycopg"
     assert "secret" not in repr(data.Database("postgresql://u:secret@host/db"))
+
+
+# ---------------------------------------------------------------- PostgreSQL
+
+def test_on_postgresql_the_migrations_build_exactly_the_schema_the_code_uses(postgres_database):
+    engine = create_engine(postgres_database)
+    with engine.connect() as conn:
+        migrate.run_migrations(conn)
+        conn.commit()
+        assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
+    engine.dispose()
+
+
+def test_on_postgresql_processes_starting_at_once_migrate_once(postgres_database):
+    """Every app and worker process checks the schema when it starts; the advisory lock lets
+    one create it while the others wait and then find nothing to do."""
+    errors, start = [], threading.Barrier(4)
+
+    def open_and_write(n):
+        try:
+            database = data.Database(postgres_database)  # a process of its own: its own pool and schema check
+            start.wait(5)
+            sql(database, "INSERT INTO users (username, created_at) VALUES (:n, 'now')", {"n": f"u{n}"})
+            database.dispose()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=open_and_write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    database = data.Database(postgres_database)
+    assert sql(database, "SELECT COUNT(*) FROM users") == [(4,)]
+    assert sql(database, "SELECT version_num FROM alembic_version") == [(migrate.head(),)]
+    database.dispose()
+
+
+def test_an_unreachable_postgresql_is_one_plain_error():
+    database = data.Database("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    with pytest.raises(data.LibraryUnavailable, match="cannot be reached"):
+        with database.read():
+            pass
