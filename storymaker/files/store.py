@@ -55,6 +55,10 @@ class StoredFile:
         """The file on this computer, when the store keeps it in a folder."""
         return self.store.local_path(self.key)
 
+    def url(self, expires_s: float = 300) -> str | None:
+        """A short-lived address a browser can fetch it from, when the store gives one."""
+        return self.store.url(self.key, expires_s)
+
 
 class Store(abc.ABC):
     """Bytes under keys. `put` is atomic: a reader (or a crash) never sees half a file."""
@@ -101,6 +105,11 @@ class Store(abc.ABC):
 
     def local_path(self, key: str) -> Path | None:
         """The file on this computer, for a backend that has one (None otherwise)."""
+        return None
+
+    def url(self, key: str, expires_s: float = 300) -> str | None:
+        """A short-lived address (valid `expires_s` seconds) a browser can fetch the file from
+        without the app passing its bytes on; None for a backend that has none (the folder)."""
         return None
 
     def remove_unfinished(self, prefix: str) -> int:
