@@ -46,7 +46,8 @@ CONNECT_TIMEOUT = "5s"
 REQUEST_TIMEOUT = "60s"
 RETRIES = 3
 RETRY_WINDOW = timedelta(seconds=20)
-DELETE_BATCH = 1000  # S3's limit for one DeleteObjects request
+DELETE_BATCH = 1000
+REFUSALS = ("AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId", "403 Forbidden", "401 Unauthorized")  # S3's limit for one DeleteObjects request
 
 
 class StoreUnavailable(Busy):
@@ -111,21 +112,34 @@ class S3Store(Store):
     @contextmanager
     def _talking(self) -> Iterator[None]:
         """obstore's errors as ours. Theirs carry request details; ours say what to do, and are
-        raised `from None` so no log line repeats theirs."""
+        raised `from None` so no log line repeats theirs. A missing object passes through (the
+        caller makes it None); a missing bucket does not."""
         try:
             yield
-        except (PermissionDeniedError, UnauthenticatedError):
-            raise StoreRefused(f"The picture store {self.address} refused access: check AWS_ACCESS_KEY_ID, "
-                               "AWS_SECRET_ACCESS_KEY and the bucket's permissions.") from None
         except (FileNotFoundError, NotFoundError) as error:
             if "NoSuchBucket" in str(error):
-                raise StoreRefused(f"The picture store's bucket {self.bucket!r} does not exist "
-                                   "(check STORYMAKER_STORAGE_URL and AWS_ENDPOINT_URL).") from None
+                raise self._missing_bucket() from None
             raise
-        except (BaseError, OSError):
+        except (PermissionDeniedError, UnauthenticatedError):
+            raise self._refused() from None
+        except (BaseError, OSError) as error:
+            # Listing reports every failure as a generic one; the S3 error code tells them apart.
+            text = str(error)
+            if "NoSuchBucket" in text:
+                raise self._missing_bucket() from None
+            if any(code in text for code in REFUSALS):
+                raise self._refused() from None
             where = f" at {public_host(self.endpoint)}" if self.endpoint else ""
             raise StoreUnavailable(f"The picture store {self.address}{where} cannot be reached just now; "
                                    "try again in a moment.") from None
+
+    def _refused(self) -> StoreRefused:
+        return StoreRefused(f"The picture store {self.address} refused access: check AWS_ACCESS_KEY_ID, "
+                            "AWS_SECRET_ACCESS_KEY and the bucket's permissions.")
+
+    def _missing_bucket(self) -> StoreRefused:
+        return StoreRefused(f"The picture store's bucket {self.bucket!r} does not exist "
+                            "(check STORYMAKER_STORAGE_URL and AWS_ENDPOINT_URL).")
 
     def put(self, key: str, data: bytes) -> None:
         key = check_key(key)

@@ -63,7 +63,7 @@ class SeaweedServer:
         self.weed = weed or weed_binary()
         if self.weed is None:
             raise FileNotFoundError("SeaweedFS's `weed` program is not installed")
-        self.access_key = "storymaker-test"
+        self.access_key = f"key{secrets.token_hex(6)}"
         self.secret_key = secrets.token_hex(16)
         self.folder = Path(tempfile.mkdtemp(prefix="seaweed-"))
         self.process: subprocess.Popen[bytes] | None = None
@@ -125,10 +125,14 @@ class SeaweedServer:
             try:
                 self.create_bucket(probe)
                 return
-            except (OSError, urllib.error.URLError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"SeaweedFS did not start in {START_TIMEOUT_S:g} s: {self.log_tail()}") from None
-                time.sleep(0.1)
+            except urllib.error.HTTPError as error:
+                if error.code < 500:  # a refusal will not go away by waiting
+                    raise RuntimeError(f"SeaweedFS refused to make a bucket: {error}") from None
+            except OSError:  # not listening yet
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"SeaweedFS did not start in {START_TIMEOUT_S:g} s: {self.log_tail()}")
+            time.sleep(0.1)
 
     def log_tail(self, size: int = 2000) -> str:
         try:

@@ -1,0 +1,210 @@
+"""The bucket store beyond the shared contract (see test_files.py): presigned addresses,
+prefixes kept apart, plain errors, its settings, and a whole book made into a real bucket."""
+
+from __future__ import annotations
+
+import socket
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from storymaker import storage
+from storymaker.config import ConfigError, Settings, load_settings, parse_storage_url
+from storymaker.engine import Engine
+from storymaker.errors import Busy, StorymakerError
+from storymaker.files import LocalStore, layout, open_store
+from storymaker.files.s3 import S3Store, StoreRefused, StoreUnavailable
+
+from tests.conftest import SEAWEED_BUCKET, make_book, wait_until
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
+# ---------------------------------------------------------------- presigned addresses
+
+def test_a_presigned_address_fetches_the_bytes_then_expires(s3_store, seaweed_server):
+    s3_store.put("storymaker/book_1/cover.png", b"the cover")
+    file = s3_store.stat("storymaker/book_1/cover.png")
+    assert file is not None
+    url = file.url(expires_s=1)
+    assert url is not None and seaweed_server.secret_key not in url
+    assert fetch(url) == (200, b"the cover")
+    wait_until(lambda: fetch(url)[0] == 403, timeout=10, what="the address to expire")
+    assert fetch(s3_store.url("storymaker/book_1/cover.png", 60)) == (200, b"the cover")  # a new one works
+
+
+def test_without_a_signature_nothing_is_served(s3_store, seaweed_server):
+    s3_store.put("storymaker/book_1/cover.png", b"the cover")
+    plain = f"{seaweed_server.endpoint}/{SEAWEED_BUCKET}/{s3_store.prefix}/storymaker/book_1/cover.png"
+    assert fetch(plain)[0] == 403
+
+
+def test_the_folder_has_no_addresses(tmp_path):
+    store = LocalStore(tmp_path)
+    store.put("a/b.png", b"x")
+    assert store.url("a/b.png", 60) is None and store.stat("a/b.png").url() is None
+
+
+# ---------------------------------------------------------------- one prefix never sees another's
+
+def test_a_store_sees_only_its_own_prefix(seaweed_server):
+    args = seaweed_server.store_args()
+    mine, next_door, longer = (S3Store(SEAWEED_BUCKET, prefix, **args) for prefix in ("apart/p1", "apart/p2", "apart/p10"))
+    mine.put("storymaker/book_1/cover.png", b"mine")
+    next_door.put("storymaker/book_1/cover.png", b"theirs")
+    longer.put("storymaker/book_1/scene_01.png", b"a longer name")
+    assert mine.list("") == ["storymaker/book_1/cover.png"]  # not p10's, whose name starts with p1
+    assert mine.get("storymaker/book_1/cover.png") == b"mine" and mine.get("storymaker/book_1/scene_01.png") is None
+    for key in ("../p2/storymaker/book_1/cover.png", "storymaker/../../p2/storymaker/book_1/cover.png"):
+        with pytest.raises(StorymakerError):
+            mine.get(key)
+    mine.delete_prefix("")
+    assert mine.list("") == [] and next_door.get("storymaker/book_1/cover.png") == b"theirs"
+    assert longer.list("storymaker/") == ["storymaker/book_1/scene_01.png"]
+    assert mine.location("storymaker/book_1/") == f"s3://{SEAWEED_BUCKET}/apart/p1/storymaker/book_1"
+
+
+def test_nothing_is_left_unfinished(s3_store):
+    s3_store.put("storymaker/book_1/cover.png", b"x")
+    assert s3_store.remove_unfinished("storymaker/book_1/") == 0 and s3_store.exists("storymaker/book_1/cover.png")
+
+
+def test_the_version_is_the_same_in_every_process(s3_store, seaweed_server):
+    s3_store.put("a.png", b"one")
+    again = S3Store(SEAWEED_BUCKET, s3_store.prefix, **seaweed_server.store_args())
+    assert again.version("a.png") == s3_store.version("a.png") > 0
+
+
+# ---------------------------------------------------------------- plain errors, never the keys
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _plain(error: BaseException, secret: str) -> str:
+    message = str(error)
+    assert secret not in message and "Traceback" not in message and "Error performing" not in message
+    assert error.__cause__ is None and error.__suppress_context__
+    return message
+
+
+def test_an_unreachable_bucket_is_a_plain_busy_error(seaweed_server):
+    args = {**seaweed_server.store_args(), "endpoint": f"http://127.0.0.1:{_closed_port()}"}
+    store = S3Store(SEAWEED_BUCKET, "p", **args)
+    for call in (lambda: store.put("a.png", b"x"), lambda: store.get("a.png"), lambda: store.list("")):
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable) as caught:
+            call()
+        assert time.monotonic() - started < 30
+        assert isinstance(caught.value, Busy)
+        assert "cannot be reached" in _plain(caught.value, args["secret_access_key"])
+
+
+def test_a_wrong_secret_or_a_missing_bucket_is_a_plain_error(seaweed_server):
+    args = seaweed_server.store_args()
+    wrong = S3Store(SEAWEED_BUCKET, "p", **{**args, "secret_access_key": "not-the-secret-at-all"})
+    for call in (lambda: wrong.put("a.png", b"x"), lambda: wrong.get("a.png"), lambda: wrong.list("")):
+        with pytest.raises(StoreRefused) as caught:
+            call()
+        assert "refused access" in _plain(caught.value, "not-the-secret-at-all")
+    # (SeaweedFS, like some others, makes a missing bucket on the first write: reads tell.)
+    missing = S3Store("no-such-bucket-here", "p", **args)
+    for call in (lambda: missing.get("a.png"), lambda: missing.list("")):
+        with pytest.raises(StoreRefused) as caught:
+            call()
+        assert "does not exist" in _plain(caught.value, args["secret_access_key"])
+
+
+def test_the_store_never_shows_its_keys(seaweed_server):
+    args = seaweed_server.store_args()
+    store = S3Store(SEAWEED_BUCKET, "p", **args)
+    for shown in (repr(store), store.name, store.location("")):
+        assert args["secret_access_key"] not in shown and args["access_key_id"] not in shown
+
+
+# ---------------------------------------------------------------- settings
+
+AWS = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEKEYID", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMIsecretKEY",
+       "AWS_REGION": "eu-west-3", "AWS_ENDPOINT_URL": "http://127.0.0.1:9000"}
+
+
+def test_the_storage_url_and_the_aws_settings_are_read():
+    settings = load_settings(env={"STORYMAKER_STORAGE_URL": "s3://pictures/shelf/one/", **AWS}, secrets={})
+    assert settings.storage == ("pictures", "shelf/one")
+    assert (settings.aws_access_key_id, settings.aws_secret_access_key, settings.aws_region,
+            settings.aws_endpoint_url) == tuple(AWS.values())
+    assert "AKIAEXAMPLEKEYID" not in repr(settings) and "secretKEY" not in repr(settings)
+    assert "s3://pictures/shelf/one/" in repr(settings) and "127.0.0.1:9000" in repr(settings)
+    store = open_store(settings)
+    assert isinstance(store, S3Store) and (store.bucket, store.prefix) == ("pictures", "shelf/one")
+    assert "secretKEY" not in repr(store) and "AKIAEXAMPLE" not in repr(store)
+
+
+def test_the_secrets_file_works_and_the_environment_wins():
+    secrets = {"STORYMAKER_STORAGE_URL": "s3://from-file", "AWS_ACCESS_KEY_ID": "file-key",
+               "AWS_SECRET_ACCESS_KEY": "file-secret"}
+    settings = load_settings(env={"AWS_ACCESS_KEY_ID": "env-key"}, secrets=secrets)
+    assert settings.storage == ("from-file", "") and settings.aws_access_key_id == "env-key"
+    assert settings.aws_secret_access_key == "file-secret"
+
+
+def test_without_a_storage_url_the_data_folder_is_the_store(tmp_path):
+    settings = load_settings(env={"STORYMAKER_DATA_DIR": str(tmp_path), **AWS}, secrets={})
+    assert settings.storage is None
+    store = open_store(settings)
+    assert isinstance(store, LocalStore) and store.root == tmp_path
+
+
+@pytest.mark.parametrize("url", ["pictures/shelf", "http://host/pictures", "s3://", "s3://a", "s3:///prefix",
+                                 "s3://user:secretpw@bucket/p", "s3://bucket/../up", "s3://bucket/a//b"])
+def test_a_bad_storage_url_is_refused_plainly(url):
+    with pytest.raises(ConfigError) as caught:
+        load_settings(env={"STORYMAKER_STORAGE_URL": url}, secrets={})
+    assert "STORYMAKER_STORAGE_URL" in str(caught.value) and "secretpw" not in str(caught.value)
+
+
+def test_the_endpoint_must_be_an_http_address():
+    with pytest.raises(ConfigError, match="AWS_ENDPOINT_URL"):
+        load_settings(env={"STORYMAKER_STORAGE_URL": "s3://b-1", "AWS_ENDPOINT_URL": "127.0.0.1:9000"}, secrets={})
+    assert parse_storage_url("S3://Bucket-1") == ("Bucket-1", "")
+
+
+# ---------------------------------------------------------------- a whole book into the bucket
+
+def test_an_offline_book_is_stored_in_the_bucket_and_nothing_in_the_folder(seaweed_server, tmp_path, monkeypatch):
+    prefix = f"books-{int(time.time() * 1000)}"
+    env = {"STORYMAKER_STORAGE_URL": f"s3://{SEAWEED_BUCKET}/{prefix}", "STORYMAKER_DATA_DIR": str(tmp_path / "data"),
+           **seaweed_server.environment()}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    engine = Engine.from_environment()
+    assert isinstance(engine.store, S3Store) and engine.uses_offline_models
+    from storymaker import accounts
+
+    user = accounts.get_or_create(engine.db(), "ada")
+    book_id = make_book(engine, user.id, scenes=4)
+
+    keys = engine.store.list(layout.book_prefix(book_id))
+    stems = {"cover", "scene_01", "scene_02", "scene_03", "scene_04"}
+    assert storage.pictures_in_store(engine.store, book_id) == stems
+    assert set(keys) == ({layout.picture_key(book_id, stem) for stem in stems}
+                         | {layout.thumb_key(book_id, stem) for stem in stems} | {layout.story_key(book_id)})
+    assert engine.store.get(layout.page_key(book_id, 1)).startswith(b"\x89PNG")
+    assert engine.store.get(layout.story_key(book_id)).startswith("scene,title,text".encode("utf-8-sig"))
+    left = sorted(path.relative_to(tmp_path / "data").as_posix() for path in (tmp_path / "data").rglob("*")
+                  if path.is_file())
+    assert left and all(name.startswith("storymaker.db") for name in left), left
+
+
+def test_settings_default_has_no_bucket():
+    assert Settings().storage is None and Settings().storage_url is None
