@@ -208,3 +208,27 @@ def test_an_offline_book_is_stored_in_the_bucket_and_nothing_in_the_folder(seawe
 
 def test_settings_default_has_no_bucket():
     assert Settings().storage is None and Settings().storage_url is None
+
+
+# ---------------------------------------------------------------- the app shows bucket pictures by address
+
+def test_the_app_shows_a_bucket_picture_by_a_presigned_address_kept_per_version(s3_store, tmp_path):
+    from app_ui import render
+
+    render._browser_url.clear()
+    key = layout.cover_key(1)
+    s3_store.put(key, b"first cover")
+    first = s3_store.stat(key)
+    url = render._browser_url(s3_store.name, key, first.version, first)
+    assert url is not None and fetch(url) == (200, b"first cover")
+    assert render._browser_url(s3_store.name, key, first.version, first) == url  # the browser's cache holds
+    s3_store.put(key, b"redrawn cover")
+    second = s3_store.stat(key)
+    fresh = render._browser_url(s3_store.name, key, second.version, second)
+    assert fetch(fresh) == (200, b"redrawn cover")
+    # A new address, or the browser would show the picture it cached (the same second's signature
+    # is told apart by the version's extra seconds of life; equal only if they match modulo 600).
+    assert fresh != url or first.version % 600 == second.version % 600
+    folder = LocalStore(tmp_path)
+    folder.put(key, b"x")
+    assert render._browser_url(folder.name, key, folder.version(key), folder.stat(key)) is None  # bytes, as before
