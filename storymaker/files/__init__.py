@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .local import LocalStore
-from .store import BadStoreKey, Store, StoredFile, check_key
+from .store import BadStoreKey, Store, StoredFile, StoreRefused, StoreUnavailable, check_key
 
 if TYPE_CHECKING:
     from ..config import Settings
 
-__all__ = ["BadStoreKey", "LocalStore", "Store", "StoredFile", "as_store", "check_key", "open_store"]
+__all__ = ["BadStoreKey", "LocalStore", "Store", "StoreRefused", "StoreUnavailable", "StoredFile", "as_store",
+           "check_key", "open_store"]
 
 
 def open_store(settings: "Settings") -> Store:

@@ -36,9 +36,10 @@ from obstore.exceptions import (
 from obstore.store import S3Store as _Bucket
 
 from ..config import ConfigError, Settings
-from ..errors import Busy, StorymakerError
 from ..redaction import public_host
-from .store import Store, check_key, check_prefix
+from .store import Store, StoreRefused, StoreUnavailable, check_key, check_prefix
+
+__all__ = ["S3Store", "StoreRefused", "StoreUnavailable"]
 
 DEFAULT_REGION = "us-east-1"
 # A slow or unreachable bucket fails a step within seconds (the job runner retries it), not minutes.
@@ -48,15 +49,6 @@ RETRIES = 3
 RETRY_WINDOW = timedelta(seconds=20)
 DELETE_BATCH = 1000
 REFUSALS = ("AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId", "403 Forbidden", "401 Unauthorized")  # S3's limit for one DeleteObjects request
-
-
-class StoreUnavailable(Busy):
-    """The bucket could not be reached (or answered with a server error); nothing was changed
-    that a retry would not put right."""
-
-
-class StoreRefused(StorymakerError):
-    """The bucket refused the request, or does not exist: the settings need fixing."""
 
 
 class S3Store(Store):

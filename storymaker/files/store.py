@@ -11,11 +11,20 @@ import abc
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Invalid
+from ..errors import Busy, Invalid, StorymakerError
 
 
 class BadStoreKey(Invalid):
     pass
+
+
+class StoreUnavailable(Busy):
+    """The store could not be reached just now (a bucket's service down or slow); trying the
+    same step again later may well work."""
+
+
+class StoreRefused(StorymakerError):
+    """The store refused the request or does not exist: its settings need fixing."""
 
 
 def check_key(key: str) -> str:

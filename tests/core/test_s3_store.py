@@ -15,7 +15,8 @@ from storymaker.config import ConfigError, Settings, load_settings, parse_storag
 from storymaker.engine import Engine
 from storymaker.errors import Busy, StorymakerError
 from storymaker.files import LocalStore, layout, open_store
-from storymaker.files.s3 import S3Store, StoreRefused, StoreUnavailable
+from storymaker.files import StoreRefused, StoreUnavailable
+from storymaker.files.s3 import S3Store
 
 from tests.conftest import SEAWEED_BUCKET, make_book, wait_until
 
