@@ -233,3 +233,34 @@ def test_the_app_shows_a_bucket_picture_by_a_presigned_address_kept_per_version(
     folder = LocalStore(tmp_path)
     folder.put(key, b"x")
     assert render._browser_url(folder.name, key, folder.version(key), folder.stat(key)) is None  # bytes, as before
+
+
+# ---------------------------------------------------------------- the command line
+
+CAST = ["--character", "Mia: a curious girl with red boots", "--character", "Pip: a tiny grey cat"]
+
+
+def test_make_book_from_the_command_line_names_the_book_in_the_bucket(seaweed_server, tmp_path, monkeypatch, capsys):
+    from storymaker.cli import main
+
+    prefix = f"cli-{tmp_path.name}"
+    for name, value in {"STORYMAKER_STORAGE_URL": f"s3://{SEAWEED_BUCKET}/{prefix}",
+                        "STORYMAKER_DATA_DIR": str(tmp_path / "data"), **seaweed_server.environment()}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["make-book", "--title", "The Lighthouse Cat", "--scenes", "4", *CAST]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip().splitlines()[-1] == f"s3://{SEAWEED_BUCKET}/{prefix}/storymaker/book_1"
+    assert seaweed_server.secret_key not in out + err
+
+
+def test_make_book_with_an_unreachable_bucket_says_so_plainly(seaweed_server, tmp_path, monkeypatch, capsys):
+    from storymaker.cli import main
+
+    for name, value in {"STORYMAKER_STORAGE_URL": f"s3://{SEAWEED_BUCKET}/cli", "STORYMAKER_DATA_DIR": str(tmp_path),
+                        "STORYMAKER_MAX_HTTP_ATTEMPTS": "1", **seaweed_server.environment(),
+                        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{_closed_port()}"}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["make-book", "--title", "The Lighthouse Cat", "--scenes", "4", *CAST]) != 0
+    out, err = capsys.readouterr()
+    assert out == "" and "cannot be reached just now" in err
+    assert "Traceback" not in err and seaweed_server.secret_key not in err
