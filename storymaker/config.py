@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from .errors import Invalid
 from .redaction import public_host, public_url
@@ -226,6 +227,20 @@ def _check_retry_budget(values: dict[str, Any]) -> None:
 def _check_storage(values: dict[str, Any]) -> None:
     if values.get("storage_url"):
         parse_storage_url(str(values["storage_url"]))
-    endpoint = values.get("aws_endpoint_url")
-    if endpoint and not str(endpoint).lower().startswith(("http://", "https://")):
-        raise ConfigError(f"AWS_ENDPOINT_URL must start with http:// or https://, not {public_url(str(endpoint))!r}")
+    if values.get("aws_endpoint_url"):
+        check_endpoint(str(values["aws_endpoint_url"]))
+
+
+def check_endpoint(url: str) -> str:
+    """AWS_ENDPOINT_URL as an S3 client can use it: http(s)://host[:port][/path], no credentials
+    (they go in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY). The S3 client would crash on less."""
+    problem = f"AWS_ENDPOINT_URL must look like https://host or http://host:port, not {public_url(url)!r}"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        raise ConfigError(problem) from None
+    if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.username or parts.password
+            or any(ch.isspace() or ord(ch) < 32 for ch in url) or parts.query or parts.fragment):
+        raise ConfigError(problem)
+    return url

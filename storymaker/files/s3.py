@@ -35,7 +35,7 @@ from obstore.exceptions import (
 )
 from obstore.store import S3Store as _Bucket
 
-from ..config import ConfigError, Settings
+from ..config import ConfigError, Settings, check_endpoint
 from ..redaction import public_host
 from .store import Store, StoreRefused, StoreUnavailable, check_key, check_prefix
 
@@ -59,7 +59,7 @@ class S3Store(Store):
         self.prefix = prefix.strip("/")
         if self.prefix:
             check_prefix(self.prefix)
-        self.endpoint = endpoint
+        self.endpoint = check_endpoint(endpoint) if endpoint else None
         config: dict[str, Any] = {"region": region or DEFAULT_REGION}
         if endpoint:
             config["endpoint"] = endpoint

@@ -174,9 +174,21 @@ def test_a_bad_storage_url_is_refused_plainly(url):
     assert "STORYMAKER_STORAGE_URL" in str(caught.value) and "secretpw" not in str(caught.value)
 
 
-def test_the_endpoint_must_be_an_http_address():
-    with pytest.raises(ConfigError, match="AWS_ENDPOINT_URL"):
-        load_settings(env={"STORYMAKER_STORAGE_URL": "s3://b-1", "AWS_ENDPOINT_URL": "127.0.0.1:9000"}, secrets={})
+@pytest.mark.parametrize("endpoint", ["127.0.0.1:9000", "ftp://host", "http://", "http://exa mple.com",
+                                      "https://robot:hunter2pw@host:9000", "http://host:port", "https://host/?x=1"])
+def test_the_endpoint_must_be_a_plain_http_address(endpoint):
+    """The S3 client crashes the process on an address it cannot read: refused before it sees one."""
+    with pytest.raises(ConfigError, match="AWS_ENDPOINT_URL") as caught:
+        load_settings(env={"STORYMAKER_STORAGE_URL": "s3://b-1", "AWS_ENDPOINT_URL": endpoint}, secrets={})
+    assert "hunter2pw" not in str(caught.value)
+    with pytest.raises(ConfigError):
+        S3Store("b-1", endpoint=endpoint)
+
+
+def test_good_endpoints_and_urls_are_kept():
+    for endpoint in ("https://abc.r2.cloudflarestorage.com", "http://127.0.0.1:9000", "https://s3.eu-west-3.amazonaws.com"):
+        assert load_settings(env={"STORYMAKER_STORAGE_URL": "s3://b-1", "AWS_ENDPOINT_URL": endpoint},
+                             secrets={}).aws_endpoint_url == endpoint
     assert parse_storage_url("S3://Bucket-1") == ("Bucket-1", "")
 
 
