@@ -41,3 +41,29 @@ def test_the_reader_shows_the_cover_from_the_bucket(bucket_env, seaweed_server, 
         assert answer.read().startswith(b"\x89PNG")
     folder = tmp_path / "data"
     assert all(path.name.startswith("storymaker.db") for path in folder.rglob("*") if path.is_file())
+
+
+def test_a_bucket_that_cannot_be_reached_is_a_plain_message(bucket_env, seaweed_server, monkeypatch):
+    import socket
+
+    import streamlit as st
+
+    user = bucket_env.user()
+    book_id = bucket_env.ready_book(user, scenes=4)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{closed}")
+    st.cache_resource.clear()  # the app builds its engine anew, over the unreachable address
+    for page in ("app_pages/my_books.py", "app_pages/reader.py"):
+        at = bucket_env.app(user, to=page, book=str(book_id))
+        assert not at.exception
+        shown = "\n".join(e.value for e in at.error)
+        assert "cannot be reached just now" in shown and seaweed_server.secret_key not in shown
+
+
+def test_a_bad_storage_url_stops_the_app_with_a_plain_message(app_env, monkeypatch):
+    monkeypatch.setenv("STORYMAKER_STORAGE_URL", "https://not-a-bucket.example.com/x")
+    at = app_env.app()
+    assert not at.exception
+    assert "must look like s3\\://bucket/prefix" in at.error[0].value
