@@ -67,3 +67,15 @@ def test_a_bad_storage_url_stops_the_app_with_a_plain_message(app_env, monkeypat
     at = app_env.app()
     assert not at.exception
     assert "must look like s3\\://bucket/prefix" in at.error[0].value
+
+
+def test_every_fragment_says_its_errors_plainly():
+    """A fragment's own reruns skip the screen's `plain_errors`: each is declared with
+    `session.fragment`, which brings its own."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    bare = [f"{path.relative_to(root)}:{number}" for folder in ("app_pages", "app_ui") for path in (root / folder).rglob("*.py")
+            if path.name != "session.py"
+            for number, line in enumerate(path.read_text("utf-8").splitlines(), 1) if "st.fragment" in line]
+    assert bare == []
