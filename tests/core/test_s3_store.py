@@ -148,7 +148,10 @@ def test_the_storage_url_and_the_aws_settings_are_read():
     assert "s3://pictures/shelf/one/" in repr(settings) and "127.0.0.1:9000" in repr(settings)
     store = open_store(settings)
     assert isinstance(store, S3Store) and (store.bucket, store.prefix) == ("pictures", "shelf/one")
-    assert "secretKEY" not in repr(store) and "AKIAEXAMPLE" not in repr(store)
+    engine = Engine(settings)
+    assert engine.store.location("") == "s3://pictures/shelf/one"
+    for shown in (repr(store), store.name, repr(engine)):
+        assert "secretKEY" not in shown and "AKIAEXAMPLE" not in shown
 
 
 def test_the_secrets_file_works_and_the_environment_wins():

@@ -4,6 +4,7 @@ either way the book says so in a sentence, never with a traceback or a key."""
 
 from __future__ import annotations
 
+import logging
 import socket
 from dataclasses import replace
 
@@ -40,13 +41,16 @@ def made(engine: Engine) -> books.Book:
     return book
 
 
-def test_an_unreachable_bucket_is_retried_then_the_book_says_so(tmp_path, seaweed_server):
+def test_an_unreachable_bucket_is_retried_then_the_book_says_so(tmp_path, seaweed_server, caplog):
     engine = bucket_engine(tmp_path, seaweed_server, aws_endpoint_url=f"http://127.0.0.1:{closed_port()}",
                            max_http_attempts=2)
-    book = made(engine)
+    with caplog.at_level(logging.DEBUG):
+        book = made(engine)
     assert book.status == books.NEEDS_ATTENTION
     assert "cannot be reached just now" in book.error and "tried 2 times" in book.error
     assert seaweed_server.secret_key not in book.error and "Traceback" not in book.error
+    assert not any(record.exc_info for record in caplog.records)  # an outage is no crash
+    assert seaweed_server.secret_key not in caplog.text and seaweed_server.access_key not in caplog.text
 
 
 def test_a_bucket_that_refuses_the_keys_fails_the_book_at_once(tmp_path, seaweed_server):
