@@ -43,6 +43,23 @@ def test_the_reader_shows_the_cover_from_the_bucket(bucket_env, seaweed_server, 
     assert all(path.name.startswith("storymaker.db") for path in folder.rglob("*") if path.is_file())
 
 
+def test_the_studio_grid_and_preview_read_the_bucket(bucket_env, seaweed_server):
+    import base64
+
+    user = bucket_env.user()
+    book_id = bucket_env.ready_book(user, scenes=4)
+    at = bucket_env.app(user, to="app_pages/studio.py", book=str(book_id))
+    assert not at.exception
+    grid = at.data_editor[0].value
+    assert len(grid["picture"]) == 4
+    for uri in grid["picture"]:  # thumbnails of a few KB ride in the grid itself
+        assert base64.b64decode(uri.split(",", 1)[1])[:4] == b"RIFF"
+    at.session_state["studio_preview"] = (book_id, 2)  # what the row's Open button sets
+    at.run()
+    assert not at.exception
+    assert any("/storymaker/book_1/scene_02.png?" in url for url in image_urls(at))
+
+
 def test_a_bucket_that_cannot_be_reached_is_a_plain_message(bucket_env, seaweed_server, monkeypatch):
     import socket
 
