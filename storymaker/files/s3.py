@@ -47,8 +47,9 @@ CONNECT_TIMEOUT = "5s"
 REQUEST_TIMEOUT = "60s"
 RETRIES = 3
 RETRY_WINDOW = timedelta(seconds=20)
-DELETE_BATCH = 1000
-REFUSALS = ("AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId", "403 Forbidden", "401 Unauthorized")  # S3's limit for one DeleteObjects request
+DELETE_BATCH = 1000  # S3's limit for one DeleteObjects request
+# How a refusal shows in the errors obstore reports as generic (listing reports every failure so).
+REFUSALS = ("AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId", "403 Forbidden", "401 Unauthorized")
 
 
 class S3Store(Store):
