@@ -85,7 +85,7 @@ generating = library.any_generating(engine, user.id)
 
 
 # Only the cards rerun while something is being made; polling stops once nothing is.
-@st.fragment(run_every=2 if generating else None)
+@session.fragment(run_every=2 if generating else None)
 def shelf() -> None:
     items = library.shelf(engine, user.id, shelf_page)
     if generating and not library.any_generating(engine, user.id):

@@ -114,10 +114,31 @@ def _browser_jpeg(store: str, key: str, version: int, _file: StoredFile) -> byte
     return buffer.getvalue()
 
 
+# A presigned address is valid this long; it is handed out again for half of it, so the
+# browser keeps one address (and its cached picture) across reruns, and one shown at the
+# last moment still has half its life to load.
+URL_LIFETIME_S = 3600
+
+
+@st.cache_data(ttl=URL_LIFETIME_S / 2, max_entries=5000, show_spinner=False)
+def _browser_url(store: str, key: str, version: int, _file: StoredFile) -> str | None:
+    # Keyed like `_browser_jpeg`: a redrawn page gets a new address. The address names the key,
+    # not the version, and two signed within one second would be the same (the browser would
+    # keep the old picture), so the version also sets a few extra seconds of life. Only screens
+    # that checked ownership ask for a key, so an address reaches nobody else.
+    return _file.url(URL_LIFETIME_S + version % 600)
+
+
 def picture(file: StoredFile, as_stored: bool = False, **image_args) -> None:
-    """A stored page, cover or thumbnail. Streamlit re-encodes PNG and WebP files on every
-    run (3 ms a thumbnail, 20 ms a page); the JPEG it would make is made once and kept.
-    `as_stored`: show the file as it is (an avatar keeps its transparency)."""
+    """A stored page, cover or thumbnail. From a bucket, the browser fetches it itself through
+    a short-lived presigned address (no bytes pass through the app). From the folder:
+    Streamlit re-encodes PNG and WebP files on every run (3 ms a thumbnail, 20 ms a page);
+    the JPEG it would make is made once and kept. `as_stored`: show the file as it is (an
+    avatar keeps its transparency)."""
+    url = _browser_url(file.store.name, file.key, file.version, file)
+    if url is not None:
+        st.image(url, **image_args)
+        return
     if as_stored:
         data = file.read()
         if data is not None:

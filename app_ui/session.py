@@ -8,9 +8,10 @@ session API key) lives in st.session_state; the runner finds a person's key in
 
 from __future__ import annotations
 
+import functools
 import os
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import streamlit as st
 
@@ -201,3 +202,15 @@ def plain_errors() -> Iterator[None]:
         st.error(str(error), icon=":material/hourglass_top:")
     except StorymakerError as error:
         st.error(md_escape(error), icon=":material/error:")
+
+
+def fragment(**options: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """`st.fragment(**options)` whose `StorymakerError`s read as `plain_errors` says: a fragment's
+    own reruns (a polling shelf, say, while the bucket is down) never pass through the screen's."""
+    def decorate(body: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(body)
+        def plainly(*args: Any, **kwargs: Any) -> None:
+            with plain_errors():
+                body(*args, **kwargs)
+        return st.fragment(**options)(plainly)
+    return decorate

@@ -17,7 +17,7 @@ from storymaker.services import review, studio
 from storymaker.accounts import User
 from storymaker.engine import Engine
 from storymaker.errors import NotFound
-from app_ui import grid, render
+from app_ui import grid, render, session
 
 POLL_S = 1.0
 
@@ -45,7 +45,7 @@ def page_cards(engine: Engine, user: User, book_id: int, now: studio.Progress) -
                        + (f": {render.md_escape(row.error)}" if row.status == books.FAILED and row.error else ""))
 
 
-@st.fragment(run_every=POLL_S)
+@session.fragment(run_every=POLL_S)
 def live(engine: Engine, user: User, book_id: int, making: bool, shown: dict[int, tuple[int, str]]) -> None:
     """Progress while jobs run; only this reruns every second, with the arguments of the last full run
     (`shown`: each page's image version and status as that run drew them)."""

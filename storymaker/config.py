@@ -9,10 +9,12 @@ logs or tracebacks by accident.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from .errors import Invalid
 from .redaction import public_host, public_url
@@ -60,6 +62,14 @@ class Settings:
     concurrency: int = 4
     # Seconds a running job stays claimed without a heartbeat before another runner may take it.
     lease_s: float = 30.0
+    # Pictures, thumbnails, avatars and story.csv in an S3-compatible bucket ("s3://bucket/prefix");
+    # None keeps them in the data folder. The AWS_* values reach the bucket; the keys never a repr.
+    storage_url: str | None = None
+    aws_access_key_id: str | None = field(default=None, repr=False)
+    aws_secret_access_key: str | None = field(default=None, repr=False)
+    aws_session_token: str | None = field(default=None, repr=False)
+    aws_region: str | None = None
+    aws_endpoint_url: str | None = None
 
     @property
     def is_offline(self) -> bool:
@@ -81,10 +91,15 @@ class Settings:
     def __repr__(self) -> str:
         # The key is never shown, and a base URL only without its credentials.
         shown = ", ".join(
-            f"{f.name}={public_url(self.base_url) if f.name == 'base_url' else getattr(self, f.name)!r}"
+            f"{f.name}={public_url(getattr(self, f.name)) if f.name in _URLS else getattr(self, f.name)!r}"
             for f in fields(self) if f.repr
         )
         return f"{type(self).__name__}({shown})"
+
+    @property
+    def storage(self) -> tuple[str, str] | None:
+        """The bucket and the prefix inside it, or None for the data folder."""
+        return parse_storage_url(self.storage_url) if self.storage_url else None
 
     @property
     def books_dir(self) -> Path:
@@ -98,6 +113,26 @@ class Settings:
     def database(self) -> str:
         """The database's address: the configured URL, else the SQLite file in the data folder."""
         return self.database_url or str(self.db_path)
+
+
+# Shown without the user name and password an address may carry.
+_URLS = ("base_url", "aws_endpoint_url")
+_BUCKET = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
+
+
+def parse_storage_url(url: str) -> tuple[str, str]:
+    """STORYMAKER_STORAGE_URL ("s3://bucket" or "s3://bucket/some/prefix") as (bucket, prefix);
+    the prefix has no leading or trailing "/" ("" for the whole bucket)."""
+    scheme, _, rest = url.strip().partition("://")
+    bucket, _, prefix = rest.partition("/")
+    prefix = prefix.strip("/")
+    if scheme.lower() != "s3" or not _BUCKET.fullmatch(bucket) or "@" in rest:
+        raise ConfigError(f"STORYMAKER_STORAGE_URL must look like s3://bucket/prefix, not {public_url(url)!r} "
+                          "(the endpoint goes in AWS_ENDPOINT_URL, the keys in AWS_ACCESS_KEY_ID and "
+                          "AWS_SECRET_ACCESS_KEY)")
+    if prefix and any(part in ("", ".", "..") or "\\" in part for part in prefix.split("/")):
+        raise ConfigError(f"STORYMAKER_STORAGE_URL has an unusable prefix: {prefix!r}")
+    return bucket, prefix
 
 
 # Setting name -> (environment variable, secrets.toml key, converter)
@@ -120,6 +155,12 @@ _SOURCES: dict[str, tuple[str, str, Any]] = {
     "max_http_attempts": ("STORYMAKER_MAX_HTTP_ATTEMPTS", "STORYMAKER_MAX_HTTP_ATTEMPTS", int),
     "retry_after_cap_s": ("STORYMAKER_RETRY_AFTER_CAP_S", "STORYMAKER_RETRY_AFTER_CAP_S", float),
     "retry_backoff_s": ("STORYMAKER_RETRY_BACKOFF_S", "STORYMAKER_RETRY_BACKOFF_S", float),
+    "storage_url": ("STORYMAKER_STORAGE_URL", "STORYMAKER_STORAGE_URL", str),
+    "aws_access_key_id": ("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY_ID", str),
+    "aws_secret_access_key": ("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", str),
+    "aws_session_token": ("AWS_SESSION_TOKEN", "AWS_SESSION_TOKEN", str),
+    "aws_region": ("AWS_REGION", "AWS_REGION", str),
+    "aws_endpoint_url": ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL", str),
 }
 
 
@@ -175,6 +216,7 @@ def load_settings(
     if float(values.get("lease_s", 30.0)) <= 0:
         raise ConfigError("STORYMAKER_LEASE_S must be more than 0 seconds")
     _check_retry_budget(values)
+    _check_storage(values)
     known = {f.name for f in fields(Settings)}
     return Settings(**{k: v for k, v in values.items() if k in known})
 
@@ -189,3 +231,25 @@ def _check_retry_budget(values: dict[str, Any]) -> None:
                            ("retry_backoff_s", "STORYMAKER_RETRY_BACKOFF_S")):
         if float(values.get(name, 1.0)) < 0:
             raise ConfigError(f"{env_name} must be 0 seconds or more")
+
+
+def _check_storage(values: dict[str, Any]) -> None:
+    if values.get("storage_url"):
+        parse_storage_url(str(values["storage_url"]))
+    if values.get("aws_endpoint_url"):
+        check_endpoint(str(values["aws_endpoint_url"]))
+
+
+def check_endpoint(url: str) -> str:
+    """AWS_ENDPOINT_URL as an S3 client can use it: http(s)://host[:port][/path], no credentials
+    (they go in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY). The S3 client would crash on less."""
+    problem = f"AWS_ENDPOINT_URL must look like https://host or http://host:port, not {public_url(url)!r}"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        raise ConfigError(problem) from None
+    if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.username or parts.password
+            or any(ch.isspace() or ord(ch) < 32 for ch in url) or parts.query or parts.fragment):
+        raise ConfigError(problem)
+    return url

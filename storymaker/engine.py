@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .data import Database, open_database
 from .config import Settings, load_settings
-from .files import LocalStore, Store
+from .files import Store, open_store
 from .models import keys, registry
 from .models.base import ImageModel, TextModel
 
@@ -44,7 +44,7 @@ class Engine:
             settings = replace(settings, data_dir=settings.data_dir.absolute())
         self._settings = settings
         # Built once: every picture, story file and avatar is read and written through it.
-        self.store: Store = LocalStore(settings.data_dir)
+        self.store: Store = open_store(settings)
         self._keyed_models: tuple[Settings, TextModel, ImageModel] | None = None
 
     def _keyed(self) -> tuple[Settings, TextModel, ImageModel]:

@@ -20,6 +20,7 @@ from typing import Callable, ContextManager, Sequence
 from . import books, handlers, jobs
 from .db import LibraryBusy, LibraryReplaced
 from .engine import Engine
+from .files import StoreRefused, StoreUnavailable
 from .jobs import Job, JobLost, Kind
 from .models.errors import ModelError, RateLimitedError, TransientModelError, http_attempts_left
 from .scenes import SceneError
@@ -62,6 +63,10 @@ def execute(engine: Engine, job: Job, work: Callable[[Engine, Job], None] = run_
             jobs.retry_later(db, job, str(error), retry_after=error.retry_after, tries=error.tries,
                              rate_limited=isinstance(error, RateLimitedError), budget=budget)
         except (ModelError, SceneError) as error:
+            jobs.fail(db, job, str(error))
+        except StoreUnavailable as error:  # the bucket is down or slow: ridden out like a flaky model service
+            jobs.retry_later(db, job, str(error), budget=budget)
+        except StoreRefused as error:  # wrong keys or no such bucket: waiting will not help
             jobs.fail(db, job, str(error))
         except LibraryBusy:
             # Another program (a backup, a long write) held the write lock past the busy timeout.

