@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import psycopg
-from psycopg import sql
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from .database import Database
+
+if TYPE_CHECKING:  # the driver loads only in a process that listens (PostgreSQL)
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,10 @@ class Listener:
         if self._thread is not None:
             self._thread.join(timeout=CHECK_S * 4)
 
-    def _connect(self) -> psycopg.Connection:
+    def _connect(self) -> "psycopg.Connection":
+        import psycopg
+        from psycopg import sql
+
         cargs, cparams = self.db.engine.dialect.create_connect_args(self.db.url)
         params: dict[str, Any] = {**KEEPALIVES, "connect_timeout": 10, **cparams}
         conn = psycopg.connect(*cargs, **params, autocommit=True)
@@ -73,6 +77,8 @@ class Listener:
         return conn
 
     def _run(self) -> None:
+        import psycopg
+
         failures = 0
         while not self._stop.is_set():
             try:
