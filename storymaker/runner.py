@@ -192,7 +192,10 @@ class Runner:
             if claimed:
                 continue
             timeout = self.poll_s
-            due = jobs.next_due(db)
+            try:
+                due = jobs.next_due(db)
+            except Exception:  # a database that cannot be reached right now: look again after the poll
+                due = None
             if due is not None and due > jobs.clock.now():
                 timeout = min(timeout, max(0.01, due - jobs.clock.now()))
             with jobs.work_arrived:

@@ -13,7 +13,7 @@ from storymaker.models.errors import ModelConfigError, RateLimitedError, Refused
 from storymaker.runner import Runner, execute
 from storymaker.errors import NotFound
 
-from tests.conftest import make_book
+from tests.conftest import make_book, wait_until
 from tests.jobs.peek import one, sql, value
 
 
@@ -356,3 +356,24 @@ def test_regenerating_an_unchanged_offline_page_gives_a_new_picture(offline_engi
     Runner(offline_engine).run_until_idle()
     assert page.read_bytes() != before
     assert books.get_scene_row(offline_engine.db(), book_id, 2).image_version == 2
+
+
+def test_the_dispatcher_survives_a_database_that_cannot_be_reached_while_idle(mock_engine, user, monkeypatch):
+    from storymaker.data import LibraryUnavailable
+    real_next_due, failures = jobs.next_due, []
+
+    def flaky_next_due(db):
+        if len(failures) < 2:  # the server restarts while the runner is idle
+            failures.append(1)
+            raise LibraryUnavailable()
+        return real_next_due(db)
+
+    monkeypatch.setattr(jobs, "next_due", flaky_next_due)
+    runner = Runner(mock_engine, concurrency=2, poll_s=0.05).start()
+    try:
+        wait_until(lambda: len(failures) == 2, what="the idle dispatcher to meet the outage")
+        book_id = start(mock_engine, user)
+        wait_until(lambda: not studio.progress(mock_engine, user.id, book_id).running, what="the book")
+    finally:
+        runner.stop()
+    assert books.get(mock_engine.db(), user.id, book_id).status == books.READY
