@@ -53,7 +53,7 @@ def test_claiming_is_atomic_across_many_threads(mock_engine, user):
     claimed, errors = [], []
 
     def worker(index):
-        from storymaker import db as database
+        from storymaker import data
         conn = mock_engine.db()
         try:
             while (job := jobs.claim(conn, f"w{index}")) is not None:
@@ -63,7 +63,7 @@ def test_claiming_is_atomic_across_many_threads(mock_engine, user):
         except Exception as exc:  # "database is locked" would land here
             errors.append(exc)
         finally:
-            database.close_all()
+            data.close_all()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(32)]
     for t in threads:
