@@ -72,8 +72,8 @@ def listen(db: Database) -> Listener:
 
 
 def _queue(db: Database, book_id: int, kind: str, scene: int | None, max_attempts: int = MAX_ATTEMPTS) -> int:
-    """Queue one job inside the caller's transaction; a newer request supersedes older active ones."""
-    rows.lock_book(db, book_id)
+    """Queue one job inside the caller's transaction, which holds the book's row (`rows.lock_book`);
+    a newer request supersedes older active ones."""
     rows.cancel_active(db, book_id, "superseded by a newer request", now_iso(), kind=kind, scene=scene)
     job_id = rows.insert(db, book_id, kind, scene, max_attempts, now_iso())
     handlers.of(kind).queued(db, book_id, scene)
@@ -85,6 +85,7 @@ def enqueue(
 ) -> int:
     """Queue a job. A newer page or story job supersedes older active ones for the same target."""
     with db.write():
+        rows.lock_book(db, book_id)
         job_id = _queue(db, book_id, kind, scene, max_attempts)
         _refresh_book(db, book_id)
     wake()
@@ -94,6 +95,7 @@ def enqueue(
 def enqueue_all(db: Database, book_id: int, targets: Sequence[tuple[str, int | None]]) -> list[int]:
     """Queue several jobs of one book as one step: (kind, scene) each."""
     with db.write():
+        rows.lock_book(db, book_id)
         ids = [_queue(db, book_id, kind, scene) for kind, scene in targets]
         _refresh_book(db, book_id)
     wake()
@@ -367,8 +369,8 @@ def latest(db: Database, book_id: int) -> list[tuple[str, int | None, str]]:
 
 
 def _refresh_book(db: Database, book_id: int) -> None:
-    """Derive the book's status from its jobs: the single rule My Books shows."""
-    rows.lock_book(db, book_id)  # a no-op when the unit holds it already, as every caller's does
+    """Derive the book's status from its jobs: the single rule My Books shows. The caller's unit
+    holds the book's row, so no other unit changes its jobs meanwhile."""
     status = book_status(state.status for state in rows.newest(db, book_id))
     books.set_status(db, book_id, status, _first_error(db, book_id) if status == BookStatus.NEEDS_ATTENTION else None)
 
