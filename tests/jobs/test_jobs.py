@@ -73,6 +73,8 @@ def test_claiming_is_atomic_across_many_threads(mock_engine, user):
     assert errors == []
     assert len(claimed) == 200 and len(set(claimed)) == 200
     assert value(db, "SELECT COUNT(*) FROM jobs WHERE status = 'succeeded'") == 200
+    # Each publish derives the book's status from its jobs: done at once by many threads, the last one still sees them all.
+    assert books.get(db, user.id, book_id).status == books.READY
 
 
 def test_a_refused_page_fails_with_the_reason_and_the_rest_finish(mock_engine, user):
