@@ -229,15 +229,16 @@ def test_concurrent_requests_for_one_page_leave_one_active_job(any_db, book):
         except Exception as error:
             errors.append(error)
 
-    threads = [threading.Thread(target=request) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert jobs.active_count(any_db, book) == 1
-    newest = max(row[0] for row in sql(any_db, "SELECT id FROM jobs WHERE book_id = :b", b=book))
-    assert status(any_db, newest) == "queued"  # the last request is the one that stays
+    for _ in range(4):  # a race is a matter of timing: run a few
+        threads = [threading.Thread(target=request) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert jobs.active_count(any_db, book) == 1
+        newest = max(row[0] for row in sql(any_db, "SELECT id FROM jobs WHERE book_id = :b", b=book))
+        assert status(any_db, newest) == "queued"  # the last request is the one that stays
 
 
 # ---------------------------------------------------------------------- retries and waits
