@@ -24,12 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from sqlalchemy import Float, cast, func, select, update
+from sqlalchemy import Float, bindparam, cast, func, select, update
 
 from ..status import ACTIVE, JobStatus
 from . import notify
 from .database import Database
-from .rows import from_row
+from .rows import from_row, from_rows
 from .schema import books, jobs
 
 QUEUED, RUNNING = str(JobStatus.QUEUED), str(JobStatus.RUNNING)
@@ -101,65 +101,83 @@ _JOB = (jobs.c.id, jobs.c.book_id, jobs.c.kind, jobs.c.scene, jobs.c.attempts, j
         jobs.c.worker, jobs.c.http_tries)
 
 
-def _is_attempt(job: Job):
-    """The row is still this claim's: running, by this runner, this attempt."""
-    return ((jobs.c.id == job.id) & (jobs.c.worker == job.worker) & (jobs.c.status == RUNNING)
-            & (jobs.c.attempts == job.attempts))
+# The statements run on every claim, publish and progress poll are built once, with bind
+# parameters: SQLAlchemy then neither rebuilds nor re-keys them on each call.
+
+# The row is still this claim's: running, by this runner, this attempt.
+_THIS_ATTEMPT = ((jobs.c.id == bindparam("job_id")) & (jobs.c.worker == bindparam("claimer"))
+                 & (jobs.c.status == RUNNING) & (jobs.c.attempts == bindparam("attempt")))
 
 
-def _target(kind: str, scene: int | None):
-    return (jobs.c.kind == kind) & (jobs.c.scene.is_(None) if scene is None else jobs.c.scene == scene)
+def _attempt(job: Job) -> dict:
+    return {"job_id": job.id, "claimer": job.worker, "attempt": job.attempts}
 
 
 # ---------------------------------------------------------------------- queueing
+
+_LOCK_BOOK = select(books.c.id).where(books.c.id == bindparam("book_id")).with_for_update(key_share=True)
 
 
 def lock_book(db: Database, book_id: int) -> None:
     """Take the book's row until the end of the unit: its jobs change one transaction at a time.
     FOR NO KEY UPDATE, so rows that merely reference the book (a new job, a scene) are not held up."""
     with db.write() as conn:
-        conn.execute(select(books.c.id).where(books.c.id == book_id).with_for_update(key_share=True))
+        conn.execute(_LOCK_BOOK, {"book_id": book_id})
+
+
+_INSERT = jobs.insert().values(status=QUEUED).returning(jobs.c.id)
 
 
 def insert(db: Database, book_id: int, kind: str, scene: int | None, max_attempts: int, created_at: str) -> int:
     """A queued job; idle runners of every process hear of it when the unit commits."""
     with db.write() as conn:
-        job_id = conn.execute(jobs.insert().values(
-            book_id=book_id, kind=str(kind), scene=scene, status=QUEUED, max_attempts=max_attempts,
-            created_at=created_at).returning(jobs.c.id)).scalar_one()
+        job_id = conn.execute(_INSERT, {"book_id": book_id, "kind": str(kind), "scene": scene,
+                                        "max_attempts": max_attempts, "created_at": created_at}).scalar_one()
         notify.announce(conn)
         return int(job_id)
+
+
+_CANCEL = update(jobs).where(jobs.c.book_id == bindparam("of_book"), jobs.c.status.in_(_ACTIVE)).values(
+    status=str(JobStatus.CANCELED), error=bindparam("reason"), finished_at=bindparam("at"), lease_until=None)
+_CANCEL_PAGE = _CANCEL.where(jobs.c.kind == bindparam("of_kind"), jobs.c.scene == bindparam("of_scene"))
+_CANCEL_SCENELESS = _CANCEL.where(jobs.c.kind == bindparam("of_kind"), jobs.c.scene.is_(None))
 
 
 def cancel_active(db: Database, book_id: int, reason: str, finished_at: str,
                   kind: str | None = None, scene: int | None = None) -> int:
     """Cancel the book's queued and running jobs (of one target when `kind` is given); how many."""
-    where = (jobs.c.book_id == book_id) & jobs.c.status.in_(_ACTIVE)
-    if kind is not None:
-        where &= _target(str(kind), scene)
+    params = {"of_book": book_id, "reason": reason, "at": finished_at, "of_kind": str(kind), "of_scene": scene}
+    statement = _CANCEL if kind is None else _CANCEL_SCENELESS if scene is None else _CANCEL_PAGE
     with db.write() as conn:
-        return conn.execute(update(jobs).where(where).values(
-            status=str(JobStatus.CANCELED), error=reason, finished_at=finished_at, lease_until=None)).rowcount
+        return conn.execute(statement, params).rowcount
 
 
 # ---------------------------------------------------------------------- claiming and owning
 
 
+_CLAIM = update(jobs).where(
+    jobs.c.id == select(jobs.c.id)
+    .where(jobs.c.status == QUEUED, jobs.c.not_before <= bindparam("now"),
+           jobs.c.kind.in_(bindparam("kinds", expanding=True)))
+    .order_by(jobs.c.id).limit(1)
+    .with_for_update(skip_locked=True)
+    .scalar_subquery(),
+    jobs.c.status == QUEUED,
+).values(status=RUNNING, worker=bindparam("claimer"), attempts=jobs.c.attempts + 1,
+         lease_until=bindparam("until"), started_at=bindparam("at"), error=None, waiting=None).returning(*_JOB)
+
+
 def claim(db: Database, worker: str, kinds: Sequence[str], now: float, lease_until: float,
           started_at: str) -> Job | None:
     """Take the oldest queued job of `kinds` that is due, or None: one statement, one winner."""
-    pick = (select(jobs.c.id)
-            .where(jobs.c.status == QUEUED, jobs.c.not_before <= now, jobs.c.kind.in_([str(k) for k in kinds]))
-            .order_by(jobs.c.id).limit(1)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery())
     with db.write() as conn:
-        row = conn.execute(
-            update(jobs).where(jobs.c.id == pick, jobs.c.status == QUEUED)
-            .values(status=RUNNING, worker=worker, attempts=jobs.c.attempts + 1, lease_until=lease_until,
-                    started_at=started_at, error=None, waiting=None)
-            .returning(*_JOB)).first()
+        row = conn.execute(_CLAIM, {"now": now, "kinds": [str(k) for k in kinds], "claimer": worker,
+                                    "until": lease_until, "at": started_at}).first()
     return from_row(Job, row) if row is not None else None
+
+
+_EXTEND = update(jobs).where(jobs.c.worker == bindparam("claimer"), jobs.c.status == RUNNING,
+                             jobs.c.id.in_(bindparam("ids", expanding=True))).values(lease_until=bindparam("until"))
 
 
 def extend_leases(db: Database, worker: str, job_ids: Sequence[int], lease_until: float) -> None:
@@ -167,32 +185,41 @@ def extend_leases(db: Database, worker: str, job_ids: Sequence[int], lease_until
     if not job_ids:
         return
     with db.write() as conn:
-        conn.execute(update(jobs).where(jobs.c.worker == worker, jobs.c.status == RUNNING,
-                                        jobs.c.id.in_(list(job_ids))).values(lease_until=lease_until))
+        conn.execute(_EXTEND, {"claimer": worker, "ids": list(job_ids), "until": lease_until})
+
+
+_OWNED = select(jobs.c.id).where(_THIS_ATTEMPT)
+_OWNED_LOCKED = _OWNED.with_for_update()
 
 
 def owned(db: Database, job: Job, *, lock: bool = False) -> bool:
     """Does this claim still own its job? With `lock` (inside a write unit) the row stays this
     unit's until it ends, so nothing can cancel, supersede or sweep the job meanwhile."""
-    query = select(jobs.c.id).where(_is_attempt(job))
     if lock:
         with db.write() as conn:
-            return conn.execute(query.with_for_update()).first() is not None
+            return conn.execute(_OWNED_LOCKED, _attempt(job)).first() is not None
     with db.read() as conn:
-        return conn.execute(query).first() is not None
+        return conn.execute(_OWNED, _attempt(job)).first() is not None
+
+
+_FINISH = update(jobs).where(_THIS_ATTEMPT).values(status=bindparam("outcome"), error=bindparam("message"),
+                                                   finished_at=bindparam("at"), lease_until=None)
 
 
 def finish(db: Database, job: Job, status: str, error: str | None, finished_at: str) -> bool:
     """End this claim's job (succeeded or failed); False when it was no longer this claim's."""
     with db.write() as conn:
-        return conn.execute(update(jobs).where(_is_attempt(job)).values(
-            status=str(status), error=error, finished_at=finished_at, lease_until=None)).rowcount == 1
+        return conn.execute(_FINISH, {**_attempt(job), "outcome": str(status), "message": error,
+                                      "at": finished_at}).rowcount == 1
+
+
+_EXISTS = select(jobs.c.id).where(jobs.c.id == bindparam("job_id"))
 
 
 def exists(db: Database, job_id: int) -> bool:
     """Is the job's row still there? (Deleting a book deletes its jobs.)"""
     with db.read() as conn:
-        return conn.execute(select(jobs.c.id).where(jobs.c.id == job_id)).first() is not None
+        return conn.execute(_EXISTS, {"job_id": job_id}).first() is not None
 
 
 def acting_user(db: Database, job_id: int) -> int | None:
@@ -209,7 +236,7 @@ def budget(db: Database, job: Job) -> Budget | None:
     """What this claim's job has spent of its retry budget, its row locked for the unit; None if not ours."""
     with db.write() as conn:
         row = conn.execute(select(jobs.c.retries, jobs.c.http_tries, jobs.c.retry_deadline)
-                           .where(_is_attempt(job)).with_for_update()).first()
+                           .where(_THIS_ATTEMPT).with_for_update(), _attempt(job)).first()
     return from_row(Budget, row) if row is not None else None
 
 
@@ -244,9 +271,9 @@ def hold_back(db: Database, job: Job, kinds: Sequence[str], until: float, reason
 def requeue(db: Database, job: Job, not_before: float, waiting: str) -> bool:
     """Put this claim's job back without spending its budgets; False when it was no longer ours."""
     with db.write() as conn:
-        requeued = conn.execute(update(jobs).where(_is_attempt(job)).values(
+        requeued = conn.execute(update(jobs).where(_THIS_ATTEMPT).values(
             status=QUEUED, not_before=not_before, worker=None, lease_until=None, retries=jobs.c.retries + 1,
-            waiting=waiting)).rowcount == 1
+            waiting=waiting), _attempt(job)).rowcount == 1
         if requeued:
             notify.announce(conn)
         return requeued
@@ -258,8 +285,7 @@ def requeue(db: Database, job: Job, not_before: float, waiting: str) -> bool:
 def lost(db: Database, now: float) -> list[Lost]:
     """Running jobs whose lease ran out before `now`, book by book (the order locks are taken in)."""
     with db.read() as conn:
-        rows = conn.execute(_lost_query(now).order_by(jobs.c.book_id, jobs.c.id)).all()
-    return [from_row(Lost, row) for row in rows]
+        return from_rows(Lost, conn.execute(_lost_query(now).order_by(jobs.c.book_id, jobs.c.id)))
 
 
 def take_lost(db: Database, job_id: int, now: float) -> Lost | None:
@@ -292,42 +318,55 @@ def requeue_lost(db: Database, job_id: int) -> None:
 # ---------------------------------------------------------------------- what screens and runners read
 
 
+_NEWEST = select(jobs.c.kind, jobs.c.scene, jobs.c.status).where(jobs.c.id.in_(
+    select(func.max(jobs.c.id)).where(jobs.c.book_id == bindparam("book_id")).group_by(jobs.c.kind, jobs.c.scene)
+)).order_by(jobs.c.id)
+
+
 def newest(db: Database, book_id: int) -> list[JobState]:
     """The newest job per target of the book: older, superseded jobs do not count."""
-    newest_ids = select(func.max(jobs.c.id)).where(jobs.c.book_id == book_id).group_by(jobs.c.kind, jobs.c.scene)
     with db.read() as conn:
-        rows = conn.execute(select(jobs.c.kind, jobs.c.scene, jobs.c.status)
-                            .where(jobs.c.id.in_(newest_ids)).order_by(jobs.c.id)).all()
-    return [from_row(JobState, row) for row in rows]
+        return from_rows(JobState, conn.execute(_NEWEST, {"book_id": book_id}))
+
+
+_LAST_FAILURE = (select(jobs.c.kind, jobs.c.scene, jobs.c.error)
+                 .where(jobs.c.book_id == bindparam("book_id"), jobs.c.status == str(JobStatus.FAILED))
+                 .order_by(jobs.c.id.desc()).limit(1))
 
 
 def last_failure(db: Database, book_id: int) -> Failure | None:
     with db.read() as conn:
-        row = conn.execute(select(jobs.c.kind, jobs.c.scene, jobs.c.error)
-                           .where(jobs.c.book_id == book_id, jobs.c.status == str(JobStatus.FAILED))
-                           .order_by(jobs.c.id.desc()).limit(1)).first()
+        row = conn.execute(_LAST_FAILURE, {"book_id": book_id}).first()
     return from_row(Failure, row) if row is not None else None
+
+
+_WAITING = select(jobs.c.kind, jobs.c.scene, jobs.c.waiting, jobs.c.not_before).where(
+    jobs.c.book_id == bindparam("book_id"), jobs.c.status == QUEUED, jobs.c.waiting.is_not(None),
+    jobs.c.not_before > bindparam("now")).order_by(jobs.c.id)
 
 
 def waiting(db: Database, book_id: int, now: float) -> list[Waiting]:
     """The book's queued jobs that wait out a transient failure past `now`."""
     with db.read() as conn:
-        rows = conn.execute(select(jobs.c.kind, jobs.c.scene, jobs.c.waiting, jobs.c.not_before).where(
-            jobs.c.book_id == book_id, jobs.c.status == QUEUED, jobs.c.waiting.is_not(None),
-            jobs.c.not_before > now).order_by(jobs.c.id)).all()
-    return [from_row(Waiting, row) for row in rows]
+        return from_rows(Waiting, conn.execute(_WAITING, {"book_id": book_id, "now": now}))
+
+
+_ACTIVE_COUNT = select(func.count()).select_from(jobs).where(jobs.c.status.in_(_ACTIVE))
+_ACTIVE_COUNT_OF_BOOK = _ACTIVE_COUNT.where(jobs.c.book_id == bindparam("book_id"))
 
 
 def active_count(db: Database, book_id: int | None = None) -> int:
-    query = select(func.count()).select_from(jobs).where(jobs.c.status.in_(_ACTIVE))
-    if book_id is not None:
-        query = query.where(jobs.c.book_id == book_id)
     with db.read() as conn:
-        return int(conn.execute(query).scalar_one())
+        if book_id is None:
+            return int(conn.execute(_ACTIVE_COUNT).scalar_one())
+        return int(conn.execute(_ACTIVE_COUNT_OF_BOOK, {"book_id": book_id}).scalar_one())
+
+
+_NEXT_DUE = select(func.min(jobs.c.not_before)).where(jobs.c.status == QUEUED)
 
 
 def next_due(db: Database) -> float | None:
     """When the earliest queued job may run (epoch seconds), or None when none is queued."""
     with db.read() as conn:
-        due = conn.execute(select(func.min(jobs.c.not_before)).where(jobs.c.status == QUEUED)).scalar()
+        due = conn.execute(_NEXT_DUE).scalar()
     return float(due) if due is not None else None
