@@ -17,11 +17,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Callable, ContextManager, Sequence
 
-
-
-from .data import Database
 from . import books, illustrate, storage, story
 from .books import Book
+from .data import Database
 from .engine import Engine
 from .files import layout
 from .models.errors import ModelError

@@ -1,10 +1,15 @@
-"""The job runner: a thread pool that claims jobs from SQLite and runs them.
+"""The job runner: a thread pool that claims jobs from the database and runs them.
 
 One Runner per process (the app keeps it in `st.cache_resource`; the `worker`
 command runs one in its own process against the same database). Pages and the
 story share `concurrency` slots; covers get a lane of their own so a cover never
 delays the pages. `run_until_idle()` is the inline mode: jobs run one by one in
 the calling thread, which keeps tests free of sleeps and threads.
+
+An idle dispatcher sleeps until work may have arrived: a job queued by this process
+wakes it at once (`jobs.wake`); on PostgreSQL so does a job queued by any other process
+(LISTEN/NOTIFY, `jobs.listen`). Its poll (`poll_s`) is the safety net, and on SQLite
+how it finds work queued by another process.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, ContextManager, Sequence
 
 from . import books, handlers, jobs
-from .db import LibraryBusy, LibraryReplaced
+from .data import LibraryBusy, LibraryReplaced
+from .data.notify import Listener
 from .engine import Engine
 from .files import StoreRefused, StoreUnavailable
 from .jobs import Job, JobLost, Kind
@@ -112,6 +118,7 @@ class Runner:
         self._heartbeat_stop = threading.Event()  # set only once running jobs have drained
         self._threads: list[threading.Thread] = []
         self._pool: ThreadPoolExecutor | None = None
+        self._listener: Listener | None = None
 
     # ------------------------------------------------------------ background mode
 
@@ -120,6 +127,7 @@ class Runner:
             jobs.sweep(self.engine.db())
         except LibraryBusy:  # the dispatcher sweeps again soon
             log.warning("start-up sweep skipped: the database stayed locked past the busy timeout")
+        self._listener = jobs.listen(self.engine.db())
         self._pool = ThreadPoolExecutor(self.concurrency + 1, thread_name_prefix="storymaker-job")
         for target in (self._dispatch, self._heartbeat):
             thread = threading.Thread(target=target, name=f"storymaker-{target.__name__[1:]}", daemon=True)
@@ -136,6 +144,8 @@ class Runner:
         self._heartbeat_stop.set()
         for thread in self._threads:
             thread.join(timeout=5)
+        if self._listener is not None:
+            self._listener.stop()
 
     @property
     def running(self) -> bool:
@@ -187,7 +197,10 @@ class Runner:
             if claimed:
                 continue
             timeout = self.poll_s
-            due = jobs.next_due(db)
+            try:
+                due = jobs.next_due(db)
+            except Exception:  # a database that cannot be reached right now: look again after the poll
+                due = None
             if due is not None and due > jobs.clock.now():
                 timeout = min(timeout, max(0.01, due - jobs.clock.now()))
             with jobs.work_arrived:

@@ -1,7 +1,7 @@
 """API keys people enter in the app for their session only: held in process memory.
 
 A key typed into Settings must reach the background jobs that make that person's
-books, but it must never be written to SQLite, files or logs. So this module keeps
+books, but it must never be written to the database, files or logs. So this module keeps
 user id -> key in a dict in this process, forgets it on sign-out, when the person
 removes it, or after an idle hour (a closed browser tab says nothing), and runs that
 person's jobs with it (`models.keys`: the one Engine's models take the key per call).
@@ -15,10 +15,10 @@ import threading
 import time
 from dataclasses import dataclass
 
-from . import runner
+from . import jobs, runner
 from .errors import Invalid
 from .engine import Engine
-from .jobs import Job
+from .data.jobs import Job
 from .models import keys
 
 IDLE_S = 3600.0
@@ -84,6 +84,6 @@ def key_for(user_id: int) -> str | None:
 
 def run_job(engine: Engine, job: Job) -> None:
     """The runner's work function: run the job with its book owner's session key, if any."""
-    row = engine.db().execute("SELECT user_id FROM books WHERE id = ?", [job.book_id]).fetchone()
-    with keys.using(key_for(row[0]) if row else None):
+    owner = jobs.acting_user(engine.db(), job)
+    with keys.using(key_for(owner) if owner is not None else None):
         runner.run_job(engine, job)

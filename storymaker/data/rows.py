@@ -8,7 +8,7 @@ from typing import Any, Mapping, Sequence, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection, Result, Row
 
 T = TypeVar("T")
 
@@ -16,8 +16,26 @@ T = TypeVar("T")
 def from_row(cls: type[T], row: Row | Mapping[str, Any], **extra: Any) -> T:
     """A dataclass from a row, field by field by column name (columns it has no field for are ignored)."""
     mapping = row._mapping if isinstance(row, Row) else row
-    names = {f.name for f in dataclasses.fields(cls) if f.init}  # type: ignore[arg-type]
+    names = _field_names(cls)
     return cls(**{k: v for k, v in mapping.items() if k in names}, **extra)
+
+
+def from_rows(cls: type[T], result: Result) -> list[T]:
+    """Every row of a result as a `cls`, by column name; the names are matched once per result,
+    not once per row (lists of rows are read on every progress poll)."""
+    names = _field_names(cls)
+    wanted = [(i, key) for i, key in enumerate(result.keys()) if key in names]
+    return [cls(**{key: row[i] for i, key in wanted}) for row in result]
+
+
+_fields: dict[type, frozenset[str]] = {}  # per dataclass: looked up once, not once per row
+
+
+def _field_names(cls: type) -> frozenset[str]:
+    names = _fields.get(cls)
+    if names is None:
+        names = _fields[cls] = frozenset(f.name for f in dataclasses.fields(cls) if f.init)
+    return names
 
 
 def insert_on_conflict(conn: Connection, table: Table, values: Mapping[str, Any] | Sequence[Mapping[str, Any]],

@@ -10,6 +10,7 @@ from storymaker.handlers import Kind
 from storymaker.runner import Runner
 
 from tests.conftest import make_book, make_cast
+from tests.jobs.peek import value
 
 
 def start(engine, user, scenes=4):
@@ -108,8 +109,8 @@ def test_starting_a_book_is_one_transaction(mock_engine, user, monkeypatch):
     with pytest.raises(RuntimeError):
         studio.start_book(mock_engine, user.id, BookOptions("The Kite", scene_count=4), cast)
     db = mock_engine.db()
-    assert db.execute("SELECT COUNT(*) FROM books").fetchone()[0] == 0  # no book without its jobs
-    assert db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0] == 0
+    assert value(db, "SELECT COUNT(*) FROM books") == 0  # no book without its jobs
+    assert value(db, "SELECT COUNT(*) FROM jobs") == 0
     monkeypatch.undo()
     book_id = studio.start_book(mock_engine, user.id, BookOptions("The Kite", scene_count=4), cast)
     assert books.get(db, user.id, book_id).status == books.GENERATING

@@ -5,13 +5,16 @@ from dataclasses import replace
 import pytest
 
 from storymaker import books, jobs, storage
+from storymaker.data import jobs as job_rows
+from storymaker.data import now_iso
 from storymaker.services import studio
 from storymaker.jobs import Kind
 from storymaker.models.errors import ModelConfigError, RateLimitedError, RefusedError, TransientModelError
 from storymaker.runner import Runner, execute
 from storymaker.errors import NotFound
 
-from tests.conftest import make_book
+from tests.conftest import make_book, wait_until
+from tests.jobs.peek import one, sql, value
 
 
 def start(engine, user, scenes=4):
@@ -19,9 +22,10 @@ def start(engine, user, scenes=4):
 
 
 def statuses(engine, book_id):
-    return dict(((k, s), st) for k, s, st in engine.db().execute(
-        "SELECT kind, scene, status FROM jobs WHERE id IN (SELECT MAX(id) FROM jobs WHERE book_id = ? GROUP BY kind, scene)",
-        [book_id]).fetchall())
+    return dict(((k, s), st) for k, s, st in sql(
+        engine.db(),
+        "SELECT kind, scene, status FROM jobs WHERE id IN (SELECT MAX(id) FROM jobs WHERE book_id = :book GROUP BY kind, scene)",
+        book=book_id))
 
 
 def folder(engine, book_id):
@@ -43,13 +47,13 @@ def test_a_new_book_queues_story_and_cover_then_fans_out_pages(mock_engine, user
 def test_claiming_is_atomic_across_many_threads(mock_engine, user):
     book_id = start(mock_engine, user)
     db = mock_engine.db()
-    db.execute("DELETE FROM jobs")
+    sql(db, "DELETE FROM jobs")
     for n in range(200):
-        jobs._insert(db, book_id, Kind.PAGE, n, 3)
+        job_rows.insert(db, book_id, Kind.PAGE, n, 3, now_iso())
     claimed, errors = [], []
 
     def worker(index):
-        from storymaker import db as database
+        from storymaker import data
         conn = mock_engine.db()
         try:
             while (job := jobs.claim(conn, f"w{index}")) is not None:
@@ -59,7 +63,7 @@ def test_claiming_is_atomic_across_many_threads(mock_engine, user):
         except Exception as exc:  # "database is locked" would land here
             errors.append(exc)
         finally:
-            database.close_all()
+            data.close_all()
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(32)]
     for t in threads:
@@ -68,7 +72,9 @@ def test_claiming_is_atomic_across_many_threads(mock_engine, user):
         t.join()
     assert errors == []
     assert len(claimed) == 200 and len(set(claimed)) == 200
-    assert db.execute("SELECT COUNT(*) FROM jobs WHERE status = 'succeeded'").fetchone()[0] == 200
+    assert value(db, "SELECT COUNT(*) FROM jobs WHERE status = 'succeeded'") == 200
+    # Each publish derives the book's status from its jobs: done at once by many threads, the last one still sees them all.
+    assert books.get(db, user.id, book_id).status == books.READY
 
 
 def test_a_refused_page_fails_with_the_reason_and_the_rest_finish(mock_engine, user):
@@ -91,7 +97,7 @@ def test_transient_errors_retry_after_the_asked_delay(mock_engine, user, manual_
     Runner(mock_engine).run_until_idle()
     assert manual_clock.slept >= 30 and time.monotonic() - began < 5  # waited on the queue's clock, not in real time
     assert statuses(mock_engine, book_id)[("page", 1)] == "succeeded"
-    attempts = mock_engine.db().execute("SELECT attempts FROM jobs WHERE kind='page' AND scene=1").fetchone()[0]
+    attempts = value(mock_engine.db(), "SELECT attempts FROM jobs WHERE kind='page' AND scene=1")
     assert attempts == 2
 
 
@@ -107,7 +113,7 @@ def test_a_job_that_always_fails_spends_its_http_attempts_then_fails_with_one_cl
     mock_engine.image_model.fail["3"] = [TransientModelError("The picture service is down (503).")] * 20
     start(mock_engine, user)
     Runner(mock_engine).run_until_idle()
-    row = mock_engine.db().execute("SELECT status, http_tries, error FROM jobs WHERE kind='page' AND scene=3").fetchone()
+    row = one(mock_engine.db(), "SELECT status, http_tries, error FROM jobs WHERE kind='page' AND scene=3")
     assert row[0] == "failed" and row[1] == mock_engine.settings.max_http_attempts == 8
     assert sum(r.seed.endswith(":3") for r in mock_engine.image_model.requests) == 8
     assert "service is down" in row[2] and "tried 8 times" in row[2]
@@ -135,7 +141,7 @@ def test_the_retry_window_closes_the_budget(mock_engine, user, manual_clock):
     began = time.monotonic()
     Runner(mock_engine).run_until_idle()
     assert 180 <= manual_clock.slept < 180 + 5 and time.monotonic() - began < 5
-    row = mock_engine.db().execute("SELECT status, error FROM jobs WHERE kind='page' AND scene=2").fetchone()
+    row = one(mock_engine.db(), "SELECT status, error FROM jobs WHERE kind='page' AND scene=2")
     assert row[0] == "failed" and "did not answer" in row[1] and "over" in row[1]
     assert books.get(mock_engine.db(), user.id, book_id).status == books.NEEDS_ATTENTION
 
@@ -147,7 +153,7 @@ def test_a_retry_after_beyond_the_cap_fails_at_once_saying_when_to_try_again(moc
     Runner(mock_engine).run_until_idle()
     assert time.monotonic() - began < 5 and manual_clock.slept == 0
     assert sum(r.kind == "cover" for r in mock_engine.image_model.requests) == 1
-    error = mock_engine.db().execute("SELECT error FROM jobs WHERE kind='cover'").fetchone()[0]
+    error = value(mock_engine.db(), "SELECT error FROM jobs WHERE kind='cover'")
     assert "wait 60 min" in error and "try again after" in error and "UTC" in error
     assert books.get(mock_engine.db(), user.id, book_id).status == books.NEEDS_ATTENTION
 
@@ -172,8 +178,8 @@ def test_a_rate_limit_holds_back_the_owners_other_queued_pictures(mock_engine, u
     execute(mock_engine, jobs.claim(db, "w", (Kind.STORY,)))
     page = jobs.claim(db, "w", (Kind.PAGE,))
     assert jobs.retry_later(db, page, "The picture service is busy.", retry_after=30, rate_limited=True)
-    held = db.execute("SELECT kind, not_before FROM jobs WHERE book_id = ? AND status = 'queued' AND id != ?",
-                      [book_id, page.id]).fetchall()
+    held = sql(db, "SELECT kind, not_before FROM jobs WHERE book_id = :book AND status = 'queued' AND id != :page",
+               book=book_id, page=page.id)
     assert {k for k, _ in held} == {"page", "cover"}
     assert all(not_before >= jobs.clock.now() + 25 for _, not_before in held)
     waiting = jobs.waits(db, book_id)
@@ -195,7 +201,7 @@ def test_transient_retries_do_not_use_up_the_crash_recovery_attempts(mock_engine
     page = jobs.claim(db, "w", (Kind.PAGE,))
     for _ in range(5):
         assert jobs.retry_later(db, page, "The picture service had a problem (error 503).")
-        db.execute("UPDATE jobs SET not_before = 0 WHERE id = ?", [page.id])
+        sql(db, "UPDATE jobs SET not_before = 0 WHERE id = :id", id=page.id)
         page = jobs.claim(db, "w", (Kind.PAGE,), lease_s=-1)
     assert (page.attempts, page.scene) == (6, 1)
     # Five transient retries later, the job still survives a runner dying twice; the third time it fails.
@@ -221,7 +227,7 @@ def test_a_crash_in_a_job_is_a_clear_failure_not_a_traceback(mock_engine, user):
         raise ZeroDivisionError("secret internals")
 
     Runner(mock_engine, work=boom).run_until_idle()
-    errors = [e for (e,) in mock_engine.db().execute("SELECT error FROM jobs WHERE book_id = ?", [book_id])]
+    errors = [e for (e,) in sql(mock_engine.db(), "SELECT error FROM jobs WHERE book_id = :book", book=book_id)]
     assert errors and all("Something went wrong" in e and "secret internals" not in e for e in errors)
 
 
@@ -245,10 +251,10 @@ def test_an_expired_lease_is_requeued_and_the_old_runner_cannot_publish(mock_eng
 def test_the_sweep_fails_a_job_after_its_last_attempt(mock_engine, user):
     book_id = start(mock_engine, user)
     db = mock_engine.db()
-    db.execute("UPDATE jobs SET attempts = max_attempts - 1 WHERE kind = 'story'")
+    sql(db, "UPDATE jobs SET attempts = max_attempts - 1 WHERE kind = 'story'")
     jobs.claim(db, "dying", (Kind.STORY,), lease_s=-1)
     assert jobs.sweep(db) == (0, 1)
-    error = db.execute("SELECT error FROM jobs WHERE kind='story'").fetchone()[0]
+    error = value(db, "SELECT error FROM jobs WHERE kind='story'")
     assert "stopped while working" in error
     Runner(mock_engine).run_until_idle()  # the cover still gets drawn
     assert statuses(mock_engine, book_id) == {("story", None): "failed", ("cover", None): "succeeded"}
@@ -290,8 +296,8 @@ def test_regenerating_twice_keeps_the_later_request(mock_engine, user):
             pass
     last_request = mock_engine.image_model.requests[-1]
     assert last_request.seed.endswith(":2")
-    assert db.execute("SELECT status FROM jobs WHERE id = ?", [second]).fetchone()[0] == "succeeded"
-    assert db.execute("SELECT status FROM jobs WHERE id = ?", [first]).fetchone()[0] == "canceled"
+    assert value(db, "SELECT status FROM jobs WHERE id = :id", id=second) == "succeeded"
+    assert value(db, "SELECT status FROM jobs WHERE id = :id", id=first) == "canceled"
 
 
 def test_another_user_cannot_steer_the_book(mock_engine, user):
@@ -352,3 +358,24 @@ def test_regenerating_an_unchanged_offline_page_gives_a_new_picture(offline_engi
     Runner(offline_engine).run_until_idle()
     assert page.read_bytes() != before
     assert books.get_scene_row(offline_engine.db(), book_id, 2).image_version == 2
+
+
+def test_the_dispatcher_survives_a_database_that_cannot_be_reached_while_idle(mock_engine, user, monkeypatch):
+    from storymaker.data import LibraryUnavailable
+    real_next_due, failures = jobs.next_due, []
+
+    def flaky_next_due(db):
+        if len(failures) < 2:  # the server restarts while the runner is idle
+            failures.append(1)
+            raise LibraryUnavailable()
+        return real_next_due(db)
+
+    monkeypatch.setattr(jobs, "next_due", flaky_next_due)
+    runner = Runner(mock_engine, concurrency=2, poll_s=0.05).start()
+    try:
+        wait_until(lambda: len(failures) == 2, what="the idle dispatcher to meet the outage")
+        book_id = start(mock_engine, user)
+        wait_until(lambda: not studio.progress(mock_engine, user.id, book_id).running, what="the book")
+    finally:
+        runner.stop()
+    assert books.get(mock_engine.db(), user.id, book_id).status == books.READY

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from storymaker import accounts, books, db, storage
+from storymaker import accounts, books, data, storage
 from storymaker.services import studio
 from storymaker.config import Settings
 from storymaker.engine import Engine
@@ -147,7 +147,7 @@ def test_an_engine_keeps_its_data_folder_when_the_working_directory_changes(tmp_
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    db.close_all()  # a new thread's first connection, after the change of directory
+    data.close_all()  # a new thread's first connection, after the change of directory
     assert accounts.find(engine.db(), "ada") is not None
     assert engine.books_dir == tmp_path / "data" / "storymaker"
     assert not (elsewhere / "data").exists()

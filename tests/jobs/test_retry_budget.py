@@ -22,6 +22,7 @@ from storymaker.models.openai_models import OpenAITextModel
 from storymaker.runner import Runner
 
 from tests.fakes.openai_server import FakeOpenAI
+from tests.jobs.peek import one, sql, value
 from tests.models.test_openai_models import story_request
 
 
@@ -59,7 +60,7 @@ def run_in_background(engine, user, book_ids, timeout=120.0):
 
 
 def most_tries(engine) -> int:
-    return engine.db().execute("SELECT COALESCE(MAX(http_tries), 0) FROM jobs").fetchone()[0]
+    return value(engine.db(), "SELECT COALESCE(MAX(http_tries), 0) FROM jobs")
 
 
 def figures(name, fake, engine, began, **more):
@@ -91,8 +92,8 @@ def test_a_page_survives_five_rate_limited_answers_in_a_row_without_retry_after(
     studio.regenerate_page(engine, user.id, book_id, 2)
     Runner(engine).run_until_idle(timeout=60)
     assert books.get(engine.db(), user.id, book_id).status == books.READY
-    row = engine.db().execute("SELECT status, retries, http_tries FROM jobs WHERE kind='page' AND scene=2 "
-                              "ORDER BY id DESC LIMIT 1").fetchone()
+    row = one(engine.db(), "SELECT status, retries, http_tries FROM jobs WHERE kind='page' AND scene=2 "
+                           "ORDER BY id DESC LIMIT 1")
     assert row == ("succeeded", 5, 5)
     assert manual_clock.slept >= 1 + 2 + 4 + 8 + 16  # at least half of each doubling backoff
     figures("page, 5 x 429 in a row", fake, engine, began, queue_clock_s=round(manual_clock.slept, 1))
@@ -189,7 +190,7 @@ def test_refusals_bad_requests_and_bad_keys_still_fail_at_once(fake, tmp_path):
     fake.refuse("images")
     user, book_id = start(engine)
     Runner(engine).run_until_idle(timeout=60)
-    failed = engine.db().execute("SELECT retries, http_tries FROM jobs WHERE status = 'failed'").fetchall()
+    failed = sql(engine.db(), "SELECT retries, http_tries FROM jobs WHERE status = 'failed'")
     assert failed == [(0, 0)]
     fake.reset()
     fake.expected_key = "another-key"

@@ -35,6 +35,7 @@ from storymaker.runner import Runner, execute
 from tests.conftest import make_cast, wait_until
 from tests.fakes.openai_server import FakeOpenAI, RecordedRequest
 from tests.fakes.models import MockImageModel, MockTextModel
+from tests.jobs.peek import one, sql, value
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PAGE_IN_PROMPT = re.compile(r"illustration for page (\d+) of")
@@ -145,8 +146,8 @@ def test_a_killed_worker_leaves_a_book_that_a_new_worker_finishes_without_redraw
             files_before = {name: file_state(folder / name) for name in
                             [f"scene_{n:02d}.png" for n in done_before]
                             + [f"thumbs/scene_{n:02d}.webp" for n in done_before] + ["story.csv"]}
-            running = engine.db().execute("SELECT kind, scene FROM jobs WHERE book_id = ? AND status = ?",
-                                          [book_id, JobStatus.RUNNING]).fetchall()
+            running = sql(engine.db(), "SELECT kind, scene FROM jobs WHERE book_id = :book AND status = :status",
+                          book=book_id, status=str(JobStatus.RUNNING))
             assert sorted(running, key=str) == sorted([("cover", None), ("page", 4), ("page", 5)], key=str)
 
             # The dead worker's lease would run out after jobs.LEASE_S; pretend it has.
@@ -181,7 +182,7 @@ def test_a_killed_worker_leaves_a_book_that_a_new_worker_finishes_without_redraw
     assert len(fake.requests_for("chat")) == 1  # the story was written once
 
     # One job per page, all succeeded; the two pages in flight at the kill took a second attempt.
-    rows = engine.db().execute("SELECT kind, scene, status, attempts FROM jobs WHERE book_id = ?", [book_id]).fetchall()
+    rows = sql(engine.db(), "SELECT kind, scene, status, attempts FROM jobs WHERE book_id = :book", book=book_id)
     assert sorted(rows, key=str) == sorted(
         [("story", None, "succeeded", 1), ("cover", None, "succeeded", 2)]
         + [("page", n, "succeeded", 2 if n in (4, 5) else 1) for n in range(1, scenes + 1)], key=str
@@ -262,13 +263,13 @@ def test_a_draw_that_outlives_its_lease_is_not_published_twice(mock_engine, user
     try:
         stale.start()
         assert gate.stale_started.wait(10)
-        page_1 = db.execute("SELECT id FROM jobs WHERE book_id = ? AND kind = 'page' AND scene = 1", [book_id]).fetchone()[0]
+        page_1 = value(db, "SELECT id FROM jobs WHERE book_id = :book AND kind = 'page' AND scene = 1", book=book_id)
         # Runner B keeps its own leases comfortably (a loaded machine must not make it lose them too);
         # whichever runner sweeps first requeues page 1, and only B has a free slot to take it.
         taker = Runner(mock_engine, concurrency=2, lease_s=2.0, poll_s=0.05).start()
 
         def owner():
-            return db.execute("SELECT status, worker, attempts FROM jobs WHERE id = ?", [page_1]).fetchone()
+            return one(db, "SELECT status, worker, attempts FROM jobs WHERE id = :id", id=page_1)
 
         wait_until(lambda: owner() == (JobStatus.RUNNING, taker.worker_id, 2), what="runner B to take page 1 over")
         wait_until(lambda: gate.page_1_draws == 2, what="runner B to draw page 1 again")
@@ -294,7 +295,7 @@ def test_a_draw_that_outlives_its_lease_is_not_published_twice(mock_engine, user
     assert gate.page_1_draws == 2
     assert saves == Counter({"cover": 1, "scene_01": 1, "scene_02": 1, "scene_03": 1, "scene_04": 1})
     assert owner() == (JobStatus.SUCCEEDED, taker.worker_id, 2)
-    rows = db.execute("SELECT scene, status FROM jobs WHERE book_id = ? AND kind = 'page'", [book_id]).fetchall()
+    rows = sql(db, "SELECT scene, status FROM jobs WHERE book_id = :book AND kind = 'page'", book=book_id)
     assert sorted(rows) == [(n, "succeeded") for n in range(1, 5)]  # one job per page, no duplicates
     assert {r.scene.scene: r.image_version for r in books.scene_rows(db, book_id)} == {n: 1 for n in range(1, 5)}
 
@@ -354,7 +355,7 @@ def test_two_background_runners_in_one_process_share_the_work_and_never_repeat_i
     seeds = Counter(r.seed for r in mock_engine.image_model.requests)
     assert len(seeds) == 2 * (6 + 1) and set(seeds.values()) == {1}  # every page and cover drawn once
     assert len(mock_engine.text_model.requests) == 2
-    rows = db.execute("SELECT status, attempts, worker FROM jobs").fetchall()
+    rows = sql(db, "SELECT status, attempts, worker FROM jobs")
     assert len(rows) == 2 * (1 + 1 + 6) and {(s, a) for s, a, _ in rows} == {(JobStatus.SUCCEEDED, 1)}
     assert {w for _, _, w in rows} == {r.worker_id for r in runners}
     assert peak[0] == 4  # both runners drew at once, and neither exceeded its two slots
@@ -383,6 +384,8 @@ def test_a_write_lock_held_past_the_busy_timeout_is_one_log_line_and_the_book_st
 ):
     import sqlite3
 
+    if mock_engine.settings.database_url:
+        pytest.skip("another program holding SQLite's one write lock; PostgreSQL locks rows")
     from storymaker import data
     from storymaker.data import database
 
@@ -424,8 +427,9 @@ def test_deleting_a_book_while_its_pages_are_drawn_logs_no_traceback(mock_engine
     try:
         book_id = studio.start_book(mock_engine, user.id, BookOptions("The Lighthouse Cat", scene_count=6),
                                     make_cast(mock_engine, user.id))
-        wait_until(lambda: db.execute("SELECT COUNT(*) FROM jobs WHERE book_id = ? AND kind = 'page' AND status = ?",
-                                      [book_id, JobStatus.RUNNING]).fetchone()[0] >= 2, what="pages being drawn")
+        wait_until(lambda: value(db, "SELECT COUNT(*) FROM jobs WHERE book_id = :book AND kind = 'page' "
+                                     "AND status = :status", book=book_id, status=str(JobStatus.RUNNING)) >= 2,
+                   what="pages being drawn")
         assert books.delete(db, user.id, book_id, mock_engine.store)
         gate.go.set()
         wait_until(lambda: not runner._active, what="the draws in flight to end")
