@@ -1,4 +1,4 @@
-"""Books: their options, their cast and their scenes as stored rows."""
+"""Books: their options and rules, their cast and their scenes (stored by `data.books`)."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def get(db: Database, user_id: int, book_id: int | str | None, files: Store | No
     """The book, only if it belongs to `user_id`; with `files` (the store), the cast's avatars are loaded."""
     if (book_id := parse_id(book_id)) is None:  # e.g. an id too big for a row id, from a URL
         return None
-    with db.read():  # the book and its cast from one snapshot
+    with db.read():  # the book and its cast on one connection
         row = repository.get(db, book_id, user_id=user_id)
         cast = repository.cast_of(db, book_id) if row else []
     return _with_cast(row, cast, files) if row else None

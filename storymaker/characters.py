@@ -1,4 +1,4 @@
-"""Characters: a user's cast, reusable across books."""
+"""Characters: a user's cast, reusable across books (stored by `data.characters`)."""
 
 from __future__ import annotations
 
