@@ -1,10 +1,13 @@
 """The books repository on both databases: books, their cast, their scenes."""
 
+import ast
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import exc, insert, text
 
+import storymaker
 from storymaker.data import MAX_ROW_ID, now_iso
 from storymaker.data import books as repository
 from storymaker.data import characters as character_rows
@@ -170,3 +173,20 @@ def test_a_book_and_its_cast_are_one_unit(any_db, ada):
     with pytest.raises(exc.IntegrityError):
         make_book(any_db, ada, cast=[CastMember(None, "Mia"), CastMember(MAX_ROW_ID, "Ghost")])  # no such character
     assert repository.count_for(any_db, ada) == 0
+
+
+NOUNS = ["books.py", "characters.py", "usage.py", *(f"services/{name}" for name in (
+    "accounts.py", "books.py", "characters.py", "library.py", "review.py", "samples.py", "studio.py", "usage.py"))]
+
+
+@pytest.mark.parametrize("module", NOUNS)
+def test_the_nouns_reach_the_database_only_through_their_repositories(module):
+    """No SQL, no driver and no transitional bridge above the data layer (issue 9)."""
+    tree = ast.parse((Path(storymaker.__file__).parent / module).read_text(encoding="utf-8"))
+    imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {("." * node.level) + (node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not {name for name in imported if name.split(".")[0] in ("sqlalchemy", "sqlite3", "sqlite_utils")}
+    assert not {name for name in imported if name in (".db", "..db", "storymaker.db")}
+    calls = {node.func.attr for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Attribute)}
+    assert "execute" not in calls and "exec_driver_sql" not in calls
