@@ -90,6 +90,13 @@ def get(db: Database, book_id: int, *, user_id: int | None = None) -> BookRow | 
     return from_row(BookRow, row) if row else None
 
 
+def owner_of(db: Database, book_id: int) -> int | None:
+    """The id of the user whose book this is, or None when there is no such book."""
+    with db.read() as conn:
+        owner = conn.execute(select(books.c.user_id).where(books.c.id == book_id)).scalar_one_or_none()
+    return None if owner is None else int(owner)
+
+
 def cast_of(db: Database, book_id: int) -> list[CastMember]:
     """The book's cast, in the order it was chosen."""
     with db.read() as conn:

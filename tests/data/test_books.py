@@ -62,6 +62,7 @@ def test_a_book_is_created_read_back_by_column_name_and_only_by_its_owner(any_db
     assert repository.get(any_db, book_id, user_id=bob) is None  # another user's id is not found
     assert repository.get(any_db, book_id) == book  # background jobs act for the owner
     assert repository.get(any_db, MAX_ROW_ID) is None
+    assert repository.owner_of(any_db, book_id) == ada and repository.owner_of(any_db, MAX_ROW_ID) is None
 
 
 def test_list_is_newest_first_paged_and_counted_per_user(any_db, ada, bob):
