@@ -1,18 +1,17 @@
-"""Books: their options, their cast and their scenes as stored rows."""
+"""Books: their options and rules, their cast and their scenes (stored by `data.books`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Sequence
 
-
-
-from .data import Database
 from . import styles, user_text
 from .characters import read_avatar, release_avatar
+from .data import Database, parse_id
+from .data import books as repository
+from .data.books import BookRow, CastMember, SceneRecord
 from .errors import Invalid, NotFound
 from .files import Store, layout
-from .db import now_iso, parse_id, write_transaction
 from .models.base import CharacterLook, StoryBrief
 from .scenes import Scene
 from .status import BookStatus, PageStatus
@@ -73,18 +72,9 @@ class BookOptions:
 
 
 @dataclass(frozen=True)
-class Book:
-    id: int
-    user_id: int
-    title: str
-    premise: str
-    age_band: str
-    style: str
-    language: str
-    scene_count: int
-    status: str
-    error: str | None
-    created_at: str
+class Book(BookRow):
+    """A book as stored, with its cast (the characters as they were when it was made)."""
+
     cast: tuple[CharacterLook, ...] = field(default=(), compare=False)
 
     @property
@@ -97,9 +87,8 @@ class Book:
         )
 
 
-_BOOK_COLUMNS = "id, user_id, title, premise, age_band, style, language, scene_count, status, error, created_at"
-# One row of _BOOK_COLUMNS, in that order.
-BookRow = tuple[int, int, str, str, str, str, str, int, str, str | None, str]
+def _book(row: BookRow, cast: tuple[CharacterLook, ...] = ()) -> Book:
+    return Book(**{f.name: getattr(row, f.name) for f in fields(BookRow)}, cast=cast)
 
 
 def create(
@@ -117,29 +106,23 @@ def create(
     names = [look.name.casefold() for _, look, _ in cast]
     if len(set(names)) != len(names):
         raise BookError({"characters": "Two characters in one book cannot share a name."})
-    now = now_iso()
-    with write_transaction(db):
-        book_id = db.execute(
-            "INSERT INTO books (user_id, title, premise, age_band, style, language, scene_count, status, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [user_id, options.title, options.premise, options.age_band, options.style, options.language,
-             options.scene_count, DRAFT, now, now],
-        ).lastrowid
-        for position, (character_id, look, avatar_path) in enumerate(cast):
-            db.execute(
-                "INSERT INTO book_characters (book_id, character_id, position, name, look, personality, avatar_path) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [book_id, character_id, position, look.name, look.look, look.personality, avatar_path],
-            )
-    return int(book_id)  # type: ignore[arg-type]
+    return repository.create(
+        db, user_id,
+        {"title": options.title, "premise": options.premise, "age_band": options.age_band, "style": options.style,
+         "language": options.language, "scene_count": options.scene_count, "status": DRAFT},
+        [CastMember(character_id, look.name, look.look, look.personality, avatar_path)
+         for character_id, look, avatar_path in cast],
+    )
 
 
 def get(db: Database, user_id: int, book_id: int | str | None, files: Store | None = None) -> Book | None:
     """The book, only if it belongs to `user_id`; with `files` (the store), the cast's avatars are loaded."""
-    if (book_id := parse_id(book_id)) is None:  # e.g. an id too big for SQLite, from a URL
+    if (book_id := parse_id(book_id)) is None:  # e.g. an id too big for a row id, from a URL
         return None
-    row = db.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE id = ? AND user_id = ?", [book_id, user_id]).fetchone()
-    return _with_cast(db, row, files) if row else None
+    with db.read():  # the book and its cast on one connection
+        row = repository.get(db, book_id, user_id=user_id)
+        cast = repository.cast_of(db, book_id) if row else []
+    return _with_cast(row, cast, files) if row else None
 
 
 def own(db: Database, user_id: int, book_id: int) -> Book:
@@ -154,31 +137,31 @@ def get_any(db: Database, book_id: int | str | None, files: Store | None = None)
     """The book whoever owns it: for background jobs only, which act for the owner."""
     if (book_id := parse_id(book_id)) is None:
         return None
-    row = db.execute(f"SELECT {_BOOK_COLUMNS} FROM books WHERE id = ?", [book_id]).fetchone()
-    return _with_cast(db, row, files) if row else None
+    with db.read():
+        row = repository.get(db, book_id)
+        cast = repository.cast_of(db, book_id) if row else []
+    return _with_cast(row, cast, files) if row else None
 
 
-def _with_cast(db: Database, row: BookRow, files: Store | None) -> Book:
-    cast_rows = db.execute(
-        "SELECT name, look, personality, avatar_path FROM book_characters WHERE book_id = ? ORDER BY position", [row[0]]
-    ).fetchall()
-    cast = tuple(
-        CharacterLook(name, look, personality, read_avatar(files, avatar) if files else None)
-        for name, look, personality, avatar in cast_rows
-    )
-    return Book(*row, cast=cast)
+def _with_cast(row: BookRow, cast: Sequence[CastMember], files: Store | None) -> Book:
+    """The book with its cast; with `files`, each avatar's picture is read (after the rows, not during)."""
+    return _book(row, tuple(
+        CharacterLook(m.name, m.look, m.personality, read_avatar(files, m.avatar_path) if files else None)
+        for m in cast
+    ))
 
 
 def list_for(db: Database, user_id: int, limit: int = 24, offset: int = 0) -> list[Book]:
-    rows = db.execute(
-        f"SELECT {_BOOK_COLUMNS} FROM books WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-        [user_id, limit, offset],
-    ).fetchall()
-    return [Book(*row) for row in rows]
+    return [_book(row) for row in repository.list_for(db, user_id, limit, offset)]
 
 
 def count_for(db: Database, user_id: int) -> int:
-    return int(db.execute("SELECT COUNT(*) FROM books WHERE user_id = ?", [user_id]).fetchone()[0])
+    return repository.count_for(db, user_id)
+
+
+def any_generating(db: Database, user_id: int) -> bool:
+    """Whether any of the user's books is being made."""
+    return repository.any_with_status(db, user_id, GENERATING)
 
 
 def delete(
@@ -192,23 +175,19 @@ def delete(
     """
     if (book_id := parse_id(book_id)) is None:
         return False
-    with write_transaction(db):
-        avatar_rows = db.execute(
-            "SELECT bc.avatar_path FROM book_characters bc JOIN books b ON b.id = bc.book_id "
-            "WHERE b.id = ? AND b.user_id = ? AND bc.avatar_path IS NOT NULL",
-            [book_id, user_id],
-        ).fetchall()
-        deleted = db.execute("DELETE FROM books WHERE id = ? AND user_id = ?", [book_id, user_id]).rowcount == 1
+    with db.write():
+        avatar_paths = repository.cast_avatars(db, user_id, book_id)
+        deleted = repository.delete(db, user_id, book_id)
     if not deleted:
         return False
     files.delete_prefix(layout.book_prefix(book_id))
-    for (avatar_path,) in avatar_rows:
+    for avatar_path in avatar_paths:
         release_avatar(db, files, avatar_path)
     return True
 
 
 def set_status(db: Database, book_id: int, status: BookStatus, error: str | None = None) -> None:
-    db.execute("UPDATE books SET status = ?, error = ?, updated_at = ? WHERE id = ?", [status, error, now_iso(), book_id])
+    repository.set_status(db, book_id, status, error)
 
 
 # ---------------------------------------------------------------- scenes as rows
@@ -227,31 +206,22 @@ class SceneRow:
 
 def replace_scenes(db: Database, book_id: int, scenes: Sequence[Scene]) -> None:
     """Store a new scene list for the book (a new or rewritten story)."""
-    now = now_iso()
-    with write_transaction(db):
-        db.execute("DELETE FROM scenes WHERE book_id = ?", [book_id])
-        for s in scenes:
-            db.execute(
-                "INSERT INTO scenes (book_id, scene, title, text, illustration, characters, status, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [book_id, s.scene, s.title, s.text, s.illustration, ";".join(s.characters), PENDING, now],
-            )
+    repository.replace_scenes(db, book_id, [s.as_row() for s in scenes], PENDING)
+
+
+def update_scene_words(db: Database, book_id: int, scenes: Sequence[Scene]) -> None:
+    """Store edited words for the book's existing scenes; their status and pictures stay."""
+    repository.update_scene_words(db, book_id, [s.as_row() for s in scenes])
+
+
+def _scene_row(record: SceneRecord) -> SceneRow:
+    names = tuple(c for c in record.characters.split(";") if c)
+    return SceneRow(Scene(record.scene, record.title, record.text, record.illustration, names),
+                    record.status, record.error, record.image_version)
 
 
 def scene_rows(db: Database, book_id: int) -> list[SceneRow]:
-    return _scene_rows(db, "book_id = ?", [book_id])
-
-
-def _scene_rows(db: Database, where: str, params: list) -> list[SceneRow]:
-    rows = db.execute(
-        "SELECT scene, title, text, illustration, characters, status, error, image_version FROM scenes "
-        f"WHERE {where} ORDER BY scene",
-        params,
-    ).fetchall()
-    return [
-        SceneRow(Scene(n, t, x, i, tuple(c for c in cast.split(";") if c)), status, error, version)
-        for n, t, x, i, cast, status, error, version in rows
-    ]
+    return [_scene_row(record) for record in repository.scene_rows(db, book_id)]
 
 
 def get_scene(db: Database, book_id: int, number: int) -> Scene | None:
@@ -260,24 +230,17 @@ def get_scene(db: Database, book_id: int, number: int) -> Scene | None:
 
 
 def get_scene_row(db: Database, book_id: int, number: int) -> SceneRow | None:
-    rows = _scene_rows(db, "book_id = ? AND scene = ?", [book_id, number])
-    return rows[0] if rows else None
+    records = repository.scene_rows(db, book_id, number)
+    return _scene_row(records[0]) if records else None
 
 
 def set_scene_status(
     db: Database, book_id: int, number: int, status: PageStatus, error: str | None = None, *,
     drawn: bool = False,
 ) -> None:
-    db.execute(
-        "UPDATE scenes SET status = ?, error = ?, image_version = image_version + ?, updated_at = ? "
-        "WHERE book_id = ? AND scene = ?",
-        [status, error, 1 if drawn else 0, now_iso(), book_id, number],
-    )
+    repository.set_scene_status(db, book_id, number, status, error, drawn=drawn)
 
 
 def cancel_unfinished_scenes(db: Database, book_id: int, error: str) -> None:
     """Mark every page of the book still waiting or being drawn as failed with `error` (its jobs were canceled)."""
-    db.execute(
-        "UPDATE scenes SET status = ?, error = ? WHERE book_id = ? AND status IN (?, ?)",
-        [FAILED, error, book_id, PENDING, DRAWING],
-    )
+    repository.set_scenes_status(db, book_id, (PENDING, DRAWING), FAILED, error)

@@ -1,37 +1,22 @@
-"""Characters: a user's cast, reusable across books."""
+"""Characters: a user's cast, reusable across books (stored by `data.characters`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
-
-
-from .data import Database
 from . import avatars, user_text
+from .data import Database, parse_id
+from .data import characters as repository
+from .data.characters import Character
 from .errors import Invalid
 from .files import BadStoreKey, Store, StoredFile, as_store, layout
-from .db import now_iso, parse_id, write_transaction
-from .models.base import CharacterLook
 
 MAX_NAME, MAX_LOOK, MAX_PERSONALITY = 40, 300, 300
 
 
 class CharacterError(Invalid):
     """Bad character input; the message says what to fix."""
-
-
-@dataclass(frozen=True)
-class Character:
-    id: int
-    user_id: int
-    name: str
-    look: str
-    personality: str
-    avatar_path: str | None  # relative to the data folder
-
-    def to_look(self, files: Store | Path) -> CharacterLook:
-        return CharacterLook(self.name, self.look, self.personality, read_avatar(files, self.avatar_path))
 
 
 def read_avatar(files: Store | Path, avatar_path: str | None) -> bytes | None:
@@ -91,40 +76,30 @@ def create(
     personality: str = "",
     avatar_path: str | None = None,
 ) -> Character:
-    name = clean_name(name)
-    now = now_iso()
-    cursor = db.execute(
-        "INSERT INTO characters (user_id, name, look, personality, avatar_path, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [user_id, name, clean_words(look, MAX_LOOK), clean_words(personality, MAX_PERSONALITY), avatar_path, now, now],
-    )
-    return get(db, user_id, cursor.lastrowid)  # type: ignore[return-value]
+    return repository.create(db, user_id, clean_name(name), clean_words(look, MAX_LOOK),
+                             clean_words(personality, MAX_PERSONALITY), avatar_path)
 
 
 def get(db: Database, user_id: int, character_id: int | str | None) -> Character | None:
     """The character, only if it belongs to `user_id`."""
-    if (character_id := parse_id(character_id)) is None:  # e.g. an id too big for SQLite
+    if (character_id := parse_id(character_id)) is None:  # e.g. an id too big for a row id
         return None
-    row = db.execute(
-        "SELECT id, user_id, name, look, personality, avatar_path FROM characters WHERE id = ? AND user_id = ?",
-        [character_id, user_id],
-    ).fetchone()
-    return Character(*row) if row else None
+    return repository.get(db, user_id, character_id)
+
+
+def for_cast(db: Database, user_id: int, character_ids: Sequence[int | str]) -> dict[int, Character]:
+    """The user's characters among `character_ids`, by id (ids that are not theirs are left out).
+    Read inside the write unit that makes a book, they cannot be deleted before it commits."""
+    ids = [i for i in map(parse_id, character_ids) if i is not None]
+    return repository.for_cast(db, user_id, ids)
 
 
 def list_for(db: Database, user_id: int) -> list[Character]:
-    rows = db.execute(
-        "SELECT id, user_id, name, look, personality, avatar_path FROM characters WHERE user_id = ? ORDER BY name COLLATE NOCASE, id",
-        [user_id],
-    ).fetchall()
-    return [Character(*row) for row in rows]
+    return repository.list_for(db, user_id)
 
 
 def set_avatar(db: Database, user_id: int, character_id: int, avatar_path: str | None) -> None:
-    db.execute(
-        "UPDATE characters SET avatar_path = ?, updated_at = ? WHERE id = ? AND user_id = ?",
-        [avatar_path, now_iso(), character_id, user_id],
-    )
+    repository.set_avatar(db, user_id, character_id, avatar_path)
 
 
 def update(
@@ -139,13 +114,8 @@ def update(
 
     Books keep their own copy of the cast, so a book made earlier does not change.
     """
-    name = clean_name(name)
-    cursor = db.execute(
-        "UPDATE characters SET name = ?, look = ?, personality = ?, updated_at = ? WHERE id = ? AND user_id = ?",
-        [name, clean_words(look, MAX_LOOK), clean_words(personality, MAX_PERSONALITY), now_iso(),
-         character_id, user_id],
-    )
-    return get(db, user_id, character_id) if cursor.rowcount == 1 else None
+    return repository.update_words(db, user_id, character_id, clean_name(name), clean_words(look, MAX_LOOK),
+                                   clean_words(personality, MAX_PERSONALITY))
 
 
 def save(
@@ -169,18 +139,18 @@ def save(
         raise CharacterError("That character no longer exists.")
     avatar_path = avatars.store(files, user_id, picture) if picture is not None else None
     try:
-        with write_transaction(db):
+        with db.write():
             if character_id is None:
                 character: Character | None = create(db, user_id, name, look, personality, avatar_path)
                 old = None
             else:
-                old = get(db, user_id, character_id).avatar_path  # type: ignore[union-attr]
+                before = get(db, user_id, character_id)
                 character = update(db, user_id, character_id, name, look, personality)
-                if character is None:
+                if before is None or character is None:
                     raise CharacterError("That character no longer exists.")
+                old = before.avatar_path
                 if avatar_path is not None:
-                    set_avatar(db, user_id, character_id, avatar_path)
-                    character = get(db, user_id, character_id)
+                    character = repository.set_avatar(db, user_id, character_id, avatar_path)
     except BaseException:
         if avatar_path:
             as_store(files).delete(avatar_path)
@@ -192,22 +162,14 @@ def save(
 
 def books_using(db: Database, user_id: int, character_id: int) -> list[tuple[int, str]]:
     """(id, title) of this user's books whose cast was made from the character."""
-    return [
-        (int(book_id), title)
-        for book_id, title in db.execute(
-            "SELECT DISTINCT b.id, b.title FROM books b JOIN book_characters bc ON bc.book_id = b.id "
-            "WHERE b.user_id = ? AND bc.character_id = ? ORDER BY b.created_at DESC, b.id DESC",
-            [user_id, character_id],
-        ).fetchall()
-    ]
+    return [(used.id, used.title) for used in repository.books_using(db, user_id, character_id)]
 
 
 def delete(db: Database, files: Store | Path, user_id: int, character_id: int) -> bool:
     """Delete the character; books keep their copy of it (and of its picture). False if not theirs."""
-    character = get(db, user_id, character_id)
+    character = repository.delete(db, user_id, character_id)
     if character is None:
         return False
-    db.execute("DELETE FROM characters WHERE id = ? AND user_id = ?", [character_id, user_id])
     if character.avatar_path:
         release_avatar(db, files, character.avatar_path)
     return True
@@ -215,11 +177,7 @@ def delete(db: Database, files: Store | Path, user_id: int, character_id: int) -
 
 def release_avatar(db: Database, files: Store | Path, avatar_path: str) -> None:
     """Delete an avatar file once no character and no book's cast refers to it."""
-    in_use = db.execute(
-        "SELECT 1 FROM characters WHERE avatar_path = ? UNION ALL SELECT 1 FROM book_characters WHERE avatar_path = ? LIMIT 1",
-        [avatar_path, avatar_path],
-    ).fetchone()
-    if in_use is None and layout.is_avatar_key(avatar_path):
+    if not repository.avatar_in_use(db, avatar_path) and layout.is_avatar_key(avatar_path):
         try:
             as_store(files).delete(avatar_path)
         except BadStoreKey:  # never stored by us: nothing to delete

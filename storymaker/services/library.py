@@ -56,10 +56,7 @@ def shelf(engine: Engine, user_id: int, page: int = 1, per_page: int = PER_PAGE)
 
 
 def any_generating(engine: Engine, user_id: int) -> bool:
-    row = engine.db().execute(
-        "SELECT 1 FROM books WHERE user_id = ? AND status = ? LIMIT 1", [user_id, books.GENERATING]
-    ).fetchone()
-    return row is not None
+    return books.any_generating(engine.db(), user_id)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from typing import Any, Mapping, Sequence
 
 from .. import books, story
 from ..books import Book
-from ..db import now_iso, write_transaction
 from ..engine import Engine
 from ..errors import NotFound
 from ..files import StoredFile, layout
@@ -123,13 +122,7 @@ def export_csv(engine: Engine, user_id: int, book_id: int) -> bytes:
 def _store(engine: Engine, book_id: int, scenes: Sequence[Scene]) -> None:
     """Update the words of existing scene rows (status and pictures stay) and rewrite story.csv."""
     db = engine.db()
-    now = now_iso()
-    with write_transaction(db):
-        for s in scenes:
-            db.execute(
-                "UPDATE scenes SET title = ?, text = ?, illustration = ?, characters = ?, updated_at = ? "
-                "WHERE book_id = ? AND scene = ?",
-                [s.title, s.text, s.illustration, ";".join(s.characters), now, book_id, s.scene],
-            )
+    with db.write():
+        books.update_scene_words(db, book_id, scenes)
         # Written under the same lock, so the file and the rows never disagree.
         story.write_csv(engine, book_id, list(scenes))

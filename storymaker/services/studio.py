@@ -12,7 +12,7 @@ from typing import Sequence
 from .. import avatars, books, characters, illustrate, jobs, status, storage, styles
 from ..books import Book, BookOptions, SceneRow
 from ..characters import Character
-from ..db import write_transaction
+from ..data import parse_id
 from ..engine import Engine
 from ..errors import NotFound
 from ..jobs import JobStatus, Kind
@@ -26,14 +26,17 @@ def _own_book(engine: Engine, user_id: int, book_id: int) -> Book:
 def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids: Sequence[int]) -> int:
     """Create a book from the user's characters and queue its story and cover at once."""
     db = engine.db()
-    cast = []
-    for character_id in character_ids:
-        character = characters.get(db, user_id, int(character_id))
-        if character is None:
-            raise books.BookError({"characters": "One of the chosen characters no longer exists."})
-        cast.append((character.id, CharacterLook(character.name, character.look, character.personality), character.avatar_path))
-    # One transaction: nobody ever sees the book without its jobs, and a failure leaves no book behind.
-    with write_transaction(db):
+    # One transaction: nobody ever sees the book without its jobs, a failure leaves no book behind,
+    # and no chosen character can be deleted between being read and being copied into the cast.
+    with db.write():
+        chosen = characters.for_cast(db, user_id, character_ids)
+        cast = []
+        for character_id in character_ids:
+            character = chosen.get(parse_id(character_id) or 0)
+            if character is None:
+                raise books.BookError({"characters": "One of the chosen characters no longer exists."})
+            cast.append((character.id, CharacterLook(character.name, character.look, character.personality),
+                         character.avatar_path))
         book_id = books.create(db, user_id, options, cast)
         queue_new_book(engine, book_id)
     jobs.wake()  # the runners look once the book and its jobs are committed

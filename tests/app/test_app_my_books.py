@@ -39,8 +39,7 @@ def test_a_book_being_made_shows_progress_and_polls(app_env):
 def test_a_failed_book_shows_the_error_and_can_be_tried_again(app_env):
     user = app_env.user()
     book_id = app_env.ready_book(user)
-    app_env.engine.db().execute("UPDATE books SET status = ?, error = ? WHERE id = ?",
-                                [books.NEEDS_ATTENTION, "page 2: The service refused this picture.", book_id])
+    books.set_status(app_env.engine.db(), book_id, books.NEEDS_ATTENTION, "page 2: The service refused this picture.")
     at = app_env.app(user)
     assert "Needs attention" in texts(at) and "refused this picture" in at.error[0].value
     assert [b for b in at.button if b.label == "Try again"]

@@ -7,7 +7,7 @@ import pytest
 from storymaker import accounts, avatars, characters
 from storymaker.services import studio
 from storymaker.avatars import AvatarError
-from storymaker.books import BookOptions
+from storymaker.books import BookError, BookOptions
 from storymaker.characters import CharacterError
 from storymaker.errors import NotFound
 
@@ -128,3 +128,13 @@ def test_a_character_id_too_big_for_sqlite_is_simply_not_found(mock_engine, user
     # Ids reach here from session state; one SQLite cannot hold must read as "not found", not OverflowError.
     assert characters.get(mock_engine.db(), user.id, 99999999999999999999) is None
     assert characters.get(mock_engine.db(), user.id, "12abc") is None
+
+
+@pytest.mark.parametrize("chosen", ["abc", 2**70, -1])
+def test_a_book_from_a_character_id_that_is_no_id_gets_the_clear_message(mock_engine, user, chosen):
+    pip = characters.create(mock_engine.db(), user.id, "Pip")
+    bobs = characters.create(mock_engine.db(), accounts.get_or_create(mock_engine.db(), "bob").id, "Bob")
+    for ids in ([pip.id, chosen], [pip.id, bobs.id]):
+        with pytest.raises(BookError, match="no longer exists"):
+            studio.start_book(mock_engine, user.id, BookOptions("Pip at Sea", scene_count=4), ids)
+    assert studio.books.count_for(mock_engine.db(), user.id) == 0

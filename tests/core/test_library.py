@@ -1,14 +1,21 @@
 """My Books and the Reader's core: the shelf, reading a book, deleting one, the sample book, usage."""
 
 import pytest
+from sqlalchemy import text
 
-from storymaker import accounts, books, db, storage, usage
+from storymaker import accounts, books, data, storage, usage
 from storymaker.services import library, review, samples, studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.errors import NotFound
 
 from tests.conftest import make_book
+
+
+def sql(db, statement, params=None):
+    """A test's own look at the rows (the app goes through repositories)."""
+    with db.read() as conn:
+        return conn.execute(text(statement), params or {}).all()
 
 
 def test_read_lays_out_the_cover_then_the_pages(mock_engine, user):
@@ -59,7 +66,7 @@ def test_delete_removes_the_book_and_its_folder_for_the_owner_only(mock_engine, 
     assert folder.is_dir()
     assert books.delete(mock_engine.db(), user.id, book_id, mock_engine.store)
     assert not folder.exists() and books.get(mock_engine.db(), user.id, book_id) is None
-    assert mock_engine.db().execute("SELECT COUNT(*) FROM jobs WHERE book_id = ?", [book_id]).fetchone()[0] == 0
+    assert sql(mock_engine.db(), "SELECT COUNT(*) FROM jobs WHERE book_id = :id", {"id": book_id}) == [(0,)]
 
 
 def test_a_job_still_running_for_a_deleted_book_writes_nothing(mock_engine, user):
@@ -110,7 +117,7 @@ def test_shelf_pages(mock_engine, user, count, pages):
     ("", None), (None, None), (True, None), ("²", None), ("1e3", None), ("٣", None),
 ])
 def test_one_helper_parses_every_id_that_comes_from_outside(value, expected):
-    assert db.parse_id(value) == expected
+    assert data.parse_id(value) == expected
 
 
 def test_an_id_too_big_for_sqlite_is_simply_not_found(mock_engine, user):

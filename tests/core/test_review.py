@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from storymaker import accounts, books, data, db, storage
+from storymaker import accounts, books, data, storage
 from storymaker.services import review, studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
@@ -138,7 +138,7 @@ def test_saving_while_another_program_holds_the_lock_is_busy_and_changes_nothing
     holder = sqlite3.connect(str(mock_engine.settings.db_path), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # a backup, another process
     try:
-        with pytest.raises(db.LibraryBusy, match="try again"):
+        with pytest.raises(data.LibraryBusy, match="try again"):
             review.save_edits(mock_engine, user.id, book_id, {2: {"text": "Pip waves at the moon."}})
     finally:
         holder.execute("ROLLBACK")

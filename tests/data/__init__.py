@@ -1,1 +1,1 @@
-"""Repositories, on SQLite and on PostgreSQL."""
+"""The repositories, each test run on SQLite and on PostgreSQL (`any_db`)."""

@@ -1,0 +1,222 @@
+"""The books repository: books, the copy of each book's cast, and its scenes.
+
+Rules (who may make what, how many characters, which words) live in `storymaker.books`;
+this module only stores and reads rows. Functions that take a `user_id` touch only
+that user's books; the ones without it serve background jobs, which act for the owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import bindparam, exists, func, insert, select, update
+
+from .database import Database, now_iso
+from .rows import from_row
+from .schema import book_characters, books, scenes
+
+BOOK_COLUMNS = (books.c.id, books.c.user_id, books.c.title, books.c.premise, books.c.age_band, books.c.style,
+                books.c.language, books.c.scene_count, books.c.status, books.c.error, books.c.created_at)
+
+
+@dataclass(frozen=True)
+class BookRow:
+    """A book as stored (its cast is `cast_of`)."""
+
+    id: int
+    user_id: int
+    title: str
+    premise: str
+    age_band: str
+    style: str
+    language: str
+    scene_count: int
+    status: str
+    error: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class CastMember:
+    """One character of a book, copied when the book was made, so that editing or deleting
+    the character later leaves the book as it was (`character_id` is then None)."""
+
+    character_id: int | None
+    name: str
+    look: str = ""
+    personality: str = ""
+    avatar_path: str | None = None  # the avatar's key in the picture store
+
+
+@dataclass(frozen=True)
+class SceneRecord:
+    """One page's row: its words (`characters` `;`-separated, as in story.csv) and its drawing state."""
+
+    scene: int
+    title: str
+    text: str
+    illustration: str
+    characters: str
+    status: str
+    error: str | None
+    image_version: int  # bumps each time the page is drawn
+
+
+def create(db: Database, user_id: int, fields: Mapping[str, Any], cast: Sequence[CastMember]) -> int:
+    """Store a book (`fields`: its option columns and status) and its cast in one unit; its id."""
+    now = now_iso()
+    with db.write() as conn:
+        book_id = conn.execute(
+            insert(books).values({**fields, "user_id": user_id, "created_at": now, "updated_at": now}).returning(books.c.id)
+        ).scalar_one()
+        if cast:
+            conn.execute(insert(book_characters), [
+                {"book_id": book_id, "position": position, "character_id": member.character_id, "name": member.name,
+                 "look": member.look, "personality": member.personality, "avatar_path": member.avatar_path}
+                for position, member in enumerate(cast)
+            ])
+    return int(book_id)
+
+
+# The statements every open Studio's progress poll runs, built once (building one costs about as
+# much as running it on SQLite).
+_BOOK = select(*BOOK_COLUMNS).where(books.c.id == bindparam("book_id"))
+_USERS_BOOK = _BOOK.where(books.c.user_id == bindparam("user_id"))
+_CAST = select(book_characters).where(book_characters.c.book_id == bindparam("book_id")) \
+    .order_by(book_characters.c.position)
+_SCENES = select(scenes).where(scenes.c.book_id == bindparam("book_id")).order_by(scenes.c.scene)
+_SCENE = _SCENES.where(scenes.c.scene == bindparam("scene"))
+
+
+def get(db: Database, book_id: int, *, user_id: int | None = None) -> BookRow | None:
+    """The book; with `user_id`, only if it is that user's."""
+    with db.read() as conn:
+        if user_id is None:
+            row = conn.execute(_BOOK, {"book_id": book_id}).first()
+        else:
+            row = conn.execute(_USERS_BOOK, {"book_id": book_id, "user_id": user_id}).first()
+    return from_row(BookRow, row) if row else None
+
+
+def owner_of(db: Database, book_id: int) -> int | None:
+    """The id of the user whose book this is, or None when there is no such book."""
+    with db.read() as conn:
+        owner = conn.execute(select(books.c.user_id).where(books.c.id == book_id)).scalar_one_or_none()
+    return None if owner is None else int(owner)
+
+
+def cast_of(db: Database, book_id: int) -> list[CastMember]:
+    """The book's cast, in the order it was chosen."""
+    with db.read() as conn:
+        rows = conn.execute(_CAST, {"book_id": book_id}).all()
+    return [from_row(CastMember, row) for row in rows]
+
+
+def list_for(db: Database, user_id: int, limit: int, offset: int = 0) -> list[BookRow]:
+    """The user's books, newest first."""
+    with db.read() as conn:
+        rows = conn.execute(
+            select(*BOOK_COLUMNS).where(books.c.user_id == user_id)
+            .order_by(books.c.created_at.desc(), books.c.id.desc()).limit(limit).offset(offset)
+        ).all()
+    return [from_row(BookRow, row) for row in rows]
+
+
+def count_for(db: Database, user_id: int) -> int:
+    with db.read() as conn:
+        return int(conn.execute(select(func.count()).select_from(books).where(books.c.user_id == user_id)).scalar_one())
+
+
+def any_with_status(db: Database, user_id: int, status: str) -> bool:
+    """Whether any of the user's books has this status."""
+    with db.read() as conn:
+        return bool(conn.execute(
+            select(exists().where(books.c.user_id == user_id, books.c.status == status))
+        ).scalar_one())
+
+
+def cast_avatars(db: Database, user_id: int, book_id: int) -> list[str]:
+    """The avatar keys of the user's book's cast (none when the book is not theirs)."""
+    with db.read() as conn:
+        return list(conn.execute(
+            select(book_characters.c.avatar_path)
+            .join(books, books.c.id == book_characters.c.book_id)
+            .where(books.c.id == book_id, books.c.user_id == user_id, book_characters.c.avatar_path.is_not(None))
+            .order_by(book_characters.c.position)
+        ).scalars())
+
+
+def delete(db: Database, user_id: int, book_id: int) -> bool:
+    """Delete the user's book; its cast, scenes, jobs and usage go with it (ON DELETE CASCADE).
+    False when the user has no such book."""
+    with db.write() as conn:
+        result = conn.execute(sql_delete(books).where(books.c.id == book_id, books.c.user_id == user_id))
+        return result.rowcount == 1
+
+
+def set_status(db: Database, book_id: int, status: str, error: str | None = None) -> None:
+    with db.write() as conn:
+        conn.execute(update(books).where(books.c.id == book_id).values(status=status, error=error, updated_at=now_iso()))
+
+
+# ---------------------------------------------------------------- scenes
+
+
+def replace_scenes(db: Database, book_id: int, words: Sequence[Mapping[str, Any]], status: str) -> None:
+    """Replace the book's scenes with new ones (`words`: scene, title, text, illustration,
+    characters each), every page in `status` and never drawn."""
+    now = now_iso()
+    with db.write() as conn:
+        conn.execute(sql_delete(scenes).where(scenes.c.book_id == book_id))
+        if words:
+            conn.execute(insert(scenes), [
+                {"book_id": book_id, "scene": w["scene"], "title": w["title"], "text": w["text"],
+                 "illustration": w["illustration"], "characters": w["characters"], "status": status,
+                 "updated_at": now}
+                for w in words
+            ])
+
+
+def update_scene_words(db: Database, book_id: int, words: Sequence[Mapping[str, Any]]) -> None:
+    """Change the words of existing scenes (`words` as for `replace_scenes`); status and pictures stay."""
+    now = now_iso()
+    with db.write() as conn:
+        for w in words:
+            conn.execute(
+                update(scenes).where(scenes.c.book_id == book_id, scenes.c.scene == w["scene"])
+                .values(title=w["title"], text=w["text"], illustration=w["illustration"],
+                        characters=w["characters"], updated_at=now)
+            )
+
+
+def scene_rows(db: Database, book_id: int, number: int | None = None) -> list[SceneRecord]:
+    """The book's scenes in page order (only page `number`, when given)."""
+    with db.read() as conn:
+        if number is None:
+            rows = conn.execute(_SCENES, {"book_id": book_id}).all()
+        else:
+            rows = conn.execute(_SCENE, {"book_id": book_id, "scene": number}).all()
+    return [from_row(SceneRecord, row) for row in rows]
+
+
+def set_scene_status(db: Database, book_id: int, number: int, status: str, error: str | None = None, *,
+                     drawn: bool = False) -> None:
+    """Set one page's status; `drawn` counts a new picture (the version bumps)."""
+    with db.write() as conn:
+        conn.execute(
+            update(scenes).where(scenes.c.book_id == book_id, scenes.c.scene == number)
+            .values(status=status, error=error, image_version=scenes.c.image_version + (1 if drawn else 0),
+                    updated_at=now_iso())
+        )
+
+
+def set_scenes_status(db: Database, book_id: int, among: Sequence[str], status: str, error: str | None) -> int:
+    """Set the status of every page of the book whose status is one of `among`; how many changed."""
+    with db.write() as conn:
+        result = conn.execute(
+            update(scenes).where(scenes.c.book_id == book_id, scenes.c.status.in_(list(among)))
+            .values(status=status, error=error, updated_at=now_iso())
+        )
+        return int(result.rowcount)
