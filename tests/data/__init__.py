@@ -1,0 +1,1 @@
+"""The repositories, each test run on SQLite and on PostgreSQL (`any_db`)."""
