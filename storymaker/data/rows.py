@@ -44,3 +44,12 @@ def take_turns(conn: Connection, name: str) -> None:
     if conn.dialect.name == "postgresql":
         key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
         conn.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def ids_follow_rows(conn: Connection, table: Table) -> None:
+    """After rows were inserted with their ids given: the next id the database hands out
+    is above every one of them. SQLite takes the largest rowid plus one by itself;
+    PostgreSQL's sequence knows nothing of ids it did not hand out, so it is moved."""
+    if conn.dialect.name == "postgresql" and "id" in table.c:
+        largest = select(func.max(table.c.id)).scalar_subquery()
+        conn.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), largest)))
