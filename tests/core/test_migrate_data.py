@@ -75,7 +75,7 @@ def test_an_install_is_copied_into_postgresql_and_another_folder_then_again(inst
     assert code == 0, err
     png_count = sum(key.endswith(".png") for key in pictures)
     assert out.strip().startswith(f"Copied 2 accounts, 3 books, {png_count} pictures (")
-    assert out.strip().endswith(f"files in all); 0 already there (0 rows, 0 files).")
+    assert out.strip().endswith("files in all); 0 already there (0 rows, 0 files).")
     target_db, target_store = data.open_database(postgres_database), LocalStore(moved)
     assert everything(target_db) == as_copied(before)
     assert hashes(target_store) == pictures
@@ -115,18 +115,26 @@ def test_new_rows_on_the_target_get_new_ids(install, postgres_database, capsys):
     assert book_id == 4 and job_id == len(table_rows(install.db(), schema.jobs)) + 1
 
 
-def test_the_app_reads_the_copy_as_it_read_the_original(install, tmp_path, capsys):
-    """The app's own reads on the target (a SQLite file here: the book repository still runs
-    SQLite's SQL; see the PostgreSQL test above for the rows themselves)."""
-    target_file, moved = tmp_path / "elsewhere" / "library.db", tmp_path / "moved"
-    assert run(capsys, "--to-database", str(target_file), "--to-storage", str(moved))[0] == 0
-    source, target = install.db(), data.open_database(target_file)
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.xfail(
+    strict=True, reason="books and jobs still run SQLite's SQL through db.execute: drop this mark when "
+                        "their repositories land (then this passes, and strict makes the leftover mark fail)"))])
+def target_address(request, tmp_path):
+    """Where the app's reads of a copy are tried: another SQLite file, and PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'elsewhere' / 'library.db'}"
+    return request.getfixturevalue("postgres_database")
+
+
+def test_the_app_reads_the_copy_as_it_read_the_original(install, target_address, tmp_path, capsys):
+    moved = tmp_path / "moved"
+    assert run(capsys, "--to-database", target_address, "--to-storage", str(moved))[0] == 0
+    source, target = install.db(), data.open_database(target_address)
     for user_id in (1, 2):
         assert books.list_for(target, user_id) == books.list_for(source, user_id)
     for book in books.list_for(source, 2):
         assert books.scene_rows(target, book.id) == books.scene_rows(source, book.id)
         assert books.get(target, 2, book.id).cast == books.get(source, 2, book.id).cast
-    moved_engine = Engine(replace(install.settings, data_dir=moved, database_url=f"sqlite:///{target_file}"),
+    moved_engine = Engine(replace(install.settings, data_dir=moved, database_url=target_address),
                           text_model=MockTextModel(), image_model=MockImageModel())
     assert make_book(moved_engine, 1, "After the move") == 4
 
@@ -158,3 +166,14 @@ def test_another_installs_database_is_refused(install, postgres_database, capsys
     code, _, err = run(capsys, "--to-database", postgres_database)
     assert code == 2 and "already holds other accounts" in err
     assert table_rows(other, schema.books) == []
+
+
+def test_a_name_the_target_gives_another_account_stops_the_copy_plainly(install, postgres_database, capsys):
+    other = data.open_database(postgres_database)
+    with other.write() as conn:  # "ada" under an id the install does not use
+        conn.execute(insert(schema.users).values(id=10, username="ada", canonical="ada", skeleton="ada",
+                                                 created_at="then"))
+    code, _, err = run(capsys, "--to-database", postgres_database)
+    assert code == 2 and "\nerror: The target database holds rows that clash" in err
+    assert "Traceback" not in err
+    assert table_rows(other, schema.books) == []  # the table that clashed was not copied in part
