@@ -51,12 +51,13 @@ class Report:
 
 
 def source_store(settings: Settings) -> Store:
-    """The store this install keeps its files in."""
+    """The store this install keeps its files in (the engine's)."""
     return LocalStore(settings.data_dir)
 
 
-def store_at(address: str) -> Store:
-    """The store a --to-storage address names: a folder (a path or a file:// address)."""
+def store_at(address: str, settings: Settings) -> Store:
+    """The store a --to-storage address names: a folder (a path or a file:// address).
+    A bucket store plugs in here, built like the configured one with `address` as its URL."""
     scheme, sep, rest = address.partition("://")
     if sep and scheme != "file":
         raise TransferError(f"--to-storage: {scheme}:// is not a store this version can write to; give a folder.")
@@ -107,7 +108,7 @@ def migrate(settings: Settings, to_database: str | None, to_storage: str | None,
         check_same_accounts(source_db, target_db)
     report = Report()
     if to_storage:
-        source, target = source_store(settings), store_at(to_storage)
+        source, target = source_store(settings), store_at(to_storage, settings)
         if target.name == source.name:
             raise TransferError("--to-storage names the store being copied; give another one.")
         progress(f"copying files to {target.location('')}")
