@@ -11,14 +11,13 @@ the target finds its pictures there.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
 from .config import Settings
 from .data import Database, open_database
 from .data.transfer import TableCopy, check_same_accounts, copy_tables, open_target
 from .errors import Invalid
-from .files import LocalStore, Store, layout
+from .files import LocalStore, Store, as_store, layout
 from .status import JobStatus
 
 # What a person calls the tables the summary names.
@@ -61,12 +60,10 @@ def store_at(address: str, settings: Settings) -> Store:
     scheme, sep, rest = address.partition("://")
     if sep and scheme != "file":
         raise TransferError(f"--to-storage: {scheme}:// is not a store this version can write to; give a folder.")
-    path = Path(rest if sep else address).expanduser()
-    if not str(path).strip():
+    folder = (rest if sep else address).strip()
+    if not folder:
         raise TransferError("--to-storage needs a folder.")
-    if path.exists() and not path.is_dir():
-        raise TransferError(f"--to-storage: {path} is a file, not a folder.")
-    return LocalStore(path)
+    return as_store(folder)
 
 
 def _arrives_queued(row: dict[str, Any]) -> dict[str, Any]:

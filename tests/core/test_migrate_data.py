@@ -177,3 +177,10 @@ def test_a_name_the_target_gives_another_account_stops_the_copy_plainly(install,
     assert code == 2 and "\nerror: The target database holds rows that clash" in err
     assert "Traceback" not in err
     assert table_rows(other, schema.books) == []  # the table that clashed was not copied in part
+
+
+def test_a_folder_that_cannot_be_written_is_one_plain_line(install, tmp_path, capsys):
+    (tmp_path / "a-file").write_text("not a folder")
+    code, out, err = run(capsys, "--to-storage", str(tmp_path / "a-file"))
+    assert code == 2 and out == "" and "\nerror: Cannot write storymaker/book_1/" in err
+    assert "run the command again" in err and "Traceback" not in err
