@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 
 from .database import Database
 from .rows import from_row, insert_on_conflict
@@ -64,19 +64,18 @@ def take_back_one(db: Database, key: str) -> None:
 
 
 def prune(db: Database, forget_before: float, max_rows: int) -> None:
-    """Delete rows older than `forget_before`, then the oldest beyond `max_rows`.
+    """Delete rows older than `forget_before`, and the oldest beyond the newest `max_rows`.
 
     Rows another attempt holds are skipped, not waited for: pruning is housekeeping, and
     two attempts each waiting for the other's rows would deadlock on PostgreSQL.
     """
     table = failures_table
+    # The time of the newest row beyond the bound (none while there are fewer): it and older ones go.
+    cutoff = select(table.c.last_at).order_by(table.c.last_at.desc()).offset(max_rows).limit(1).scalar_subquery()
+    doomed = (select(table.c.key).where(or_(table.c.last_at < forget_before, table.c.last_at <= cutoff))
+              .with_for_update(skip_locked=True))
     with db.write() as conn:
-        old = select(table.c.key).where(table.c.last_at < forget_before).with_for_update(skip_locked=True)
-        conn.execute(delete(table).where(table.c.key.in_(old.scalar_subquery())))
-        if conn.execute(select(func.count()).select_from(table)).scalar_one() > max_rows:
-            beyond = (select(table.c.key).order_by(table.c.last_at.desc())
-                      .offset(max_rows).with_for_update(skip_locked=True))
-            conn.execute(delete(table).where(table.c.key.in_(beyond.scalar_subquery())))
+        conn.execute(delete(table).where(table.c.key.in_(doomed.scalar_subquery())))
 
 
 def find(db: Database, key: str) -> Failures | None:
