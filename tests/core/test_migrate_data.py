@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from storymaker import accounts, books, characters, data
 from storymaker.cli import main
 from storymaker.data import schema
+from storymaker.data import transfer as data_transfer
 from storymaker.engine import Engine
 from storymaker.files import LocalStore
 from storymaker.services import characters as cast_service
@@ -184,3 +185,14 @@ def test_a_folder_that_cannot_be_written_is_one_plain_line(install, tmp_path, ca
     code, out, err = run(capsys, "--to-storage", str(tmp_path / "a-file"))
     assert code == 2 and out == "" and "\nerror: Cannot write storymaker/book_1/" in err
     assert "run the command again" in err and "Traceback" not in err
+
+
+def test_a_postgresql_install_is_copied_too(install, postgres_database, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data_transfer, "BATCH", 3)  # rows read and written a few at a time, both ways
+    assert run(capsys, "--to-database", postgres_database)[0] == 0
+    monkeypatch.setenv("STORYMAKER_DATABASE_URL", postgres_database)  # the install now lives there
+    back = tmp_path / "back" / "library.db"
+    code, out, err = run(capsys, "--to-database", str(back))
+    assert code == 0, err
+    assert out.startswith("Copied 2 accounts, 3 books, 0 pictures")
+    assert everything(data.open_database(back)) == as_copied(everything(install.db()))
