@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .config import Settings
-from .data import Database, open_database
-from .data.transfer import TableCopy, check_same_accounts, copy_tables, open_target
+from .data import Database
+from .data.transfer import TableCopy, check_same_accounts, copy_tables, open_source, open_target
 from .errors import Invalid
 from .files import LocalStore, Store, as_store, layout
 from .status import JobStatus
@@ -98,7 +98,7 @@ def migrate(settings: Settings, to_database: str | None, to_storage: str | None,
     (either may be None: that part is not copied)."""
     if not to_database and not to_storage:
         raise TransferError("Say where to copy to: --to-database URL, --to-storage URL, or both.")
-    source_db = open_database(settings.database)
+    source_db = open_source(settings.database)
     target_db: Database | None = None
     if to_database:
         target_db = open_target(to_database, source_db)

@@ -83,4 +83,3 @@ def add(db: Database, username: str, canonical: str, skeleton: str, password_has
 def set_password_hash(db: Database, user_id: int, password_hash: str) -> None:
     with db.write() as conn:
         conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
-

@@ -26,7 +26,8 @@ Adjust = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class TargetUnusable(Invalid):
-    """The target database cannot be opened, reached or written; the message says which and why."""
+    """The copy cannot be made: the target database cannot be opened, reached or written, or
+    there is no source to copy; the message says which and why."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,16 @@ class TableCopy:
     table: str
     copied: int
     already_there: int
+
+
+def open_source(address: str) -> Database:
+    """The database to copy from; a SQLite file that is not there is refused, not created
+    (the command was run where no install lives)."""
+    source = open_database(address)
+    if source.path is not None and not source.path.exists():
+        raise TargetUnusable(f"There is no library at {source.path} to copy: run the command where the app runs, "
+                             "or set STORYMAKER_DATA_DIR (or STORYMAKER_DATABASE_URL) to the install's.")
+    return source
 
 
 def open_target(address: str, source: Database) -> Database:

@@ -196,3 +196,10 @@ def test_a_postgresql_install_is_copied_too(install, postgres_database, tmp_path
     assert code == 0, err
     assert out.startswith("Copied 2 accounts, 3 books, 0 pictures")
     assert everything(data.open_database(back)) == as_copied(everything(install.db()))
+
+
+def test_where_no_install_lives_nothing_is_made(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("STORYMAKER_DATA_DIR", str(tmp_path / "nothing-here"))
+    code, out, err = run(capsys, "--to-database", str(tmp_path / "target.db"), "--to-storage", str(tmp_path / "t"))
+    assert code == 2 and out == "" and "There is no library at" in err
+    assert not (tmp_path / "nothing-here").exists() and not (tmp_path / "target.db").exists()
