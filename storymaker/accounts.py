@@ -14,15 +14,15 @@ import hashlib
 import secrets
 import time
 import unicodedata
-from dataclasses import dataclass
-
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from .data import Database
+from .data import accounts as stored_accounts
+from .data import sign_ins
+from .data.accounts import User
 from .errors import Invalid
-from .db import now_iso, write_transaction
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
@@ -37,12 +37,6 @@ _DUMMY_HASH = _hasher.hash(_DUMMY_PASSWORD)
 LOCAL_USER = "local"
 # Accounts made for an OpenID Connect identity; nobody can sign up with this prefix.
 IDENTITY_PREFIX = "oidc-"
-
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    username: str
 
 
 class AccountError(Invalid):
@@ -135,35 +129,24 @@ def _is_reserved(name: str) -> bool:
 
 
 def find(db: Database, username: str) -> User | None:
-    row = _user_row(db, username)
-    return User(row[0], row[1]) if row else None
+    found = _credentials(db, username)
+    return found.user if found else None
 
 
-def _user_row(db: Database, username: str) -> tuple | None:
-    # The exact name first: two accounts made before names were canonical may share one.
+def _credentials(db: Database, username: str) -> stored_accounts.Credentials | None:
     name = (username or "").strip()
-    return db.execute(
-        "SELECT id, username, password_hash FROM users WHERE canonical = ? OR username = ? "
-        "ORDER BY username = ? DESC LIMIT 1",
-        [canonical_username(name), name, name],
-    ).fetchone()
+    return stored_accounts.find(db, name, canonical_username(name))
 
 
-def _insert(db: Database, name: str, password_hash: str | None) -> bool:
-    cursor = db.execute(
-        "INSERT INTO users (username, canonical, skeleton, password_hash, created_at) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT DO NOTHING",
-        [name, canonical_username(name), skeleton(name), password_hash, now_iso()],
-    )
-    return cursor.rowcount == 1
+def _add(db: Database, name: str, password_hash: str | None) -> User | None:
+    return stored_accounts.add(db, name, canonical_username(name), skeleton(name), password_hash)
 
 
 def get_or_create(db: Database, username: str = LOCAL_USER) -> User:
     """The account named `username`, created without a password if new (CLI use)."""
     name = clean_username(username)
-    with write_transaction(db):
-        _insert(db, name, None)
-        user = find(db, name)
+    with db.write():
+        user = _add(db, name, None) or find(db, name)
     assert user is not None
     return user
 
@@ -204,15 +187,15 @@ def sign_up(db: Database, username: str, password: str) -> User:
         raise AccountError(NAME_TAKEN)
     check_password(password, name)
     password_hash = _hasher.hash(password)
-    with write_transaction(db):  # the look-alike check and the insert are one step
-        if db.execute("SELECT 1 FROM users WHERE canonical = ? OR username = ?", [canonical_username(name), name]).fetchone():
+    with db.write():  # the look-alike check and the insert are one step
+        stored_accounts.hold_skeleton(db, skeleton(name))
+        if stored_accounts.name_taken(db, name, canonical_username(name)):
             raise AccountError(NAME_TAKEN)
-        if db.execute("SELECT 1 FROM users WHERE skeleton = ?", [skeleton(name)]).fetchone():
+        if stored_accounts.look_alike_taken(db, skeleton(name)):
             raise AccountError("That username looks too much like one already in use; choose another.")
-        if not _insert(db, name, password_hash):
-            raise AccountError(NAME_TAKEN)
-        user = find(db, name)
-    assert user is not None
+        user = _add(db, name, password_hash)
+    if user is None:
+        raise AccountError(NAME_TAKEN)
     return user
 
 
@@ -254,55 +237,34 @@ def _throttle_keys(canon: str, client: str) -> dict[str, tuple[int, float, float
 
 
 def _reserve_attempt(db: Database, canon: str, client: str) -> None:
-    """Check the waits and count this attempt as a failure, in one write transaction.
+    """Check the waits and count this attempt as a failure, in one write unit.
 
     Counting before the password is checked is what makes parallel guesses wait their
-    turn: the attempt that goes through is undone by `_attempt_succeeded`.
+    turn: the attempt that goes through is undone by `_attempt_succeeded`. The rows are
+    locked first, so on PostgreSQL too a parallel attempt sees this one's count.
     """
     now = _clock()
     keys = _throttle_keys(canon, client)
-    with write_transaction(db):
-        rows = dict(
-            (key, (failures, last_at))
-            for key, failures, last_at in db.execute(
-                f"SELECT key, failures, last_at FROM sign_in_failures WHERE key IN ({', '.join('?' * len(keys))})",
-                list(keys),
-            ).fetchall()
-            if last_at > now - FORGET_S
-        )
+    with db.write():
+        counted = sign_ins.lock(db, list(keys))
         wait = max(
-            (last_at + _wait_s(failures, *keys[key]) - now for key, (failures, last_at) in rows.items()),
+            (row.last_at + _wait_s(row.failures, *keys[key]) - now
+             for key, row in counted.items() if row.last_at > now - FORGET_S),
             default=0.0,
         )
         if wait > 0:
             raise TooManyAttempts(wait)
-        for key in keys:
-            db.execute(
-                "INSERT INTO sign_in_failures (key, failures, last_at) VALUES (?, 1, ?) ON CONFLICT(key) DO UPDATE "
-                "SET failures = CASE WHEN last_at > ? THEN failures + 1 ELSE 1 END, last_at = excluded.last_at",
-                [key, now, now - FORGET_S],
-            )
-        _prune(db, now)
-
-
-def _prune(db: Database, now: float) -> None:
-    db.execute("DELETE FROM sign_in_failures WHERE last_at < ?", [now - FORGET_S])
-    (count,) = db.execute("SELECT count(*) FROM sign_in_failures").fetchone()
-    if count > MAX_ROWS:
-        db.execute(
-            "DELETE FROM sign_in_failures WHERE key IN "
-            "(SELECT key FROM sign_in_failures ORDER BY last_at DESC LIMIT -1 OFFSET ?)",
-            [MAX_ROWS],
-        )
+        sign_ins.count_failure(db, list(keys), now, forget_before=now - FORGET_S)
+        sign_ins.prune(db, now - FORGET_S, MAX_ROWS)
 
 
 def _attempt_succeeded(db: Database, canon: str, client: str) -> None:
     user_key, client_key = _throttle_keys(canon, client)
-    with write_transaction(db):
-        db.execute("DELETE FROM sign_in_failures WHERE key = ?", [user_key])
+    with db.write():
+        sign_ins.forget(db, user_key)
         # Only this attempt is taken back: signing in to one's own account must not
         # wipe the client's failures against other names.
-        db.execute("UPDATE sign_in_failures SET failures = max(failures - 1, 0) WHERE key = ?", [client_key])
+        sign_ins.take_back_one(db, client_key)
 
 
 def _password_matches(stored: str, password: str) -> bool:
@@ -319,15 +281,15 @@ def sign_in(db: Database, username: str, password: str, client: str = "") -> Use
     """
     canon = canonical_username(username)
     _reserve_attempt(db, canon, client)
-    row = _user_row(db, username)
-    stored = row[2] if row and row[2] else _DUMMY_HASH
-    ok = _password_matches(stored, password or "") and row is not None and row[2] is not None
-    if not ok or row is None:  # ok implies a row; said again for the type checker
+    found = _credentials(db, username)
+    stored = found.password_hash if found and found.password_hash else _DUMMY_HASH
+    ok = _password_matches(stored, password or "") and found is not None and found.password_hash is not None
+    if not ok or found is None:  # ok implies an account; said again for the type checker
         raise AccountError(WRONG_CREDENTIALS)
     _attempt_succeeded(db, canon, client)
     if _hasher.check_needs_rehash(stored):
-        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_hasher.hash(password), row[0]])
-    return User(row[0], row[1])
+        stored_accounts.set_password_hash(db, found.id, _hasher.hash(password))
+    return found.user
 
 
 def for_identity(db: Database, issuer: str, subject: str) -> User:

@@ -1,4 +1,4 @@
-"""`python -m storymaker`: make a book headless, or run a worker."""
+"""`python -m storymaker`: make a book headless, run a worker, or copy an install elsewhere."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from . import accounts, books, characters, jobs, styles
+from . import accounts, books, characters, jobs, styles, transfer
 from .services import studio
 from .avatars import AvatarError
 from .books import BookError, BookOptions
@@ -78,6 +78,19 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     worker.add_argument("--concurrency", type=int, default=None, metavar="N", help="jobs run in parallel")
+
+    migrate = commands.add_parser(
+        "migrate-data",
+        help="copy every account, book and picture into another database and store",
+        description="Copy this install (the configured database and data folder) into another database, "
+                    "e.g. PostgreSQL, and another store. Rows keep their ids; whatever the target already "
+                    "has is left as it is, so the command can be run again safely.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    migrate.add_argument("--to-database", metavar="URL",
+                         help="the target database: postgresql://user:password@host/name (or a SQLite file)")
+    migrate.add_argument("--to-storage", metavar="URL", help="the target store: a folder")
     return parser
 
 
@@ -193,11 +206,18 @@ def worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def migrate_data(args: argparse.Namespace) -> int:
+    report = transfer.migrate(load_settings(), args.to_database, args.to_storage,
+                              progress=lambda line: print(line, file=sys.stderr))
+    print(report.summary())
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
     try:
-        return {"make-book": make_book, "worker": worker}[args.command](args)
+        return {"make-book": make_book, "worker": worker, "migrate-data": migrate_data}[args.command](args)
     except BookError as exc:
         print("error: " + "; ".join(f"{field.replace('_', ' ')}: {msg}" for field, msg in exc.fields.items()), file=sys.stderr)
     except (ConfigError, StorymakerError) as exc:  # UserError and every core error a person can act on

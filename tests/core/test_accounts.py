@@ -5,9 +5,12 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from sqlalchemy import text
 
-from storymaker import accounts, db
+from storymaker import accounts
 from storymaker.accounts import AccountError, TooManyAttempts
+from storymaker.data import accounts as stored_accounts
+from storymaker.data import sign_ins
 
 
 @pytest.fixture(autouse=True)
@@ -17,8 +20,15 @@ def quick_hashes(monkeypatch):
 
 
 @pytest.fixture
-def database(mock_engine):
-    return mock_engine.db()
+def database(any_db):
+    """Every test here runs on SQLite and on PostgreSQL."""
+    return any_db
+
+
+def sql(db, statement, params=None):
+    """A test's own look at the rows (the app goes through repositories)."""
+    with db.read() as conn:
+        return conn.execute(text(statement), params or {}).all()
 
 
 class Clock:
@@ -41,7 +51,7 @@ def clock(monkeypatch):
 def test_sign_up_then_sign_in(database):
     user = accounts.sign_up(database, "grace", "correct horse")
     assert accounts.sign_in(database, "grace", "correct horse") == user
-    stored = database.execute("SELECT password_hash FROM users WHERE id = ?", [user.id]).fetchone()[0]
+    stored = stored_accounts.find(database, "grace", "grace").password_hash
     assert stored.startswith("$argon2id$") and "correct horse" not in stored
 
 
@@ -78,7 +88,7 @@ def test_the_local_cli_account_cannot_be_signed_into(database, password):
 def test_sign_up_rules(database, username, password, message):
     with pytest.raises(AccountError, match=message):
         accounts.sign_up(database, username, password)
-    assert database.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+    assert sql(database, "SELECT count(*) FROM users")[0][0] == 0
 
 
 def test_usernames_are_unique_ignoring_case(database):
@@ -159,8 +169,8 @@ def test_repeated_failures_are_slowed_down(database, clock):
     assert accounts.sign_in(database, "GRACE", "correct horse", client="a").username == "grace"
 
 
-def test_parallel_wrong_guesses_are_not_all_checked(mock_engine, monkeypatch, clock):
-    accounts.sign_up(mock_engine.db(), "grace", "correct horse")
+def test_parallel_wrong_guesses_are_not_all_checked(database, monkeypatch, clock):
+    accounts.sign_up(database, "grace", "correct horse")
     checked = []
     real = accounts._password_matches
 
@@ -173,16 +183,13 @@ def test_parallel_wrong_guesses_are_not_all_checked(mock_engine, monkeypatch, cl
     outcomes = []
 
     def guess(n):
-        database = mock_engine.db()  # each thread its own connection, as in the app
-        start.wait()
+        start.wait()  # each thread's units run on a connection of their own, as in the app
         try:
             accounts.sign_in(database, "grace", f"guess {n}", client=f"10.0.0.{n}")
         except TooManyAttempts:
             outcomes.append("wait")
         except AccountError:
             outcomes.append("wrong")
-        finally:
-            db.close_all()
 
     threads = [threading.Thread(target=guess, args=(n,)) for n in range(30)]
     for thread in threads:
@@ -198,10 +205,10 @@ def test_the_throttle_stays_bounded(database, clock, monkeypatch):
     for n in range(5_000):
         accounts._reserve_attempt(database, f"name{n}", client=f"client{n}")  # no hashing: the bound is the point
         clock.now += 0.001
-    assert database.execute("SELECT count(*) FROM sign_in_failures").fetchone()[0] <= 500
+    assert sign_ins.count(database) <= 500
     clock.now += accounts.FORGET_S + 1
     accounts._reserve_attempt(database, "late", client="z")
-    assert database.execute("SELECT count(*) FROM sign_in_failures").fetchone()[0] == 2
+    assert sign_ins.count(database) == 2
 
 
 def test_one_client_guessing_many_names_is_stopped(database, clock):
@@ -239,19 +246,21 @@ def test_strangers_cannot_keep_the_owner_out(database, clock):
     assert accounts.sign_in(database, "grace", "correct horse", client="owner") == owner
 
 
-def test_failures_in_another_process_count_here(mock_engine, monkeypatch):
-    database = mock_engine.db()
+def test_failures_in_another_process_count_here(database, monkeypatch):
     accounts.sign_up(database, "grace", "correct horse")
     script = (
-        "import sys; from storymaker import accounts, db\n"
-        "conn = db.connect(sys.argv[1])\n"
+        "import sys; from storymaker import accounts, data\n"
+        "conn = data.open_database(sys.argv[1])\n"
         "for n in range(accounts.USER_FREE):\n"
         "    try: accounts.sign_in(conn, 'grace', f'guess {n}', client='elsewhere')\n"
         "    except accounts.AccountError: pass\n"
     )
     root = Path(__file__).resolve().parents[2]
-    subprocess.run([sys.executable, "-c", script, str(mock_engine.settings.db_path)], cwd=root, check=True, timeout=60)
-    failures, last_at = database.execute("SELECT failures, last_at FROM sign_in_failures WHERE key = 'user:grace'").fetchone()
+    address = database.url.render_as_string(hide_password=False)
+    subprocess.run([sys.executable, "-c", script, address], cwd=root, check=True, timeout=60)
+    counted = sign_ins.find(database, "user:grace")
+    assert counted is not None
+    failures, last_at = counted.failures, counted.last_at
     assert failures == accounts.USER_FREE
     monkeypatch.setattr(accounts, "_clock", lambda: last_at)  # right after them, however slow this machine is
     with pytest.raises(TooManyAttempts):
