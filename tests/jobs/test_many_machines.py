@@ -11,7 +11,7 @@ as the Studio does, and afterwards only reads. Each worker has a fake OpenAI-com
 server of its own, so every model request is known to come from one worker. Pictures
 take 0.4 s, so a draw is always in flight.
 
-Midway (three pages stored), the victim's picture requests are held, never to be
+Midway (three pages stored, one of them by the victim), the victim's picture requests are held, never to be
 answered; once it is drawing a page whose job it holds, it is SIGKILLed. It dies holding
 claimed jobs whose draws never published. The survivors' sweep takes those over once
 their lease (5 s here) has run out.
@@ -212,8 +212,12 @@ def test_three_workers_and_the_app_make_five_books_while_one_worker_is_killed_mi
                   for title in TITLES}
         book_of = {title: book_id for book_id, title in titles.items()}
 
-        wait_until(lambda: len(stored_pages(engine, titles)) >= STORED_BEFORE_KILL, timeout=30,
-                   what=f"{STORED_BEFORE_KILL} pages to be stored")
+        def mid_book() -> bool:
+            published_by_victim = [kind for _, kind, _, status, _, owner in job_rows(engine, titles)
+                                   if kind == "page" and status == JobStatus.SUCCEEDED and victim.owns(owner)]
+            return bool(published_by_victim) and len(stored_pages(engine, titles)) >= STORED_BEFORE_KILL
+
+        wait_until(mid_book, timeout=30, what=f"{STORED_BEFORE_KILL} pages to be stored, one of them by the victim")
         victim_fake.hold("images")  # from now on none of the victim's draws can finish
 
         def victim_drawing_a_page_it_holds() -> bool:
