@@ -11,10 +11,10 @@ as the Studio does, and afterwards only reads. Each worker has a fake OpenAI-com
 server of its own, so every model request is known to come from one worker. Pictures
 take 0.4 s, so a draw is always in flight.
 
-Midway (three pages stored, one of them by the victim), the victim's picture requests are held, never to be
-answered; once it is drawing a page whose job it holds, it is SIGKILLed. It dies holding
-claimed jobs whose draws never published. The survivors' sweep takes those over once
-their lease (5 s here) has run out.
+Midway (three pages stored, one of them by the victim), the victim's picture requests
+are held, never to be answered; once it is drawing a page whose job it holds, it is
+SIGKILLed. It dies holding claimed jobs whose draws never published. The survivors'
+sweep takes those over once their lease (5 s here) has run out.
 
 The rule asserted, per target (each book's story, cover and pages):
 
@@ -277,11 +277,11 @@ def test_three_workers_and_the_app_make_five_books_while_one_worker_is_killed_mi
 
     # ---- the store holds exactly the finished books: nothing half-written, nothing orphaned
     stored = deployment.stored()
-    expected = set()
-    for book_id in titles:
-        expected.add(layout.story_key(book_id))
-        for stem in [layout.COVER] + [layout.scene_name(n) for n in range(1, SCENES + 1)]:
-            expected |= {layout.picture_key(book_id, stem), layout.thumb_key(book_id, stem)}
+    expected = set()  # from the rows: a book's story and cover, a scene row's page
+    for book_id in book_statuses(engine, titles):
+        expected |= {layout.story_key(book_id), layout.cover_key(book_id), layout.thumb_key(book_id, layout.COVER)}
+    for book_id, scene, *_ in versions:
+        expected |= {layout.page_key(book_id, scene), layout.thumb_key(book_id, layout.scene_name(scene))}
     assert sorted(set(stored) - expected) == [], "temporary or orphaned files in the store"
     assert sorted(expected - set(stored)) == [], "pictures missing from the store"
     for key, data in stored.items():
