@@ -261,7 +261,7 @@ def test_three_workers_and_the_app_make_five_books_while_one_worker_is_killed_mi
     assert set(by_victim) | set(by_survivors) <= set(targets), "a request for no known target"
     asked = {t: by_victim[t] + by_survivors[t] for t in targets}
     allowed = {t: 1 + (t in held and by_victim[t] > 0) for t in targets}
-    assert asked == allowed, {t: (asked[t], allowed[t]) for t in targets if asked[t] != allowed[t]}
+    assert asked == allowed, ({t: (asked[t], allowed[t]) for t in targets if asked[t] != allowed[t]}, held, logs())
     cut_off = [t for t in targets if allowed[t] == 2]
     assert any(kind == "page" for _, kind, _ in cut_off)
     asked_later = [target_of(r) for fake in fakes[1:] for r in model_requests(fake) if r.at > seen_at]
