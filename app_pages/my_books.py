@@ -6,7 +6,7 @@ from storymaker import books
 from storymaker.services import library, samples, studio
 from storymaker.services import books as book_service
 from storymaker.books import BookError
-from storymaker.db import parse_id
+from storymaker.data import parse_id
 from app_ui import missing_pictures, render, session
 
 user = session.require_user()

@@ -5,7 +5,7 @@ import streamlit as st
 from storymaker import books
 from storymaker.services import library
 from storymaker.services import books as book_service
-from storymaker.db import parse_id
+from storymaker.data import parse_id
 from app_ui import missing_pictures, render, session
 
 user = session.require_user()

@@ -11,7 +11,7 @@ import streamlit as st
 from app_ui import session
 from app_ui.studio_book import book_screen
 from app_ui.studio_common import book_not_found
-from storymaker.db import parse_id
+from storymaker.data import parse_id
 from app_ui.studio_form import new_book_form
 
 user = session.require_user()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storymaker import accounts, books, characters, db, illustrate, storage  # noqa: E402
+from storymaker import accounts, books, characters, data, illustrate, storage  # noqa: E402
 from storymaker.services import studio
 from storymaker.books import BookOptions  # noqa: E402
 from storymaker.config import Settings  # noqa: E402
@@ -72,7 +72,7 @@ def main() -> None:
             t2 = time.perf_counter()
             draw_ms.append((t1 - t0) * 1000)
             store_ms.append((t2 - t1) * 1000)
-        db.close_all()
+        data.close_all()
 
     median = statistics.median(walls)
     print(json.dumps({

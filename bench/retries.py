@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from sqlalchemy import text  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
@@ -62,7 +63,8 @@ def make_books(engine: Engine, count: int, scenes: int, timeout: float = 600.0) 
 
 
 def most_failed(engine: Engine) -> int:
-    return engine.db().execute("SELECT COALESCE(MAX(http_tries), 0) FROM jobs").fetchone()[0]
+    with engine.db().read() as conn:
+        return conn.execute(text("SELECT COALESCE(MAX(http_tries), 0) FROM jobs")).scalar_one()
 
 
 def fault_rates(args: argparse.Namespace) -> None:
@@ -94,7 +96,8 @@ def long_retry_after() -> None:
         engine = engine_for(fake, Path(folder))
         fake.rate_limit("chat", 1, retry_after=3600)
         statuses, wall = make_books(engine, 1, 4)
-        error = engine.db().execute("SELECT error FROM books").fetchone()[0]
+        with engine.db().read() as conn:
+            error = conn.execute(text("SELECT error FROM books")).scalar_one()
         print(json.dumps({"retry_after_s": 3600, "book": statuses[0], "requests": len(fake.requests_for("chat")),
                           "wall_s": round(wall, 2), "message": error}), flush=True)
 

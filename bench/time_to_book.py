@@ -31,7 +31,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from storymaker import accounts, books, characters, db as database, jobs, storage  # noqa: E402
+from storymaker import accounts, books, characters, data, jobs, storage  # noqa: E402
 from storymaker.services import studio
 from storymaker.books import BookOptions  # noqa: E402
 from storymaker.config import Settings  # noqa: E402
@@ -91,10 +91,10 @@ def make_book(engine: Engine, scenes: int, poll_s: float) -> tuple[float, float 
     while True:
         now = time.perf_counter() - began
         if first_page is None:
-            row = db.execute("SELECT status FROM scenes WHERE book_id = ? AND scene = 1", [book_id]).fetchone()
-            if row and row[0] == books.DONE and page_1.exists():
+            row = books.get_scene_row(db, book_id, 1)
+            if row and row.status == books.DONE and page_1.exists():
                 first_page = now
-        status = db.execute("SELECT status FROM books WHERE id = ?", [book_id]).fetchone()[0]
+        status = books.get_any(db, book_id).status
         if status != books.GENERATING:
             return now, first_page, status, time.process_time() - cpu_began
         if now > 600:
@@ -111,7 +111,7 @@ def openai_engine(fake: FakeOpenAI, data_dir: Path, concurrency: int) -> Engine:
 def close(engine: Engine) -> None:
     for model in (engine.text_model, engine.image_model):
         getattr(model, "close", lambda: None)()
-    database.close_all()
+    data.close_all()
 
 
 def time_to_book(fake: FakeOpenAI, args: argparse.Namespace, concurrency: int) -> dict:

@@ -98,6 +98,7 @@ def main() -> None:
 def studio_books(engine, user_id: int) -> tuple[int, int]:
     """A 10-scene book made by the models, and a 40-scene book stored directly with copies of its pictures."""
     from storymaker import books, storage
+    from sqlalchemy import text
     from storymaker.services import studio
     from storymaker.books import BookOptions
     from storymaker.models.base import CharacterLook
@@ -123,7 +124,8 @@ def studio_books(engine, user_id: int) -> tuple[int, int]:
         shutil.copy(source / f"{stem}.png", storage.page_path(folder, n))
         shutil.copy(storage.thumb_path(source, stem), storage.thumb_path(folder, storage.scene_name(n)))
         books.set_scene_status(db, forty, n, books.DONE, drawn=True)
-    db.execute("UPDATE books SET scene_count = 40 WHERE id = ?", [forty])
+    with db.write() as conn:  # a bench may set up rows the app cannot make (40 pages)
+        conn.execute(text("UPDATE books SET scene_count = 40 WHERE id = :id"), {"id": forty})
     books.set_status(db, forty, books.READY)
     return ten, forty
 

@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument("--to-database", metavar="URL",
                          help="the target database: postgresql://user:password@host/name (or a SQLite file)")
-    migrate.add_argument("--to-storage", metavar="URL", help="the target store: a folder")
+    migrate.add_argument("--to-storage", metavar="URL", help="the target store: an s3://bucket/prefix or a folder")
     return parser
 
 
@@ -199,7 +199,7 @@ def worker(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     runner = Runner(engine).start()
-    print(f"Worker {runner.worker_id} running jobs from {engine.settings.db_path} "
+    print(f"Worker {runner.worker_id} running jobs from {engine.database_address} "
           f"with the {engine.settings.describe()} (Ctrl-C stops)", file=sys.stderr)
     stop.wait()
     runner.stop()

@@ -80,6 +80,11 @@ class Engine:
         return open_database(self._settings.database)
 
     @property
+    def database_address(self) -> str:
+        """Where the accounts, books and jobs are, for people (no password)."""
+        return self.db().address
+
+    @property
     def data_dir(self) -> Path:
         return self._settings.data_dir
 

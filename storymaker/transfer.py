@@ -10,14 +10,14 @@ the target finds its pictures there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 from .config import Settings
 from .data import Database
 from .data.transfer import TableCopy, check_same_accounts, copy_tables, open_source, open_target
-from .errors import Invalid
-from .files import LocalStore, Store, as_store, layout
+from .errors import Invalid, StorymakerError
+from .files import Store, as_store, layout, open_store
 from .status import JobStatus
 
 # What a person calls the tables the summary names.
@@ -50,16 +50,22 @@ class Report:
 
 
 def source_store(settings: Settings) -> Store:
-    """The store this install keeps its files in (the engine's)."""
-    return LocalStore(settings.data_dir)
+    """The store this install keeps its files in (the engine's: a bucket or the data folder)."""
+    return open_store(settings)
 
 
 def store_at(address: str, settings: Settings) -> Store:
-    """The store a --to-storage address names: a folder (a path or a file:// address).
-    A bucket store plugs in here, built like the configured one with `address` as its URL."""
+    """The store a --to-storage address names: an s3:// bucket (credentials, region and
+    endpoint as configured, from the AWS_* settings), or a folder (a path or a file:// address)."""
     scheme, sep, rest = address.partition("://")
+    if scheme == "s3":
+        try:
+            return open_store(replace(settings, storage_url=address))
+        except StorymakerError as error:
+            raise TransferError(f"--to-storage: {error}") from None
     if sep and scheme != "file":
-        raise TransferError(f"--to-storage: {scheme}:// is not a store this version can write to; give a folder.")
+        raise TransferError(f"--to-storage: {scheme}:// is not a store this version can write to; "
+                            "give a folder or an s3:// bucket.")
     folder = (rest if sep else address).strip()
     if not folder:
         raise TransferError("--to-storage needs a folder.")

@@ -13,7 +13,7 @@ from typing import Iterator
 
 import pytest
 
-from storymaker import accounts, characters, data, db
+from storymaker import accounts, characters, data
 from storymaker.services import studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
@@ -31,7 +31,7 @@ def _isolated_environment(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     yield
-    db.close_all()
+    data.close_all()
 
 
 @pytest.fixture(scope="session")
@@ -182,3 +182,13 @@ def s3_store(seaweed_server):
     from storymaker.files.s3 import S3Store
 
     return S3Store(SEAWEED_BUCKET, f"test-{uuid.uuid4().hex[:12]}", **seaweed_server.store_args())
+
+
+def sql(db: data.Database, statement: str, **params) -> list[tuple]:
+    """A test's own look at the rows (the code goes through repositories): the rows of one
+    statement with :named parameters, run in a write unit of its own."""
+    from sqlalchemy import text
+
+    with db.write() as conn:
+        result = conn.execute(text(statement), params)
+        return [tuple(row) for row in result.all()] if result.returns_rows else []

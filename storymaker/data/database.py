@@ -144,7 +144,12 @@ class Database:
         self.engine = self._create_engine()
 
     def __repr__(self) -> str:  # never a password
-        return f"Database({self.url.render_as_string(hide_password=True)!r})"
+        return f"Database({self.address!r})"
+
+    @property
+    def address(self) -> str:
+        """Where the data is, for people and logs: the SQLite file, or the server's URL without its password."""
+        return str(self.path) if self.path is not None else self.url.render_as_string(hide_password=True)
 
     # ------------------------------------------------------------------ units of work
 
@@ -163,15 +168,6 @@ class Database:
 
     def in_unit(self) -> bool:
         return getattr(self._local, "conn", None) is not None
-
-    def execute(self, sql: str, parameters: Any = ()) -> "_Rows":
-        """Transitional: one raw SQLite statement (qmark parameters), in this thread's unit or
-        its own. Goes away when every caller uses a repository."""
-        select = sql.lstrip().upper().startswith(("SELECT", "PRAGMA", "WITH"))
-        with self._unit(write=not select and not (self.in_unit() and not self._local.writing)) as conn:
-            result = conn.exec_driver_sql(sql, tuple(parameters))
-            rows = [tuple(row) for row in result.fetchall()] if result.returns_rows else []
-            return _Rows(rows, result.rowcount, getattr(result, "lastrowid", None))
 
     @contextmanager
     def _unit(self, write: bool) -> Iterator[Connection]:
@@ -285,22 +281,6 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection (tests, worker shutdown)."""
         self.engine.dispose()
-
-
-class _Rows:
-    """What `Database.execute` returns: the rows, fetched before the connection went back."""
-
-    def __init__(self, rows: list[tuple], rowcount: int, lastrowid: int | None) -> None:
-        self.rows, self.rowcount, self.lastrowid = rows, rowcount, lastrowid
-
-    def fetchone(self) -> Any:
-        return self.rows[0] if self.rows else None
-
-    def fetchall(self) -> list[Any]:
-        return self.rows
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.rows)
 
 
 _databases: dict[str, Database] = {}

@@ -9,6 +9,8 @@ from app_ui.render import md_escape
 
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import sql
+
 from .support import APP, texts
 
 
@@ -49,7 +51,7 @@ def test_sign_up_signs_in_and_stores_only_a_hash(app_env):
     assert not at.exception and not at.error
     assert at.session_state["user"].username == "grace"
     assert at.title[0].value == "My Books"
-    stored = app_env.engine.db().execute("SELECT password_hash FROM users WHERE username = 'grace'").fetchone()[0]
+    [(stored,)] = sql(app_env.engine.db(), "SELECT password_hash FROM users WHERE username = 'grace'")
     assert stored.startswith("$argon2id$")
 
 

@@ -10,9 +10,10 @@ import shutil
 
 import pytest
 
-from storymaker import books, db, storage
+from storymaker import books, storage
+from storymaker.data import open_database
 
-from tests.conftest import wait_until
+from tests.conftest import sql, wait_until
 
 from .support import SHOTS, data_dir, opened, settle, sign_up
 
@@ -68,5 +69,5 @@ def journey(page, data) -> None:
     page.screenshot(path=SHOTS / "resilience-wiped.png", full_page=True)
     sign_up(page, "ada")  # the recreated library takes the same name again
     make_sample_book()
-    database = db.connect(data / "storymaker.db")
-    assert [row[0] for row in database.execute("SELECT status FROM books")] == [books.READY]
+    database = open_database(data / "storymaker.db")
+    assert sql(database, "SELECT status FROM books") == [(books.READY,)]

@@ -17,7 +17,8 @@ import pytest
 from PIL import Image, ImageStat
 
 from app_ui import grid as grid_ui
-from storymaker import accounts, books, characters, db, storage
+from storymaker import accounts, books, characters, storage
+from storymaker.data import open_database
 from storymaker.services import review, studio
 from storymaker.books import BookOptions
 from storymaker.config import Settings
@@ -160,7 +161,7 @@ def studio_journey(page, data) -> None:
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Saved page 2.")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Unsaved edits")).to_have_count(0)
-    connection = db.connect(data / "storymaker.db")
+    connection = open_database(data / "storymaker.db")
     assert books.scene_rows(connection, book_id)[1].scene.text == NEW_TEXT
     story = storage.story_path(storage.book_dir(data / "storymaker", book_id)).read_bytes()
     assert parse_csv(story, SCENES, ["Mia", "Pip"])[1].text == NEW_TEXT

@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from storymaker import db
+from storymaker.data import open_database
 from storymaker.cli import main
 from storymaker.scenes import COLUMNS, parse_csv
+
+from tests.conftest import sql
 
 ROOT = Path(__file__).resolve().parents[2]
 CAST = ["--character", "Mia: a curious girl with red boots", "--character", "Pip: a tiny grey cat"]
@@ -59,9 +61,9 @@ def test_make_book_options_reach_the_book(data_dir, capsys):
     assert code == 0, err
     folder = Path(out.strip().splitlines()[-1])
     assert len(list(folder.glob("scene_*.png"))) == 4
-    row = db.connect(data_dir / "storymaker.db").execute(
-        "SELECT b.title, b.scene_count, b.age_band, b.style, b.premise, u.username FROM books b JOIN users u ON u.id = b.user_id"
-    ).fetchone()
+    [row] = sql(open_database(data_dir / "storymaker.db"),
+                "SELECT b.title, b.scene_count, b.age_band, b.style, b.premise, u.username "
+                "FROM books b JOIN users u ON u.id = b.user_id")
     assert row == ("Snow Day", 4, "3-5", "pixel-art", "sharing is caring", "grace")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from storymaker import accounts, avatars, books, characters, cli, config, data, db, scenes, session_keys, storage, story
+from storymaker import accounts, avatars, books, characters, cli, config, data, scenes, session_keys, storage, story
 from storymaker.services import review, studio
 from storymaker.books import BookOptions
 from storymaker.errors import Busy, Invalid, NotFound, StorymakerError
@@ -53,7 +53,7 @@ def test_every_kind_of_missing_thing_is_the_one_not_found(mock_engine, user):
 
 def test_the_cli_prints_any_error_of_the_family_without_a_traceback(monkeypatch, capsys):
     def busy(args):
-        raise db.LibraryBusy()
+        raise data.LibraryBusy()
 
     monkeypatch.setattr(cli, "make_book", busy)
     assert cli.main(["make-book", "--title", "T", "--character", "Mia: a girl"]) == 2
@@ -69,10 +69,10 @@ def test_the_dead_helpers_are_gone():
 
 def _screen_raising(kind: str) -> None:
     from app_ui import session
-    from storymaker import db, errors
+    from storymaker import data, errors
 
     with session.plain_errors():
-        raise {"busy": db.LibraryBusy(), "missing": errors.NotFound("There is no book 7 in your library.")}[kind]
+        raise {"busy": data.LibraryBusy(), "missing": errors.NotFound("There is no book 7 in your library.")}[kind]
 
 
 @pytest.mark.parametrize("kind, says", [("busy", "The library is busy"), ("missing", "There is no book 7 in your library.")])

@@ -116,9 +116,7 @@ def test_new_rows_on_the_target_get_new_ids(install, postgres_database, capsys):
     assert book_id == 4 and job_id == len(table_rows(install.db(), schema.jobs)) + 1
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.xfail(
-    strict=True, reason="books and jobs still run SQLite's SQL through db.execute: drop this mark when "
-                        "their repositories land (then this passes, and strict makes the leftover mark fail)"))])
+@pytest.fixture(params=["sqlite", "postgresql"])
 def target_address(request, tmp_path):
     """Where the app's reads of a copy are tried: another SQLite file, and PostgreSQL."""
     if request.param == "sqlite":

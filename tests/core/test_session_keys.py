@@ -12,7 +12,7 @@ from storymaker.engine import Engine
 from storymaker.models import keys
 from storymaker.runner import Runner
 
-from tests.conftest import make_cast
+from tests.conftest import make_cast, sql
 from tests.fakes.openai_server import FakeOpenAI
 
 KEY = "sk-test-0123456789abcdef"
@@ -98,7 +98,7 @@ def test_keys_never_reach_the_database(tmp_path, caplog):
         Runner(base, work=session_keys.run_job).run_until_idle(timeout=60)
     assert all(r.has_auth and r.status in (200, 400) for r in fake.requests)  # the key was sent and accepted
     assert len(fake.requests_for("chat")) == 1 and len(fake.requests_for("generations")) == 5
-    errors = [e for (e,) in base.db().execute("SELECT error FROM jobs WHERE error IS NOT NULL")]
+    errors = [e for (e,) in sql(base.db(), "SELECT error FROM jobs WHERE error IS NOT NULL")]
     assert len(errors) == 1 and "Invalid prompt for key ***" in errors[0]  # the echo was recorded, hidden
     stored = [p for p in base.data_dir.rglob("*") if p.is_file()]
     assert stored

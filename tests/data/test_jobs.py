@@ -314,13 +314,8 @@ def test_several_runners_never_run_one_job_twice(database_url, tmp_path):
     assert sorted(ran) == ids
 
 
-def postgres_only(database_url):
-    if not database_url:
-        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; SQLite's runners wake in-process or poll")
-
-
-def test_a_listener_hears_committed_work_only(database_url, tmp_path):
-    postgres_only(database_url)
+def test_a_listener_hears_committed_work_only(postgres_database, tmp_path):  # LISTEN/NOTIFY is PostgreSQL's
+    database_url = postgres_database
     db = engine_on(database_url, tmp_path).db()
     book_id = new_book(db, new_user(db))
     heard = threading.Event()
@@ -352,11 +347,11 @@ def wake_latencies(db, book_id, runner_claims: list, tries: int) -> list[float]:
     return latencies
 
 
-def test_an_idle_runner_is_woken_by_notify_not_by_its_poll(database_url, tmp_path):
+def test_an_idle_runner_is_woken_by_notify_not_by_its_poll(postgres_database, tmp_path):
     """A job queued elsewhere (another thread, no in-process wake-up) is claimed in milliseconds
     though the runner polls only every 5 s; after its listening connection is killed, the
     listener reconnects and keeps waking it."""
-    postgres_only(database_url)
+    database_url = postgres_database
     engine = engine_on(database_url, tmp_path)
     db = engine.db()
     book_id = new_book(db, new_user(db))
