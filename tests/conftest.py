@@ -24,10 +24,23 @@ from tests.fakes.models import MockImageModel, MockTextModel
 from tests.infra.postgres import PostgresServer, PostgresUnavailable, skip_or_fail
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test marked sqlite_only (it holds SQLite's file lock, or deletes the file) runs on
+    SQLite alone: its PostgreSQL variant is not collected, rather than skipped."""
+    keep, drop = [], []
+    for item in items:
+        on_postgres = getattr(item, "callspec", None) and item.callspec.params.get("database_url") == "postgresql"
+        (drop if on_postgres and item.get_closest_marker("sqlite_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch, tmp_path):
     """Tests never see a developer's key or data folder."""
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "STORYMAKER_PROVIDER", "STORYMAKER_DATA_DIR"):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "STORYMAKER_PROVIDER", "STORYMAKER_DATA_DIR",
+                 "STORYMAKER_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     yield
@@ -91,8 +104,10 @@ def any_db(database_url, tmp_path) -> data.Database:
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings(provider="offline", data_dir=tmp_path / "data", concurrency=4)
+def settings(tmp_path, database_url) -> Settings:
+    """Offline settings over a fresh data folder; every test that builds on them runs on
+    SQLite and on PostgreSQL (`database_url`)."""
+    return Settings(provider="offline", data_dir=tmp_path / "data", concurrency=4, database_url=database_url)
 
 
 @pytest.fixture

@@ -21,9 +21,11 @@ from .support import AppEnv
 
 
 @pytest.fixture
-def app_env(monkeypatch, tmp_path) -> AppEnv:
+def app_env(monkeypatch, tmp_path, database_url) -> AppEnv:
     data = tmp_path / "data"
     monkeypatch.setenv("STORYMAKER_DATA_DIR", str(data))
+    if database_url:  # every AppTest runs on SQLite and on PostgreSQL
+        monkeypatch.setenv("STORYMAKER_DATABASE_URL", database_url)
     monkeypatch.setenv("STORYMAKER_INLINE_JOBS", "1")
     session_keys._entries.clear()
     st.cache_resource.clear()
@@ -31,7 +33,8 @@ def app_env(monkeypatch, tmp_path) -> AppEnv:
     # Offline settings get fakes flagged offline; a session key (OpenAI) gets plain fakes: never the real service.
     with registry.registered("offline", text=lambda settings: OfflineText(), image=lambda settings: OfflineImage()), \
             registry.registered("openai", text=lambda settings: MockTextModel(), image=lambda settings: MockImageModel()):
-        yield AppEnv(Engine(Settings(provider="offline", data_dir=data), OfflineText(), OfflineImage()))
+        yield AppEnv(Engine(Settings(provider="offline", data_dir=data, database_url=database_url),
+                            OfflineText(), OfflineImage()))
         st.cache_resource.clear()
     st.cache_data.clear()
     session_keys._entries.clear()

@@ -42,6 +42,7 @@ def test_a_huge_id_in_session_state_opens_no_dialog(app_env):
 
 # ---------------------------------------------------------------- the data folder wiped under the app
 
+@pytest.mark.sqlite_only
 def test_after_the_data_folder_is_wiped_a_signed_in_user_is_signed_out_plainly_and_can_start_again(app_env):
     user = app_env.user()
     app_env.ready_book(user)
@@ -65,6 +66,7 @@ def test_after_the_data_folder_is_wiped_a_signed_in_user_is_signed_out_plainly_a
     assert [b.status for b in shelf] == [books.READY]
 
 
+@pytest.mark.sqlite_only
 def test_a_new_account_with_the_old_id_is_not_mistaken_for_the_old_one(app_env):
     ada = app_env.user("ada")
     at = app_env.app(ada, to="app_pages/my_books.py")
@@ -100,6 +102,7 @@ def locked_library(app_env, monkeypatch):
         holder.close()
 
 
+@pytest.mark.sqlite_only
 def test_save_while_the_library_is_locked_says_busy_and_keeps_the_edits(app_env, locked_library):
     user = app_env.user()
     book_id = app_env.ready_book(user)
@@ -119,6 +122,7 @@ def test_save_while_the_library_is_locked_says_busy_and_keeps_the_edits(app_env,
     assert books.scene_rows(app_env.engine.db(), book_id)[1].scene.text == "Pip waves at the moon."
 
 
+@pytest.mark.sqlite_only
 def test_any_screen_that_writes_while_the_library_is_locked_says_busy(app_env, locked_library):
     at = app_env.app()
     locked_library()

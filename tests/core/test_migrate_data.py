@@ -20,6 +20,9 @@ from tests.conftest import make_book
 from tests.fakes.models import MockImageModel, MockTextModel
 from tests.fakes.pictures import png
 
+# The source is an existing install on the embedded default (the SQLite file); the targets vary.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def install(mock_engine, monkeypatch):

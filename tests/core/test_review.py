@@ -131,6 +131,7 @@ def test_a_huge_bad_upload_gets_a_short_answer_and_changes_nothing(mock_engine, 
         review.import_csv(mock_engine, user.id, book_id, junk)
     assert len(error.value.problems) == 21 and error.value.problems[-1].endswith("more problems")
     assert csv_scenes(mock_engine, book_id) == before
+@pytest.mark.sqlite_only
 def test_saving_while_another_program_holds_the_lock_is_busy_and_changes_nothing(mock_engine, user, book_id, monkeypatch):
     monkeypatch.setattr(data.database, "BUSY_TIMEOUT_S", 0.1)
     data.close_all()  # this thread's next connection has the short timeout

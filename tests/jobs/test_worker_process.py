@@ -379,13 +379,12 @@ def tracebacks(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.exc_info]
 
 
+@pytest.mark.sqlite_only  # another program holding SQLite's one write lock; PostgreSQL locks rows
 def test_a_write_lock_held_past_the_busy_timeout_is_one_log_line_and_the_book_still_finishes(
     mock_engine, user, monkeypatch, caplog
 ):
     import sqlite3
 
-    if mock_engine.settings.database_url:
-        pytest.skip("another program holding SQLite's one write lock; PostgreSQL locks rows")
     from storymaker import data
     from storymaker.data import database
 
