@@ -287,8 +287,23 @@ _databases: dict[str, Database] = {}
 _databases_lock = threading.Lock()
 
 
+_by_address: dict[str, Database] = {}  # the address as given -> its Database, skipping the URL parsing
+
+
 def open_database(where: str | Path) -> Database:
     """This process's `Database` for an address (one pool and one schema check per address)."""
+    given = str(where)
+    if os.path.isabs(given) or "://" in given:  # a relative path depends on the working directory
+        known = _by_address.get(given)
+        if known is not None:
+            return known
+        database = _open_database(where)
+        _by_address[given] = database
+        return database
+    return _open_database(where)
+
+
+def _open_database(where: str | Path) -> Database:
     url = database_url(where)
     key = url.render_as_string(hide_password=False)
     with _databases_lock:

@@ -204,3 +204,24 @@ def test_where_no_install_lives_nothing_is_made(tmp_path, monkeypatch, capsys):
     code, out, err = run(capsys, "--to-database", str(tmp_path / "target.db"), "--to-storage", str(tmp_path / "t"))
     assert code == 2 and out == "" and "There is no library at" in err
     assert not (tmp_path / "nothing-here").exists() and not (tmp_path / "target.db").exists()
+
+
+def test_an_install_is_copied_into_a_bucket_then_again(install, seaweed_server, monkeypatch, capsys):
+    """--to-storage s3://...: the bucket's credentials and endpoint come from the AWS_* settings,
+    as the app's own bucket does; a second run finds everything there."""
+    import uuid
+
+    from storymaker.files.s3 import S3Store
+
+    from tests.conftest import SEAWEED_BUCKET
+
+    for name, value in seaweed_server.environment().items():
+        monkeypatch.setenv(name, value)
+    prefix = f"moved-{uuid.uuid4().hex[:8]}"
+    pictures = hashes(install.store)
+    code, out, err = run(capsys, "--to-storage", f"s3://{SEAWEED_BUCKET}/{prefix}")
+    assert code == 0, err
+    bucket = S3Store(SEAWEED_BUCKET, prefix, **seaweed_server.store_args())
+    assert hashes(bucket) == pictures
+    code, out, err = run(capsys, "--to-storage", f"s3://{SEAWEED_BUCKET}/{prefix}")
+    assert code == 0 and f"{len(pictures)} already there" in out and f"{len(pictures)} files)" in out, out
