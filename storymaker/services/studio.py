@@ -12,7 +12,7 @@ from typing import Sequence
 from .. import avatars, books, characters, illustrate, jobs, status, storage, styles
 from ..books import Book, BookOptions, SceneRow
 from ..characters import Character
-from ..data import parse_id
+from ..data import Database, parse_id
 from ..engine import Engine
 from ..errors import NotFound
 from ..jobs import JobStatus, Kind
@@ -86,6 +86,11 @@ class Progress:
 
 def progress(engine: Engine, user_id: int, book_id: int) -> Progress:
     db = engine.db()
+    with db.read():  # one snapshot: the book, its jobs and its pages as they were at one moment
+        return _progress(engine, db, user_id, book_id)
+
+
+def _progress(engine: Engine, db: Database, user_id: int, book_id: int) -> Progress:
     book = _own_book(engine, user_id, book_id)
     latest = jobs.latest(db, book_id)
     story = next((s for k, _, s in latest if k == Kind.STORY), None)
