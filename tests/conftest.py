@@ -197,13 +197,3 @@ def s3_store(seaweed_server):
     from storymaker.files.s3 import S3Store
 
     return S3Store(SEAWEED_BUCKET, f"test-{uuid.uuid4().hex[:12]}", **seaweed_server.store_args())
-
-
-def sql(db: data.Database, statement: str, **params) -> list[tuple]:
-    """A test's own look at the rows (the code goes through repositories): the rows of one
-    statement with :named parameters, run in a write unit of its own."""
-    from sqlalchemy import text
-
-    with db.write() as conn:
-        result = conn.execute(text(statement), params)
-        return [tuple(row) for row in result.all()] if result.returns_rows else []

@@ -9,7 +9,7 @@ from app_ui.render import md_escape
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import sql
+from tests.peek import sql
 
 from .support import APP, texts
 

@@ -13,7 +13,8 @@ import pytest
 from storymaker import books, storage
 from storymaker.data import open_database
 
-from tests.conftest import sql, wait_until
+from tests.conftest import wait_until
+from tests.peek import sql
 
 from .support import SHOTS, data_dir, opened, settle, sign_up
 

@@ -7,6 +7,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import text
 
+from tests.peek import sql
 from storymaker import accounts
 from storymaker.accounts import AccountError, TooManyAttempts
 from storymaker.data import accounts as stored_accounts
@@ -25,10 +26,6 @@ def database(any_db):
     return any_db
 
 
-def sql(db, statement, params=None):
-    """A test's own look at the rows (the app goes through repositories)."""
-    with db.read() as conn:
-        return conn.execute(text(statement), params or {}).all()
 
 
 class Clock:
@@ -136,7 +133,7 @@ def test_different_names_stay_allowed(database):
 
 
 def test_accounts_made_before_canonical_names_keep_working(tmp_path):
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import create_engine
 
     from storymaker.data import Database, migrate
 

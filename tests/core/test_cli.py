@@ -11,7 +11,7 @@ from storymaker.data import open_database
 from storymaker.cli import main
 from storymaker.scenes import COLUMNS, parse_csv
 
-from tests.conftest import sql
+from tests.peek import sql
 
 ROOT = Path(__file__).resolve().parents[2]
 CAST = ["--character", "Mia: a curious girl with red boots", "--character", "Pip: a tiny grey cat"]

@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy import exc as sa_exc
 
+from tests.peek import sql
 from storymaker import data
 from storymaker.data import database as database_module
 from storymaker.data import migrate, schema
@@ -18,11 +19,6 @@ from storymaker.data import migrate, schema
 LEGACY = Path(__file__).with_name("data") / "library_before_alembic.sql"
 
 
-def sql(db, statement, params=None):
-    """A test's own look at the rows (the app goes through repositories)."""
-    with db.write() as conn:
-        result = conn.execute(text(statement), params or {})
-        return result.all() if result.returns_rows else result.rowcount
 
 
 def columns(db, table):
@@ -244,7 +240,7 @@ def test_on_postgresql_processes_starting_at_once_migrate_once(postgres_database
         try:
             database = data.Database(postgres_database)  # a process of its own: its own pool and schema check
             start.wait(5)
-            sql(database, "INSERT INTO users (username, created_at) VALUES (:n, 'now')", {"n": f"u{n}"})
+            sql(database, "INSERT INTO users (username, created_at) VALUES (:n, 'now')", n=f"u{n}")
             database.dispose()
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)

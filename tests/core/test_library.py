@@ -1,8 +1,8 @@
 """My Books and the Reader's core: the shelf, reading a book, deleting one, the sample book, usage."""
 
 import pytest
-from sqlalchemy import text
 
+from tests.peek import sql
 from storymaker import accounts, books, data, storage, usage
 from storymaker.services import library, review, samples, studio
 from storymaker.books import BookOptions
@@ -12,10 +12,6 @@ from storymaker.errors import NotFound
 from tests.conftest import make_book
 
 
-def sql(db, statement, params=None):
-    """A test's own look at the rows (the app goes through repositories)."""
-    with db.read() as conn:
-        return conn.execute(text(statement), params or {}).all()
 
 
 def test_read_lays_out_the_cover_then_the_pages(mock_engine, user):
@@ -66,7 +62,7 @@ def test_delete_removes_the_book_and_its_folder_for_the_owner_only(mock_engine, 
     assert folder.is_dir()
     assert books.delete(mock_engine.db(), user.id, book_id, mock_engine.store)
     assert not folder.exists() and books.get(mock_engine.db(), user.id, book_id) is None
-    assert sql(mock_engine.db(), "SELECT COUNT(*) FROM jobs WHERE book_id = :id", {"id": book_id}) == [(0,)]
+    assert sql(mock_engine.db(), "SELECT COUNT(*) FROM jobs WHERE book_id = :id", id=book_id) == [(0,)]
 
 
 def test_a_job_still_running_for_a_deleted_book_writes_nothing(mock_engine, user):

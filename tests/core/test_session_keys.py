@@ -12,7 +12,8 @@ from storymaker.engine import Engine
 from storymaker.models import keys
 from storymaker.runner import Runner
 
-from tests.conftest import make_cast, sql
+from tests.conftest import make_cast
+from tests.peek import sql
 from tests.fakes.openai_server import FakeOpenAI
 
 KEY = "sk-test-0123456789abcdef"

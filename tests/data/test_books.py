@@ -5,29 +5,23 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import exc, insert, text
+from sqlalchemy import exc
 
 import storymaker
-from storymaker.data import MAX_ROW_ID, now_iso
+from tests.peek import sql
+from tests.data.conftest import make_user
+from storymaker.data import MAX_ROW_ID
 from storymaker.data import books as repository
 from storymaker.data import characters as character_rows
 from storymaker.data import usage as usage_rows
 from storymaker.data.books import BookRow, CastMember, SceneRecord
-from storymaker.data.schema import users
 
 OPTIONS = {"title": "The Kite", "premise": "", "age_band": "6-8", "style": "watercolor", "language": "English",
            "scene_count": 3, "status": "draft"}
 
 
-def make_user(db, name):
-    with db.write() as conn:
-        return conn.execute(insert(users).values(username=name, created_at=now_iso()).returning(users.c.id)).scalar_one()
 
 
-def sql(db, statement, params=None):
-    """A test's own look at the rows (the app goes through repositories)."""
-    with db.read() as conn:
-        return conn.execute(text(statement), params or {}).all()
 
 
 MIA = CastMember(None, "Mia", "red boots")
@@ -42,14 +36,8 @@ def words(number, title="A page", names="Mia"):
             "characters": names}
 
 
-@pytest.fixture
-def ada(any_db):
-    return make_user(any_db, "ada")
 
 
-@pytest.fixture
-def bob(any_db):
-    return make_user(any_db, "bob")
 
 
 def test_a_book_is_created_read_back_by_column_name_and_only_by_its_owner(any_db, ada, bob):
@@ -117,7 +105,7 @@ def test_delete_takes_the_cast_scenes_and_usage_with_it_and_only_for_the_owner(a
     assert not repository.delete(any_db, ada, book_id)  # already gone
     assert repository.get(any_db, book_id) is None
     for table in ("book_characters", "scenes", "usage"):
-        assert sql(any_db, f"SELECT COUNT(*) FROM {table} WHERE book_id = :id", {"id": book_id}) == [(0,)]
+        assert sql(any_db, f"SELECT COUNT(*) FROM {table} WHERE book_id = :id", id=book_id) == [(0,)]
     assert len(repository.cast_of(any_db, kept)) == 1
 
 

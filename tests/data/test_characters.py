@@ -3,23 +3,17 @@
 import threading
 import time
 
-import pytest
-from sqlalchemy import insert
 
-from storymaker.data import MAX_ROW_ID, now_iso
+from storymaker.data import MAX_ROW_ID
 from storymaker.data import books as book_rows
 from storymaker.data import characters as repository
 from storymaker.data.books import CastMember
 from storymaker.data.characters import BookTitle, Character
-from storymaker.data.schema import users
 
 OPTIONS = {"title": "The Kite", "premise": "", "age_band": "6-8", "style": "watercolor", "language": "English",
            "scene_count": 3, "status": "draft"}
 
 
-def make_user(db, name):
-    with db.write() as conn:
-        return conn.execute(insert(users).values(username=name, created_at=now_iso()).returning(users.c.id)).scalar_one()
 
 
 def make_book(db, user_id, title, *characters):
@@ -27,14 +21,8 @@ def make_book(db, user_id, title, *characters):
     return book_rows.create(db, user_id, {**OPTIONS, "title": title}, cast)
 
 
-@pytest.fixture
-def ada(any_db):
-    return make_user(any_db, "ada")
 
 
-@pytest.fixture
-def bob(any_db):
-    return make_user(any_db, "bob")
 
 
 def test_create_get_and_only_the_owner_sees_it(any_db, ada, bob):

@@ -9,8 +9,9 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
+from tests.peek import sql
 from storymaker import jobs as queue
 from storymaker.config import Settings
 from storymaker.data import jobs, now_iso, schema
@@ -24,11 +25,6 @@ from tests.conftest import wait_until
 NOW = 1_000_000.0
 
 
-def sql(db, statement, **params):
-    """A test's own look at the rows (the app goes through repositories)."""
-    with db.write() as conn:
-        result = conn.execute(text(statement), params)
-        return [tuple(row) for row in result] if result.returns_rows else result.rowcount
 
 
 def new_user(db, name="ada") -> int:

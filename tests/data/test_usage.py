@@ -1,31 +1,22 @@
 """The usage repository on both databases: model calls summed per book and per user."""
 
-import pytest
-from sqlalchemy import insert
 
-from storymaker.data import now_iso
+from tests.data.conftest import make_user
 from storymaker.data import books as book_rows
 from storymaker.data import usage as repository
 from storymaker.data.books import CastMember
-from storymaker.data.schema import users
 from storymaker.data.usage import BookUsage, Usage
 
 OPTIONS = {"premise": "", "age_band": "6-8", "style": "watercolor", "language": "English", "scene_count": 3,
            "status": "draft"}
 
 
-def make_user(db, name):
-    with db.write() as conn:
-        return conn.execute(insert(users).values(username=name, created_at=now_iso()).returning(users.c.id)).scalar_one()
 
 
 def make_book(db, user_id, title):
     return book_rows.create(db, user_id, {**OPTIONS, "title": title}, [CastMember(None, "Mia")])
 
 
-@pytest.fixture
-def ada(any_db):
-    return make_user(any_db, "ada")
 
 
 def test_a_book_with_no_calls_used_nothing(any_db, ada):

@@ -10,7 +10,7 @@ from storymaker.handlers import Kind
 from storymaker.runner import Runner
 
 from tests.conftest import make_book, make_cast
-from tests.jobs.peek import value
+from tests.peek import value
 
 
 def start(engine, user, scenes=4):

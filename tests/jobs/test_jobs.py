@@ -14,7 +14,7 @@ from storymaker.runner import Runner, execute
 from storymaker.errors import NotFound
 
 from tests.conftest import make_book, wait_until
-from tests.jobs.peek import one, sql, value
+from tests.peek import one, sql, value
 
 
 def start(engine, user, scenes=4):

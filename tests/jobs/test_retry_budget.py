@@ -22,7 +22,7 @@ from storymaker.models.openai_models import OpenAITextModel
 from storymaker.runner import Runner
 
 from tests.fakes.openai_server import FakeOpenAI
-from tests.jobs.peek import one, sql, value
+from tests.peek import one, sql, value
 from tests.models.test_openai_models import story_request
 
 

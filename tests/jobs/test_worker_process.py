@@ -35,7 +35,7 @@ from storymaker.runner import Runner, execute
 from tests.conftest import make_cast, wait_until
 from tests.fakes.openai_server import FakeOpenAI, RecordedRequest
 from tests.fakes.models import MockImageModel, MockTextModel
-from tests.jobs.peek import one, sql, value
+from tests.peek import one, sql, value
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PAGE_IN_PROMPT = re.compile(r"illustration for page (\d+) of")
