@@ -24,6 +24,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
+from .rows import take_turns
 from .schema import metadata
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -34,7 +35,6 @@ LEGACY_REVISIONS = {
     "0003_sign_in_throttle": "0003",
     "0004_illustration_without_boilerplate": "0004",
 }
-ADVISORY_LOCK = 0x53544F5259  # any constant every Storymaker process agrees on
 
 
 def config() -> Config:
@@ -59,8 +59,7 @@ def current(conn: Connection) -> str | None:
 def upgrade(conn: Connection) -> None:
     """Bring the database on `conn` (not in a transaction) to the newest revision."""
     with conn.begin():
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK})
+        take_turns(conn, "storymaker migrations")
         if current(conn) == head():
             return
         tables = set(inspect(conn).get_table_names())
