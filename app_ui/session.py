@@ -72,7 +72,7 @@ def current_user() -> User | None:
 
 
 def require_user() -> User:
-    """The signed-in user; app.py only routes to other pages after sign-in, this is a second lock."""
+    """The signed-in user; router.py only routes to other pages after sign-in, this is a second lock."""
     user = current_user()
     if user is None:
         st.warning("Please sign in.")

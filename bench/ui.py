@@ -54,7 +54,7 @@ def main() -> None:
         shutil.copytree(source, storage.book_dir(engine.books_dir, book_id))
 
     def timed(screen: str, query: dict[str, str]) -> list[float]:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=120)
         at.session_state["user"] = user
         at.run()
         at.switch_page(screen)

@@ -137,3 +137,38 @@ sign_in_failures = Table(
     Column("last_at", Float, nullable=False),  # unix time of the last failure counted
     Index("idx_sign_in_failures_last", "last_at"),
 )
+
+# Where people are signed in: one row per sign-in, in a browser that keeps its cookie or in
+# a tab that could not. The cookie holds a random token; only its SHA-256 is kept here.
+sessions = Table(
+    "sessions", metadata,
+    Column("id", ID, primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", Text),  # NULL until a browser took its cookie (and for a tab that cannot)
+    Column("browser", Text, nullable=False, server_default=""),  # the User-Agent, cut short
+    Column("created_at", Text, nullable=False),
+    Column("last_seen", Float, nullable=False),  # unix seconds, moved on at most every few minutes
+    Column("expires_at", Float, nullable=False),  # last_seen + the sign-in length (sliding)
+    Column("cookie_set_at", Float),  # when the browser last got its cookie (renewed once a day of use)
+    Index("idx_sessions_token", "token_hash", unique=True),
+    Index("idx_sessions_user", "user_id"),
+)
+
+# Single-use tickets a signed-in page hands to the cookie route; they live under a minute.
+session_tickets = Table(
+    "session_tickets", metadata,
+    Column("ticket_hash", Text, primary_key=True),
+    Column("session_id", ID, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Index("idx_session_tickets_expiry", "expires_at"),
+)
+
+# Unsaved grid edits, per person and book, so a reload or another device can offer them back.
+drafts = Table(
+    "drafts", metadata,
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("book_id", ID, ForeignKey("books.id", ondelete="CASCADE"), nullable=False),
+    Column("edits", Text, nullable=False),  # JSON: {"scene": {"column": "text"}}
+    Column("updated_at", Text, nullable=False),
+    PrimaryKeyConstraint("user_id", "book_id"),
+)

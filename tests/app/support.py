@@ -15,7 +15,7 @@ from storymaker.runner import Runner
 from storymaker.accounts import User
 from storymaker.engine import Engine
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "router.py")
 
 
 @dataclass

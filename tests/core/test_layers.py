@@ -8,7 +8,7 @@ DATABASE_LIBRARIES = {"sqlalchemy", "sqlite3", "sqlite_utils", "psycopg", "psyco
 
 
 def sources() -> list[Path]:
-    return [ROOT / "app.py", *sorted((ROOT / "storymaker").rglob("*.py")),
+    return [ROOT / "router.py", *sorted((ROOT / "storymaker").rglob("*.py")),
             *sorted((ROOT / "app_pages").rglob("*.py")), *sorted((ROOT / "app_ui").rglob("*.py"))]
 
 

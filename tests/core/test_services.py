@@ -22,7 +22,7 @@ DATABASE_USE = re.compile(r"\.db\(\)|sqlite_utils|import sqlite")
 
 
 def callers() -> list[Path]:
-    return [ROOT / "app.py", ROOT / "storymaker" / "cli.py",
+    return [ROOT / "router.py", ROOT / "storymaker" / "cli.py",
             *sorted((ROOT / "app_pages").rglob("*.py")), *sorted((ROOT / "app_ui").rglob("*.py"))]
 
 
