@@ -6,4 +6,6 @@ set cookies; the routes in app_web/ can, which is how a sign-in is remembered.
 
 import streamlit as st
 
-app = st.App("router.py")
+from app_web import sign_in
+
+app = st.App("router.py", routes=sign_in.routes)

@@ -12,7 +12,7 @@ around this gate (each page also refuses to run signed out, as a second lock).
 
 import streamlit as st
 
-from app_ui import render, session
+from app_ui import remember, render, session
 from storymaker.config import ConfigError
 
 st.set_page_config(page_title="Storymaker", page_icon="📖", layout="wide")
@@ -43,9 +43,13 @@ else:
     ]
     with st.sidebar:
         st.caption(f"Signed in as **{render.md_escape(session.display_name())}**")
+        if session.not_remembered():
+            st.caption(":material/cookie_off: This browser does not keep Storymaker's cookie, so this sign-in "
+                       "lasts only while this tab is open.")
         if st.button("Sign out", icon=":material/logout:"):
             session.sign_out()
             st.rerun()
+remember.run_scheduled()  # hands the browser its cookie (or takes it back) when a sign-in starts or ends
 
 navigation = st.navigation(pages)
 if session.signed_out_just_now() and (navigation.url_path or st.query_params):

@@ -1,15 +1,19 @@
 """Who is signed in, and the process-wide Engine and Runner the pages use.
 
 Only the Engine and its background Runner are shared, through st.cache_resource
-(one per process and settings). Everything about a person (who they are, their
-session API key) lives in st.session_state; the runner finds a person's key in
-`storymaker.session_keys`, process memory that is never written anywhere.
+(one per process and settings). A tab's sign-in is its session row's id and the user in
+st.session_state; every run checks the row is still live, so a sign-out anywhere ends it
+here too. A tab with no sign-in reads the browser's cookie once (`storymaker.sessions`
+says whom it signs in); the browser gets that cookie through app_ui/remember.py. A
+person's session API key lives in `storymaker.session_keys`, process memory that is
+never written anywhere.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import secrets
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
@@ -23,7 +27,9 @@ from storymaker.models import keys as model_keys
 from storymaker.errors import Busy, StorymakerError
 from storymaker.runner import Runner
 from storymaker.services import accounts as account_service
+from storymaker.services import sessions as session_service
 from app_ui.render import md_escape
+from app_web.sign_in import COOKIE
 
 # A test and demo setting: jobs run right after they are queued, inside the page
 # run, instead of on the background runner. AppTests use it to stay deterministic.
@@ -31,6 +37,10 @@ INLINE_ENV = "STORYMAKER_INLINE_JOBS"
 USER, DISPLAY, KEY, AFTER_SIGN_IN = "user", "display_name", "openai_key", "after_sign_in"
 SIGNED_OUT_AT = "signed_out_at"  # the screen (url path) a signed-out visitor's link pointed at
 SIGNED_OUT_NOW = "signed_out_now"  # set by sign_out for the next run, which leaves the last address
+SESSION = "session_id"  # the tab's sign-in: its row in the sessions table
+COOKIE_READ = "cookie_read"  # this tab has read the browser's cookie (its cookies are fixed at connect)
+COOKIE_TASK = "cookie_task"  # what the browser is to do with its cookie next (app_ui/remember.py does it)
+REMEMBERED = "cookie_remembered"  # whether the browser kept its cookie, once it was asked to
 
 
 def inline_jobs() -> bool:
@@ -55,20 +65,48 @@ def shared() -> tuple[Engine, Runner]:
 
 ACCOUNT_GONE = ("Your account is no longer in this library: its data was reset (the data folder was "
                 "emptied or the server started afresh). Sign in or create an account to go on.")
+SIGNED_OUT_ELSEWHERE = "You were signed out (here, in another tab or on another device). Sign in to go on."
 
 
 def current_user() -> User | None:
-    """The signed-in user, or None; a user whose account no longer exists is signed out with a notice."""
+    """The signed-in user, or None. A tab whose sign-in ended (signed out anywhere, expired, or
+    its account gone) is signed out with a notice; a tab with no sign-in is signed in by the
+    browser's cookie when it holds a live one."""
     user = st.session_state.get(USER)
     if not isinstance(user, User):
+        return _from_cookie()
+    base, _ = shared()
+    session_id = st.session_state.get(SESSION)
+    if isinstance(session_id, int) and session_service.still_signed_in(base, session_id, user):
+        return user
+    gone = not account_service.still_exists(base, user)  # e.g. the database was emptied or recreated
+    session_keys.forget(user.id)
+    st.session_state.clear()
+    st.session_state[COOKIE_READ] = True  # this tab's cookie (if any) belonged to the sign-in that ended
+    st.warning(ACCOUNT_GONE if gone else SIGNED_OUT_ELSEWHERE, icon=":material/info:")
+    return None
+
+
+def _from_cookie() -> User | None:
+    """Once per tab: the user the browser's cookie signs in, if any (a dead cookie is dropped)."""
+    if st.session_state.get(COOKIE_READ):
+        return None
+    st.session_state[COOKIE_READ] = True
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # no request context (a bare script run)
+        return None
+    if not token:
         return None
     base, _ = shared()
-    if not account_service.still_exists(base, user):  # e.g. the database was emptied or recreated
-        session_keys.forget(user.id)
-        st.session_state.clear()
-        st.warning(ACCOUNT_GONE, icon=":material/info:")
+    restored = session_service.restore(base, token)
+    if restored is None:
+        schedule_cookie("forget")  # forged, expired or signed out: nothing says which
         return None
-    return user
+    _start(restored.user, restored.session_id)
+    if restored.renew_cookie:
+        schedule_cookie("renew")
+    return restored.user
 
 
 def require_user() -> User:
@@ -86,16 +124,49 @@ def display_name() -> str:
 
 
 def sign_in(user: User, display: str | None = None) -> None:
+    """Sign `user` in to this tab, and have the browser remember it (a new session and its ticket)."""
     # A reader or Studio link opened while signed out is remembered (the screen checks it like any link).
     wanted = {k: str(st.query_params[k])[:20] for k in ("book", "page") if k in st.query_params}
     screen = st.session_state.get(SIGNED_OUT_AT)
-    st.session_state.clear()  # nothing from a previous person carries over
-    st.session_state[USER] = user
-    st.session_state[DISPLAY] = display or user.username
+    base, _ = shared()
+    session_id, ticket = session_service.begin(base, user, _user_agent())
+    _start(user, session_id, display)
+    schedule_cookie("remember", ticket)
     if "book" in wanted:
         if screen == "studio":
             wanted = {"book": wanted["book"], "screen": "studio"}
         st.session_state[AFTER_SIGN_IN] = wanted
+
+
+def _start(user: User, session_id: int, display: str | None = None) -> None:
+    st.session_state.clear()  # nothing from a previous person carries over
+    st.session_state[USER] = user
+    st.session_state[SESSION] = session_id
+    st.session_state[DISPLAY] = display or _identity_name() or user.username
+    st.session_state[COOKIE_READ] = True
+
+
+def _user_agent() -> str:
+    try:
+        return st.context.headers.get("User-Agent") or ""
+    except Exception:  # no request context (a bare script run)
+        return ""
+
+
+def schedule_cookie(action: str, ticket: str | None = None) -> None:
+    """Have the browser 'remember' (with a ticket), 'renew' or 'forget' its cookie on the next run."""
+    st.session_state[COOKIE_TASK] = {"action": action, "ticket": ticket, "id": secrets.token_hex(8)}
+
+
+def not_remembered() -> bool:
+    """True once the browser was asked to keep its cookie and did not (cookies blocked)."""
+    return st.session_state.get(REMEMBERED) is False
+
+
+def session_id() -> int | None:
+    """This tab's sign-in (its row in the sessions table)."""
+    value = st.session_state.get(SESSION)
+    return value if isinstance(value, int) else None
 
 
 def client_address() -> str:
@@ -116,11 +187,17 @@ def client_from(headers, ip_address: str | None) -> str:
 
 
 def sign_out() -> None:
+    """End this tab's sign-in everywhere its cookie is used, and drop the cookie."""
     user = current_user()
     if user is not None:
         session_keys.forget(user.id)
+        if (ended := session_id()) is not None:
+            base, _ = shared()
+            session_service.sign_out(base, user, ended)
     st.session_state.clear()
     st.session_state[SIGNED_OUT_NOW] = True
+    st.session_state[COOKIE_READ] = True
+    schedule_cookie("forget")
     if oidc_configured() and st.user.get("is_logged_in"):
         st.logout()
 
@@ -186,7 +263,14 @@ def adopt_oidc_identity() -> None:
     except accounts.AccountError as error:
         st.error(md_escape(error))
         return
-    sign_in(user, str(st.user.get("name") or st.user.get("email") or "you"))
+    sign_in(user, _identity_name() or "you")
+
+
+def _identity_name() -> str | None:
+    """The name an OpenID Connect sign-in gives (its local account's name is a code)."""
+    if not oidc_configured() or not st.user.get("is_logged_in"):
+        return None
+    return str(st.user.get("name") or st.user.get("email") or "") or None
 
 
 @contextmanager

@@ -40,7 +40,7 @@ def main() -> None:
     from storymaker.books import BookOptions, CharacterLook
     from storymaker.engine import Engine
     from storymaker.runner import Runner
-    from storymaker.services import samples
+    from storymaker.services import samples, sessions
 
     engine = Engine.from_environment()
     db = engine.db()
@@ -53,9 +53,12 @@ def main() -> None:
         books.set_status(db, book_id, books.READY)
         shutil.copytree(source, storage.book_dir(engine.books_dir, book_id))
 
+    sign_in, _ticket = sessions.begin(engine, user, "bench")
+
     def timed(screen: str, query: dict[str, str]) -> list[float]:
         at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=120)
         at.session_state["user"] = user
+        at.session_state["session_id"] = sign_in
         at.run()
         at.switch_page(screen)
         for name, value in query.items():

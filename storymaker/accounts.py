@@ -302,3 +302,27 @@ def for_identity(db: Database, issuer: str, subject: str) -> User:
         raise AccountError("The sign-in provider did not say who you are.")
     digest = hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()[:24]
     return get_or_create(db, f"{IDENTITY_PREFIX}{digest}")
+
+
+def check_new_password(db: Database, user: User, current: str, new: str, client: str = "") -> str:
+    """The hash to store for `user`'s new password, once the current one proves it is them
+    (counted by the sign-in throttle, so a borrowed unlocked screen cannot be used to guess it)."""
+    found = _credentials(db, user.username)
+    if found is None or found.id != user.id:
+        raise AccountError("Your account is no longer in this library.")
+    if found.password_hash is None:
+        raise AccountError("Your account signs in through your organisation, so it has no password here to change.")
+    try:
+        sign_in(db, user.username, current, client=client)
+    except TooManyAttempts:
+        raise
+    except AccountError:
+        raise AccountError("That is not your current password.") from None
+    if new == current:
+        raise AccountError("The new password is the same as the current one; choose another.")
+    check_password(new, user.username)
+    return _hasher.hash(new)
+
+
+def set_password_hash(db: Database, user: User, password_hash: str) -> None:
+    stored_accounts.set_password_hash(db, user.id, password_hash)

@@ -70,6 +70,8 @@ class Settings:
     aws_session_token: str | None = field(default=None, repr=False)
     aws_region: str | None = None
     aws_endpoint_url: str | None = None
+    # How long a browser stays signed in without being used (days); every use moves it on.
+    sign_in_days: float = 30.0
 
     @property
     def is_offline(self) -> bool:
@@ -161,6 +163,7 @@ _SOURCES: dict[str, tuple[str, str, Any]] = {
     "aws_session_token": ("AWS_SESSION_TOKEN", "AWS_SESSION_TOKEN", str),
     "aws_region": ("AWS_REGION", "AWS_REGION", str),
     "aws_endpoint_url": ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL", str),
+    "sign_in_days": ("STORYMAKER_SIGN_IN_DAYS", "STORYMAKER_SIGN_IN_DAYS", float),
 }
 
 
@@ -215,6 +218,8 @@ def load_settings(
         raise ConfigError("STORYMAKER_CONCURRENCY must be at least 1")
     if float(values.get("lease_s", 30.0)) <= 0:
         raise ConfigError("STORYMAKER_LEASE_S must be more than 0 seconds")
+    if not 0 < float(values.get("sign_in_days", 30.0)) <= 400:
+        raise ConfigError("STORYMAKER_SIGN_IN_DAYS must be more than 0 and at most 400 (browsers keep a cookie 400 days)")
     _check_retry_budget(values)
     _check_storage(values)
     known = {f.name for f in fields(Settings)}

@@ -9,7 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from storymaker import accounts, characters
-from storymaker.services import studio
+from storymaker.services import sessions, studio
 from storymaker.books import BookOptions
 from storymaker.runner import Runner
 from storymaker.accounts import User
@@ -33,11 +33,17 @@ class AppEnv:
         Runner(self.engine).run_until_idle()
         return book_id
 
+    def sign_in(self, user: User) -> int:
+        """A live sign-in of `user` (a row in the sessions table), as a signed-in tab holds."""
+        session_id, _ticket = sessions.begin(self.engine, user, "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0")
+        return session_id
+
     def app(self, user: User | None = None, to: str | None = None, **query: str) -> AppTest:
         """An AppTest, signed in as `user` when given, on page file `to`, with query params; already run."""
         at = AppTest.from_file(APP, default_timeout=60)
         if user is not None:
             at.session_state["user"] = user
+            at.session_state["session_id"] = self.sign_in(user)
             at.session_state["display_name"] = user.username
         for name, value in query.items():
             at.query_params[name] = value
