@@ -1,15 +1,17 @@
-"""Settings: the models in use, an OpenAI key for this session only, and each book's usage."""
+"""Settings: the models in use, an OpenAI key for this session only, each book's usage, where you are
+signed in, and your password."""
 
 import streamlit as st
 
 from storymaker import session_keys
 from storymaker.services import usage
-from app_ui import render, session
+from app_ui import render, session, sign_ins
 
 user = session.require_user()
 engine = session.engine()
 
 st.title("Settings")
+render.show_flash()
 
 st.subheader("Models", anchor=False)
 render.models_notice(engine)
@@ -54,3 +56,6 @@ else:
         hide_index=True,
         width="stretch",
     )
+
+sign_ins.places(engine, user)
+sign_ins.change_password(engine, user)
