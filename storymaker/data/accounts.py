@@ -83,3 +83,9 @@ def add(db: Database, username: str, canonical: str, skeleton: str, password_has
 def set_password_hash(db: Database, user_id: int, password_hash: str) -> None:
     with db.write() as conn:
         conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+
+
+def name_of(db: Database, user_id: int) -> str | None:
+    """The username of account `user_id`."""
+    with db.read() as conn:
+        return conn.execute(select(users.c.username).where(users.c.id == user_id)).scalar_one_or_none()

@@ -18,7 +18,7 @@ from .rows import from_row
 from .schema import book_characters, books, scenes
 
 BOOK_COLUMNS = (books.c.id, books.c.user_id, books.c.title, books.c.premise, books.c.age_band, books.c.style,
-                books.c.language, books.c.scene_count, books.c.status, books.c.error, books.c.created_at)
+                books.c.language, books.c.scene_count, books.c.status, books.c.error, books.c.created_at, books.c.author)
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class BookRow:
     status: str
     error: str | None
     created_at: str
+    author: str | None = None  # the title page's "by ..." line; None: the account's name
 
 
 @dataclass(frozen=True)

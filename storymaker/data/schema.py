@@ -58,6 +58,7 @@ books = Table(
     Column("image_model", Text),
     Column("created_at", Text, nullable=False),
     Column("updated_at", Text, nullable=False),
+    Column("author", Text),  # the title page's "by ..." line; NULL: the account's name
     Index("idx_books_user", "user_id", "created_at"),
 )
 
@@ -171,4 +172,19 @@ drafts = Table(
     Column("edits", Text, nullable=False),  # JSON: {"scene": {"column": "text"}}
     Column("updated_at", Text, nullable=False),
     PrimaryKeyConstraint("user_id", "book_id"),
+)
+
+# Read-only links to one book for people without an account. Only the token's SHA-256 is
+# kept; revoking a link deletes its row, so a revoked and a wrong link read alike.
+share_links = Table(
+    "share_links", metadata,
+    Column("id", ID, primary_key=True),
+    Column("book_id", ID, ForeignKey("books.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("expires_at", Float),  # unix seconds; NULL: until revoked
+    Column("opens", Integer, nullable=False, server_default="0"),
+    Column("last_opened_at", Text),
+    Index("idx_share_links_token", "token_hash", unique=True),
+    Index("idx_share_links_book", "book_id"),
 )

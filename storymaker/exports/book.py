@@ -1,0 +1,94 @@
+"""A finished book as every export reads it: its words, its pictures and a version.
+
+`snapshot` reads one book of one user (any other user's book is simply not there) and
+refuses a book that is not finished: one still being made, or with a page not drawn.
+The version changes whenever the words, a picture, the author line or the cover do,
+so a cached export (see `exports.make`) is made again exactly when the book changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from .. import books
+from ..data import accounts as stored_accounts
+from ..engine import Engine
+from ..errors import Invalid, NotFound
+from ..files import layout
+
+
+class NotReady(Invalid):
+    """The book cannot be exported yet; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class ExportPage:
+    number: int  # 1..N
+    title: str
+    text: str
+    picture: bytes  # the full-size PNG
+
+
+@dataclass(frozen=True)
+class BookToExport:
+    id: int
+    title: str
+    author: str  # "" when the book has no author line
+    language: str  # e.g. "en"
+    age_band: str  # e.g. "3-5"
+    style: str
+    cast: tuple[str, ...]
+    cover: bytes  # the full-size cover PNG
+    pages: tuple[ExportPage, ...]
+    version: str  # changes whenever anything above does
+
+    @property
+    def slug(self) -> str:
+        """A file name stem from the title: letters, digits and dashes only."""
+        words = "".join(ch if ch.isalnum() else " " for ch in self.title.lower()).split()
+        return "-".join(words)[:60] or f"book-{self.id}"
+
+
+def author_line(engine: Engine, book: books.Book) -> str:
+    """The title page's "by ..." name: the book's own line, else the account's name (an
+    organisation account's name is a code, so it gives none)."""
+    if book.author is not None:
+        return book.author.strip()
+    name = stored_accounts.name_of(engine.db(), book.user_id) or ""
+    from ..accounts import IDENTITY_PREFIX  # the one place the prefix is defined
+
+    return "" if name.startswith(IDENTITY_PREFIX) else name
+
+
+def snapshot(engine: Engine, user_id: int, book_id: int | str | None) -> BookToExport:
+    """The user's finished book, with every picture; `NotFound` or `NotReady` otherwise."""
+    db = engine.db()
+    book = books.get(db, user_id, book_id)
+    if book is None:
+        raise NotFound("Book not found.")
+    if book.status == books.GENERATING:
+        raise NotReady("This book is still being made. Export it once every page is drawn.")
+    rows = books.scene_rows(db, book.id)
+    if not rows:
+        raise NotReady("This book has no pages yet.")
+    pages = []
+    for row in rows:
+        picture = engine.store.get(layout.page_key(book.id, row.scene.scene))
+        if picture is None:
+            raise NotReady(f"Page {row.scene.scene} has no picture yet. Draw it in the Studio, then export again.")
+        pages.append(ExportPage(row.scene.scene, row.scene.title, row.scene.text, picture))
+    cover = engine.store.get(layout.cover_key(book.id))
+    if cover is None:
+        raise NotReady("The cover is not drawn yet. Draw it in the Studio, then export again.")
+    author = author_line(engine, book)
+    identity = {
+        "title": book.title, "author": author, "language": book.language, "age_band": book.age_band,
+        "style": book.style, "cast": book.names,
+        "pages": [[p.number, p.title, p.text, hashlib.sha256(p.picture).hexdigest()] for p in pages],
+        "cover": hashlib.sha256(cover).hexdigest(),
+    }
+    version = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
+    return BookToExport(book.id, book.title, author, book.language, book.age_band, book.style, tuple(book.names),
+                        cover, tuple(pages), version)
