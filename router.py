@@ -26,6 +26,7 @@ except ConfigError as error:
 
 session.adopt_oidc_identity()
 
+NOT_REMEMBERED = "This browser does not keep Storymaker's cookie, so this sign-in lasts only while this tab is open."
 SCREENS = ("my_books", "studio", "characters", "reader", "settings")
 if session.current_user() is None:
     # A bookmark or reader link opened signed out shows the sign-in form at that address
@@ -44,8 +45,9 @@ else:
     with st.sidebar:
         st.caption(f"Signed in as **{render.md_escape(session.display_name())}**")
         if session.not_remembered():
-            st.caption(":material/cookie_off: This browser does not keep Storymaker's cookie, so this sign-in "
-                       "lasts only while this tab is open.")
+            st.caption(f":material/cookie_off: {NOT_REMEMBERED}")
+    if session.not_remembered_news():
+        st.toast(NOT_REMEMBERED, icon=":material/cookie_off:")
         if st.button("Sign out", icon=":material/logout:"):
             session.sign_out()
             st.rerun()

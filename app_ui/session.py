@@ -163,6 +163,15 @@ def not_remembered() -> bool:
     return st.session_state.get(REMEMBERED) is False
 
 
+def not_remembered_news() -> bool:
+    """True on the first run after the browser did not keep its cookie (to say so where a
+    phone, whose sidebar is closed, shows it too)."""
+    if not not_remembered() or st.session_state.get("cookie_news_told"):
+        return False
+    st.session_state["cookie_news_told"] = True
+    return True
+
+
 def session_id() -> int | None:
     """This tab's sign-in (its row in the sessions table)."""
     value = st.session_state.get(SESSION)
