@@ -46,11 +46,11 @@ else:
         st.caption(f"Signed in as **{render.md_escape(session.display_name())}**")
         if session.not_remembered():
             st.caption(f":material/cookie_off: {NOT_REMEMBERED}")
-    if session.not_remembered_news():
-        st.toast(NOT_REMEMBERED, icon=":material/cookie_off:")
         if st.button("Sign out", icon=":material/logout:"):
             session.sign_out()
             st.rerun()
+    if session.not_remembered_news():
+        st.toast(NOT_REMEMBERED, icon=":material/cookie_off:")
 remember.run_scheduled()  # hands the browser its cookie (or takes it back) when a sign-in starts or ends
 
 navigation = st.navigation(pages)

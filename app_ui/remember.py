@@ -34,7 +34,7 @@ export default function(component) {
       if (data.action === "remember") await post("/remember", {ticket: data.ticket});
       else if (data.action === "renew") await post("/renew");
       else if (data.action === "forget") await post("/forget");
-      if (data.action === "forget") return;
+      if (data.action !== "remember") return;
       {
         const answer = await fetch(data.prefix + "/check", {credentials: "same-origin", cache: "no-store"});
         remembered = Boolean((await answer.json()).remembered);
@@ -52,8 +52,8 @@ _component = st.components.v2.component("storymaker.remember", js=_JS, css=_CSS)
 
 
 def run_scheduled() -> None:
-    """Draw the component while a task (`session.schedule_cookie`) waits; its answer ends the task and, for 'remember' and
-    'renew', records whether this browser keeps the cookie."""
+    """Draw the component while a task (`session.schedule_cookie`) waits; for 'remember', its
+    answer records whether this browser kept the cookie."""
     task: dict[str, Any] | None = st.session_state.get(TASK)
     if task is None:
         return
@@ -65,8 +65,9 @@ def _task_fragment() -> None:
     task: dict[str, Any] | None = st.session_state.get(TASK)
     if task is None:
         return
-    if task["action"] == "forget":
-        # Nothing waits for the answer: the sign-in has already ended in the database.
+    if task["action"] != "remember":
+        # Nothing waits for the answer: 'forget' follows a sign-out already done in the database,
+        # and 'renew' only moves the cookie's own expiry on (or drops a dead one).
         _component(data={**task, "prefix": PREFIX}, key=f"cookie_{task['id']}")
         st.session_state.pop(TASK, None)
         return

@@ -77,9 +77,14 @@ def current_user() -> User | None:
         return _from_cookie()
     base, _ = shared()
     session_id = st.session_state.get(SESSION)
-    if isinstance(session_id, int) and session_service.still_signed_in(base, session_id, user):
+    try:
+        if isinstance(session_id, int) and session_service.still_signed_in(base, session_id, user):
+            return user
+        gone = not account_service.still_exists(base, user)  # e.g. the database was emptied or recreated
+    except StorymakerError:
+        # The library cannot say just now (busy, or the server unreachable): this run goes on as the
+        # tab's person, and the screen's own call says what is wrong; the next run checks again.
         return user
-    gone = not account_service.still_exists(base, user)  # e.g. the database was emptied or recreated
     session_keys.forget(user.id)
     st.session_state.clear()
     st.session_state[COOKIE_READ] = True  # this tab's cookie (if any) belonged to the sign-in that ended
@@ -88,20 +93,27 @@ def current_user() -> User | None:
 
 
 def _from_cookie() -> User | None:
-    """Once per tab: the user the browser's cookie signs in, if any (a dead cookie is dropped)."""
+    """Once per tab: the user the browser's cookie signs in, if any."""
     if st.session_state.get(COOKIE_READ):
         return None
-    st.session_state[COOKIE_READ] = True
     try:
         token = st.context.cookies.get(COOKIE)
     except Exception:  # no request context (a bare script run)
-        return None
+        token = None
     if not token:
+        st.session_state[COOKIE_READ] = True
         return None
     base, _ = shared()
-    restored = session_service.restore(base, token)
+    try:
+        restored = session_service.restore(base, token)
+    except StorymakerError as error:  # tried again on the next run
+        st.warning(f"Your sign-in could not be checked just now: {md_escape(error)}", icon=":material/info:")
+        return None
+    st.session_state[COOKIE_READ] = True
     if restored is None:
-        schedule_cookie("forget")  # forged, expired or signed out: nothing says which
+        # Forged, expired or signed out (nothing says which). "renew" drops the browser's cookie only
+        # if it is still a dead one: another tab may have signed in and given it a new one since.
+        schedule_cookie("renew")
         return None
     _start(restored.user, restored.session_id)
     if restored.renew_cookie:

@@ -11,7 +11,9 @@ from .test_app_gate import sign_in, sign_up
 SERVER = "https://robot:hunter2-secret@llm.example.com:8443/v1?api-key=k3y-in-query"
 
 
-def test_repeated_wrong_passwords_get_a_wait_not_a_traceback(app_env):
+def test_repeated_wrong_passwords_get_a_wait_not_a_traceback(app_env, monkeypatch):
+    # Time stands still, so the wait is still on however slowly the attempts run (AppTest runs in-process).
+    monkeypatch.setattr(accounts, "_clock", lambda: 1_000_000.0)
     accounts.sign_up(app_env.engine.db(), "grace", "correct horse")
     at = app_env.app()
     for _ in range(accounts.USER_FREE):
