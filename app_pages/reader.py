@@ -6,7 +6,7 @@ from storymaker import books
 from storymaker.services import library
 from storymaker.services import books as book_service
 from storymaker.data import parse_id
-from app_ui import missing_pictures, render, session
+from app_ui import missing_pictures, read_aloud, render, session
 
 user = session.require_user()
 engine = session.engine()
@@ -22,6 +22,12 @@ def as_int(value) -> int | None:  # a page number (clamped to the book), not an 
 
 def go_to(number: int) -> None:
     st.query_params["page"] = str(number)
+
+
+def turn_to(number: int) -> None:
+    """A page turned by reading aloud: to that page now."""
+    go_to(number)
+    st.rerun()
 
 
 def picked() -> None:
@@ -90,5 +96,6 @@ with words:
         st.title(render.md_escape(reading.book.title), anchor=False)
     else:
         st.subheader(render.md_escape(page.title), anchor=False)
-    render.reading_text(page.text)
+    read_aloud.page_words(reading.book.id, page.number, last, page.text, reading.book.language, turn_to,
+                          intro=reading.book.title if page.number == 0 else "")
     st.caption("Cover" if page.number == 0 else f"Page {page.number} of {last}")

@@ -1,5 +1,7 @@
 """Reader page: cover first, previous/next, the page picker, and ?book=ID&page=N links."""
 
+import json
+
 import pytest
 
 from .support import click, texts
@@ -8,7 +10,11 @@ PAGE = "app_pages/reader.py"
 
 
 def html_text(at) -> str:
-    return "\n".join(h.proto.body for h in at.get("html"))
+    """The page's words: in st.html, or handed to the read-aloud player, which draws them."""
+    parts = [h.proto.body for h in at.get("html")]
+    parts += [json.loads(e.proto.json).get("text", "") for e in at.get("bidi_component")
+              if e.proto.component_name == "storymaker.read_aloud"]
+    return "\n".join(parts)
 
 
 def test_the_cover_comes_first_then_previous_and_next(app_env):
