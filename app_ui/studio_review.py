@@ -157,7 +157,9 @@ def draft_offer(engine: Engine, user: User, book_id: int, pending: grid.Edits) -
     returns the draft still on offer ({} when none)."""
     k = keys(book_id)
     offer: grid.Edits = st.session_state.get(k["offer"]) or {}
-    if not offer and not pending:
+    # Only while this tab has put nothing there: a draft of its own that it has just dropped
+    # (Discard edits, a rewrite) is ended by keep_draft, not offered back.
+    if not offer and not pending and not st.session_state.get(k["kept"]):
         try:
             offer = drafts.offer(engine, user.id, book_id)
         except Busy:
