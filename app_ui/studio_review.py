@@ -169,9 +169,9 @@ def draft_offer(engine: Engine, user: User, book_id: int, pending: grid.Edits) -
             st.session_state[k["kept"]] = offer  # what the server holds
     if not offer:
         return {}
-    with st.container(horizontal=True, vertical_alignment="center"):
-        st.info(f"You have unsaved edits on {grid.page_list(offer)}, kept from an earlier visit or another "
-                "device: keep them in the grid or discard them?", icon=":material/history:")
+    st.info(f"You have unsaved edits on {grid.page_list(offer)}, kept from an earlier visit or another "
+            "device: keep them in the grid or discard them?", icon=":material/history:")
+    with st.container(horizontal=True):
         keep = st.button("Keep", type="primary", key="studio_draft_keep")
         discard = st.button("Discard", key="studio_draft_discard")
     if keep or discard:
