@@ -3,6 +3,7 @@ as far as they still differ from the saved words, ended by a save or a discard."
 
 import pytest
 
+from app_ui.grid import page_list
 from storymaker import accounts, books
 from storymaker.data import drafts as draft_rows
 from storymaker.data import LibraryBusy
@@ -93,3 +94,7 @@ def test_another_user_s_book_is_refused(mock_engine, user, book_id):
             call()
     assert value(mock_engine.db(), "SELECT count(*) FROM drafts") == 1
     assert drafts.offer(mock_engine, user.id, book_id) == {2: {"text": "Pip waves."}}
+
+
+def test_pages_are_named_as_a_sentence_names_them():
+    assert [page_list(s) for s in ([2], [5, 2], [4, 1, 3])] == ["page 2", "pages 2 and 5", "pages 1, 3 and 4"]
