@@ -61,6 +61,16 @@ def fresh_editor(book_id: int) -> None:
     st.session_state[k["generation"]] = st.session_state.get(k["generation"], 0) + 1
 
 
+def end_draft(engine: Engine, user: User, book_id: int) -> None:
+    """Forget the server's draft of the book (its edits were dropped); when the library is busy
+    the next run's keep_draft ends it instead."""
+    try:
+        drafts.discard(engine, user.id, book_id)
+    except StorymakerError:
+        return
+    st.session_state[keys(book_id)["kept"]] = {}
+
+
 def save_first(engine: Engine, user: User, book_id: int, scenes: list[int] | None = None) -> bool:
     """Save the unsaved edits (of `scenes`, or all) so pictures are drawn from the rows as edited."""
     edits = pending_edits(book_id)
@@ -143,6 +153,7 @@ def confirm_rewrite(engine: Engine, user: User, book: books.Book) -> None:
     if rewrite.button("Rewrite", type="primary", key="confirm_rewrite"):
         studio.rewrite_story(engine, user.id, book.id)
         fresh_editor(book.id)
+        end_draft(engine, user, book.id)  # now: the grid is not shown again until the new story is written
         st.session_state.pop(REWRITING, None)
         session.run_queued_jobs()
         render.flash("Rewriting the story. The pages follow.")
@@ -257,7 +268,8 @@ def save_bar(engine: Engine, user: User, book_id: int, pending: grid.Edits) -> N
             render.flash(f"Saved page{'s' if len(pending) > 1 else ''} {', '.join(str(s) for s in sorted(pending))}.")
             st.rerun()
     if discard:
-        fresh_editor(book_id)  # the next run finds no edits and ends the draft on the server
+        fresh_editor(book_id)
+        end_draft(engine, user, book_id)
         st.rerun()
 
 

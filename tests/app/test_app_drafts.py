@@ -170,3 +170,15 @@ def test_edits_made_while_a_draft_is_on_offer_join_it_rather_than_replace_it(app
     at = click(at, "Keep")
     assert "Unsaved edits on pages 1, 3" in at.warning[0].value
     assert [at.data_editor[0].value["title"][i] for i in (0, 2)] == ["From this tab", "From the phone"]
+
+
+def test_rewriting_the_story_ends_the_draft(app_env):
+    user = app_env.user()
+    book_id = app_env.ready_book(user)
+    at = app_env.app(user, to=PAGE, book=str(book_id))
+    at.session_state[editor_key(book_id)] = {"edited_rows": {0: {"title": "Words the rewrite replaces"}}}
+    at.run()
+    assert draft(app_env, user, book_id) == {1: {"title": "Words the rewrite replaces"}}
+    at = click(click(at, "Rewrite the story"), "Rewrite")
+    assert not at.exception and draft(app_env, user, book_id) == {}
+    assert "You have unsaved edits on" not in texts(app_env.app(user, to=PAGE, book=str(book_id)))
