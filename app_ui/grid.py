@@ -4,7 +4,9 @@ edits a person has made but not saved yet.
 Unsaved edits live in st.session_state, keyed by book, as {scene: {column: text}}
 (characters as "A;B", the way story.csv and `review.save_edits` take them). Each run
 lays them over the freshly read rows, so they survive thumbnails changing under them,
-a rerun from the polling fragment, a visit to another screen, and a new editor.
+a rerun from the polling fragment, a visit to another screen, and a new editor. The Studio
+also keeps them on the server as a draft (storymaker.services.drafts), for a reload or
+another device.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from storymaker import books
-from storymaker.services.review import EDITABLE, GridRow
-
-Edits = dict[int, dict[str, str]]
+from storymaker.services import review
+from storymaker.services.review import EDITABLE, Edits, GridRow
 
 COLUMNS = ("scene", "picture", "open", "regenerate", "title", "text", "illustration", "characters", "status")
 READ_ONLY = ("scene", "picture", "status")
@@ -128,16 +129,15 @@ def merged(pending: Mapping[int, Mapping[str, str]], edits: Mapping[int, Mapping
 
 def unsaved(pending: Mapping[int, Mapping[str, str]], rows: Iterable[GridRow]) -> Edits:
     """Only the edits that still differ from the saved words (of pages the book still has)."""
-    by_scene = {row.scene: row for row in rows}
-    out: Edits = {}
-    for scene, changes in pending.items():
-        row = by_scene.get(scene)
-        if row is None:
-            continue
-        left = {c: v for c, v in changes.items() if c in EDITABLE and v != saved_value(row, c)}
-        if left:
-            out[scene] = left
-    return out
+    return review.unsaved(pending, {row.scene: {c: saved_value(row, c) for c in EDITABLE} for row in rows})
+
+
+def page_list(scenes: Iterable[int]) -> str:
+    """Page numbers for a sentence: "page 2", "pages 2 and 5", "pages 1, 3 and 4"."""
+    numbers = [str(s) for s in sorted(scenes)]
+    if len(numbers) < 2:
+        return "page " + "".join(numbers)
+    return f"pages {', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 def payload_bytes(df: pd.DataFrame) -> int:

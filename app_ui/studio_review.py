@@ -5,6 +5,10 @@ in session state per book (app_ui.grid), and its key carries a generation number
 Discard, an upload or a rewrite start a new editor and stale edits never come back. The row
 buttons' callbacks run before the next run's script: they read the clicked row from session
 state and are handed this run's engine and user.
+
+The unsaved edits are also kept on the server as a draft (services.drafts): written whenever
+they change (not on every run), and offered back to a tab that opens the book without edits
+of its own, e.g. after a reload or on another device.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from storymaker import books
-from storymaker.services import review, studio
+from storymaker.services import drafts, review, studio
 from storymaker.accounts import User
 from storymaker.engine import Engine
 from storymaker.errors import Busy, NotFound, StorymakerError
@@ -36,6 +40,8 @@ def keys(book_id: int) -> dict[str, str]:
         "open": f"studio_open_{book_id}",
         "regenerate": f"studio_regenerate_{book_id}",
         "upload": f"studio_upload_{book_id}_{generation}",
+        "kept": f"studio_kept_{book_id}",  # the edits this tab last put on the server
+        "offer": f"studio_draft_offer_{book_id}",  # a draft found on the server, not yet kept or discarded
     }
 
 
@@ -55,6 +61,16 @@ def fresh_editor(book_id: int) -> None:
     st.session_state[k["generation"]] = st.session_state.get(k["generation"], 0) + 1
 
 
+def end_draft(engine: Engine, user: User, book_id: int) -> None:
+    """Forget the server's draft of the book (its edits were dropped); when the library is busy
+    the next run's keep_draft ends it instead."""
+    try:
+        drafts.discard(engine, user.id, book_id)
+    except StorymakerError:
+        return
+    st.session_state[keys(book_id)["kept"]] = {}
+
+
 def save_first(engine: Engine, user: User, book_id: int, scenes: list[int] | None = None) -> bool:
     """Save the unsaved edits (of `scenes`, or all) so pictures are drawn from the rows as edited."""
     edits = pending_edits(book_id)
@@ -70,6 +86,7 @@ def save_first(engine: Engine, user: User, book_id: int, scenes: list[int] | Non
         notice("error", render.md_escape(error))
         return False
     st.session_state[keys(book_id)["pending"]] = {s: e for s, e in edits.items() if s not in chosen}
+    st.session_state[keys(book_id)["kept"]] = {}  # the save ended the draft; the next run keeps what is left
     return True
 
 
@@ -136,6 +153,7 @@ def confirm_rewrite(engine: Engine, user: User, book: books.Book) -> None:
     if rewrite.button("Rewrite", type="primary", key="confirm_rewrite"):
         studio.rewrite_story(engine, user.id, book.id)
         fresh_editor(book.id)
+        end_draft(engine, user, book.id)  # now: the grid is not shown again until the new story is written
         st.session_state.pop(REWRITING, None)
         session.run_queued_jobs()
         render.flash("Rewriting the story. The pages follow.")
@@ -145,12 +163,69 @@ def confirm_rewrite(engine: Engine, user: User, book: books.Book) -> None:
         st.rerun()
 
 
+def draft_offer(engine: Engine, user: User, book_id: int, pending: grid.Edits) -> grid.Edits:
+    """Offer the server's draft of the book (Keep / Discard) to a tab without edits of its own;
+    returns the draft still on offer ({} when none)."""
+    k = keys(book_id)
+    offer: grid.Edits = st.session_state.get(k["offer"]) or {}
+    # Only while this tab has put nothing there: a draft of its own that it has just dropped
+    # (Discard edits, a rewrite) is ended by keep_draft, not offered back.
+    if not offer and not pending and not st.session_state.get(k["kept"]):
+        try:
+            offer = drafts.offer(engine, user.id, book_id)
+        except Busy:
+            return {}  # nothing to offer just now; the next run looks again
+        if offer:
+            st.session_state[k["offer"]] = offer
+            st.session_state[k["kept"]] = offer  # what the server holds
+    if not offer:
+        return {}
+    st.info(f"You have unsaved edits on {grid.page_list(offer)}, kept from an earlier visit or another "
+            "device: keep them in the grid or discard them?", icon=":material/history:")
+    with st.container(horizontal=True):
+        keep = st.button("Keep", type="primary", key="studio_draft_keep")
+        discard = st.button("Discard", key="studio_draft_discard")
+    if keep or discard:
+        try:
+            if keep:  # read again: another device may have changed or ended it meanwhile
+                found = drafts.offer(engine, user.id, book_id)
+                st.session_state[k["pending"]] = grid.merged(found, pending_edits(book_id))  # this tab's own win
+                st.session_state[k["generation"]] = st.session_state.get(k["generation"], 0) + 1
+                if not found:
+                    render.flash("Those edits were saved or discarded meanwhile: the grid has the saved words.")
+            else:
+                drafts.discard(engine, user.id, book_id)
+                st.session_state[k["kept"]] = {}
+        except StorymakerError as error:
+            st.error(render.md_escape(error), icon=":material/hourglass_top:")
+            return offer
+        st.session_state.pop(k["offer"], None)
+        st.rerun()
+    return offer
+
+
+def keep_draft(engine: Engine, user: User, book_id: int, pending: grid.Edits, offer: grid.Edits) -> None:
+    """Put the tab's unsaved edits on the server when they changed (a draft still on offer stays in it)."""
+    k = keys(book_id)
+    wanted = grid.merged(offer, pending) if offer else pending
+    if wanted == st.session_state.get(k["kept"], {}):
+        return
+    try:
+        drafts.keep(engine, user.id, book_id, wanted)
+    except StorymakerError:  # busy or unreachable (or the book went meanwhile): the tab still has them
+        st.warning("Your unsaved edits could not be kept on the server just now; they are still in this tab.",
+                   icon=":material/cloud_off:")
+        return
+    st.session_state[k["kept"]] = wanted
+
+
 def review_grid(engine: Engine, user: User, book: books.Book, rows: list[review.GridRow]) -> grid.Edits:
     """The editor over the book's rows, outside any polling fragment; returns the unsaved edits."""
     k = keys(book.id)
     pending = grid.unsaved(pending_edits(book.id), rows)
     st.session_state[k["pending"]] = pending
     st.session_state[k["order"]] = [row.scene for row in rows]
+    keep_draft(engine, user, book.id, pending, draft_offer(engine, user, book.id, pending))
     st.data_editor(
         grid.frame(rows, pending),
         key=k["editor"],
@@ -189,10 +264,12 @@ def save_bar(engine: Engine, user: User, book_id: int, pending: grid.Edits) -> N
                      icon=":material/hourglass_top:" if isinstance(error, Busy) else ":material/error:")
         else:
             fresh_editor(book_id)
+            st.session_state[keys(book_id)["kept"]] = {}  # the save ended the draft
             render.flash(f"Saved page{'s' if len(pending) > 1 else ''} {', '.join(str(s) for s in sorted(pending))}.")
             st.rerun()
     if discard:
         fresh_editor(book_id)
+        end_draft(engine, user, book_id)
         st.rerun()
 
 

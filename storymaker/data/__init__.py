@@ -1,7 +1,7 @@
 """The data layer: the database (SQLite or PostgreSQL), its schema, migrations and repositories.
 
 Every SQL statement in Storymaker lives in this package. Repositories (`accounts`,
-`characters`, `books`, `jobs`, `usage`, `sign_ins`) take a `Database`, build their
+`characters`, `books`, `jobs`, `usage`, `sign_ins`, `drafts`) take a `Database`, build their
 statements from `schema` with SQLAlchemy Core, and return dataclasses filled by column
 name. Callers compose repository calls into one transaction with `db.write()`.
 """

@@ -3,7 +3,8 @@
 Edits go to the database and story.csv together and are checked against the scene
 contract first; an uploaded story.csv is checked the same way and changes nothing
 unless every row is valid. Pictures are untouched by edits: Regenerate redraws a
-page from its row as saved.
+page from its row as saved. A save also ends the person's draft of the book (the unsaved
+edits kept on the server, services.drafts) in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any, Mapping, Sequence
 
 from .. import books, story
 from ..books import Book
+from ..data import drafts
+from ..data.drafts import Edits  # {scene: {column: text}}, here and in the app
 from ..engine import Engine
 from ..errors import NotFound
 from ..files import StoredFile, layout
@@ -33,6 +36,26 @@ class GridRow:
     status: str  # pending, drawing, done, failed
     error: str | None
     version: int  # bumps each time the page is redrawn
+
+
+def saved_words(scene: Scene) -> dict[str, str]:
+    """A page's editable words as the grid and story.csv hold them (characters as "A;B")."""
+    row = scene.as_row()
+    return {column: str(row[column]) for column in EDITABLE}
+
+
+def unsaved(edits: Mapping[int, Mapping[str, str]], saved: Mapping[int, Mapping[str, str]]) -> Edits:
+    """Only the edits that still differ from the saved words ({scene: {column: text}}), of pages
+    the book still has: what the grid warns about and what a draft offers back."""
+    out: Edits = {}
+    for scene, changes in edits.items():
+        words = saved.get(scene)
+        if words is None:
+            continue
+        left = {c: v for c, v in changes.items() if c in EDITABLE and v != words.get(c)}
+        if left:
+            out[scene] = left
+    return out
 
 
 def _book(engine: Engine, user_id: int, book_id: int) -> Book:
@@ -101,7 +124,10 @@ def save_edits(engine: Engine, user_id: int, book_id: int, edits: Mapping[int, M
                 raise SceneError([f"scene {number}: {column} cannot be edited"])
             by_number[int(number)][column] = "" if value is None else str(value)
     scenes = validate(list(by_number.values()), book.scene_count, book.names, strict_columns=True)
-    _store(engine, book_id, scenes)
+    db = engine.db()
+    with db.write():  # saved edits are no longer a draft: both or neither
+        _store(engine, book_id, scenes)
+        drafts.delete(db, user_id, book_id)
     return scenes
 
 
