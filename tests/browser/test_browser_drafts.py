@@ -1,6 +1,6 @@
-"""A draft in a real Chromium: an edit typed in the Studio grid and not saved is offered on
-another device (a second browser context, signed in as the same person), and Keep lays it
-into that grid. Skipped when Playwright or Chromium is missing."""
+"""A draft in a real Chromium: an edit typed in the Studio grid and not saved is offered back
+after a reload (the browser stays signed in) and on another device (a second browser context,
+signed in as the same person), and Keep lays it into that grid. Skipped when Playwright or Chromium is missing."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from playwright.sync_api import expect  # noqa: E402
 EDITED = "Mia found a silver key under the moonlit garden gate."
 
 
-def test_an_unsaved_edit_is_offered_on_another_device(server, tmp_path):
+def test_an_unsaved_edit_survives_a_reload_and_is_offered_on_another_device(server, tmp_path):
     engine = Engine(Settings(provider="offline", data_dir=data_dir(tmp_path)))
     with opened(server, "drafts-failed.png", width=1280, height=1000) as page:
         sign_up(page, "nora")
@@ -44,6 +44,12 @@ def test_an_unsaved_edit_is_offered_on_another_device(server, tmp_path):
             assert time.monotonic() < deadline, "the edit was not kept on the server"
             page.wait_for_timeout(100)  # polling the database, not waiting for a fixed time
         page.screenshot(path=SHOTS / "drafts-1-first-device.png", full_page=True)
+
+        # A reload: the browser is still signed in (its cookie), and the Studio offers the edit back.
+        page.reload()
+        expect(page.get_by_role("heading", name="Pages")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("You have unsaved edits on page 2,")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("tab", name="Sign in")).to_have_count(0)
 
         other = page.context.browser.new_context(viewport={"width": 1280, "height": 1000})  # another device
         second = other.new_page()
