@@ -5,6 +5,7 @@ import base64
 import dataclasses
 import hashlib
 import re
+import threading
 
 import pytest
 from argon2 import PasswordHasher
@@ -164,6 +165,23 @@ def test_a_ticket_is_traded_once(db, ada):
     _, ticket = sessions.begin(db, ada, UA, NOW, DAYS)
     assert sessions.trade_ticket(db, ticket, NOW + 1, DAYS) is not None
     assert sessions.trade_ticket(db, ticket, NOW + 2, DAYS) is None
+
+
+def test_two_requests_with_one_ticket_get_one_cookie(db, ada):
+    _, ticket = sessions.begin(db, ada, UA, NOW, DAYS)
+    start, tokens = threading.Barrier(4), []
+
+    def trade():
+        start.wait()
+        tokens.append(sessions.trade_ticket(db, ticket, NOW + 1, DAYS))
+
+    threads = [threading.Thread(target=trade) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(tokens) == 4 and len([t for t in tokens if t]) == 1
+    assert sessions.restore(db, next(t for t in tokens if t), NOW + 2, DAYS) is not None
 
 
 def test_a_ticket_older_than_a_minute_is_refused(db, ada):

@@ -9,7 +9,6 @@ from storymaker.data import sessions as stored
 
 from tests.peek import sql, value
 
-
 NOW = 1_000_000.0
 DAY = 86_400.0
 
