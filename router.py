@@ -35,8 +35,13 @@ if session.current_user() is None:
         st.Page("app_pages/sign_in.py", title="Sign in", url_path=name, visibility="hidden") for name in SCREENS
     ]
 else:
+    # My Books is served at "/"; a remembered browser that opens a /my_books bookmark (the signed-out
+    # stand-in's address) gets it there too, from a hidden alias, not Streamlit's "page not found".
+    # The default page needs a url_path of its own for that: page ids come from url paths.
     pages = [
-        st.Page("app_pages/my_books.py", title="My Books", icon=":material/auto_stories:", default=True),
+        st.Page("app_pages/my_books.py", title="My Books", icon=":material/auto_stories:", default=True,
+                url_path="shelf"),
+        st.Page("app_pages/my_books.py", title="My Books", url_path="my_books", visibility="hidden"),
         st.Page("app_pages/studio.py", title="Studio", icon=":material/palette:"),
         st.Page("app_pages/characters.py", title="Characters", icon=":material/face:"),
         st.Page("app_pages/reader.py", title="Reader", icon=":material/menu_book:"),
