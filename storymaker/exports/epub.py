@@ -98,6 +98,9 @@ def language_tag(language: str) -> str:
     if _TAG.fullmatch(spoken):  # already a tag: "es", "pt-br"
         head, _, rest = spoken.partition("-")
         return head + ("-" + rest.upper() if len(rest) == 2 else "-" + rest if rest else "")
+    for word in re.findall(r"\w+", spoken):  # "Spanish (Mexico)", "Mexican Spanish"
+        if word in _BY_NAME:
+            return _BY_NAME[word]
     return "und"
 
 
@@ -359,8 +362,8 @@ def render(book: BookToExport, options: ExportOptions, audio: Mapping[int, bytes
         package.add_item(document)
 
     package.toc = [cover, opening, *pages]
-    package.guide = [{"type": "cover", "href": cover.file_name, "title": "Cover"},
-                     {"type": "text", "href": pages[0].file_name, "title": pages[0].title}]
+    package.guide = [{"type": "cover", "href": cover.file_name, "title": "Cover"}]
+    package.guide += [{"type": "text", "href": p.file_name, "title": p.title} for p in pages[:1]]
     package.add_item(epub.EpubNcx())
     package.add_item(epub.EpubNav(title=title))
     package.spine = [cover, opening, *pages]

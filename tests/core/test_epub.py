@@ -181,7 +181,8 @@ def test_the_words_fit_their_page_at_the_largest_size_they_can():
 
 @pytest.mark.parametrize(("typed", "tag"), [
     ("English", "en"), ("Spanish", "es"), ("español", "es"), (" Brazilian  Portuguese ", "pt-BR"), ("es", "es"),
-    ("pt-br", "pt-BR"), ("zh-Hant", "zh-hant"), ("Klingon", "und"), ("", "und"), ("<script>", "und")])
+    ("pt-br", "pt-BR"), ("zh-Hant", "zh-hant"), ("Spanish (Mexico)", "es"), ("Mexican Spanish", "es"),
+    ("Klingon", "und"), ("", "und"), ("<script>", "und")])
 def test_languages_as_people_type_them_become_tags(typed, tag):
     assert epub_export.language_tag(typed) == tag
 
