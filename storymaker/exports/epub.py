@@ -106,7 +106,8 @@ def language_tag(language: str) -> str:
 
 def _xml_text(text: str) -> str:
     """`text` without the characters XML 1.0 cannot hold (controls, lone surrogates), which
-    model text may carry; lxml refuses them rather than escaping them."""
+    model text may carry: no escape exists for them, ElementTree would write a page no reader
+    can parse, and lxml (ebooklib's navigation) refuses them."""
     return "".join(
         c for c in text
         if c in "\t\n" or (unicodedata.category(c) not in ("Cc", "Cs") and c not in "\ufffe\uffff"))
@@ -135,30 +136,46 @@ def picture(name: str, png: bytes) -> Picture:
     return Picture(name, out.getvalue(), flat.width, flat.height, f"#{red:02x}{green:02x}{blue:02x}")
 
 
-@lru_cache(maxsize=64)
-def _font(file: str, size: int) -> ImageFont.FreeTypeFont:
+MEASURE_SIZE = 200  # px: widths are measured once at this size and scaled, as outlines scale
+
+
+@lru_cache(maxsize=4)
+def _font(file: str) -> ImageFont.FreeTypeFont:
     with resources.as_file(resources.files(__package__) / "fonts" / file) as path:
-        return ImageFont.truetype(str(path), size)
+        return ImageFont.truetype(str(path), MEASURE_SIZE)
+
+
+@lru_cache(maxsize=8192)
+def em_width(file: str, text: str) -> float:
+    """The width of `text` in ems (1 em = the font's size)."""
+    return _font(file).getlength(text) / MEASURE_SIZE
 
 
 def wrap(text: str, file: str, size: int, width: float) -> list[str]:
-    """`text` broken into lines no wider than `width` at `size`, as a reader breaks them
-    (at spaces; a word longer than a line is cut)."""
-    font = _font(file, size)
+    """`text` broken into lines no wider than `width` px at `size` px, as a reader breaks them
+    (at spaces; a word longer than a line is cut). Each word is measured once, whatever the
+    size, so trying many sizes costs arithmetic, not measuring."""
+    limit = width / size
+    space = em_width(file, " ")
     lines: list[str] = []
-    line = ""
+    line, line_w = "", 0.0
     for word in text.split():
-        trial = f"{line} {word}" if line else word
-        if font.getlength(trial) <= width:
-            line = trial
+        word_w = em_width(file, word)
+        if line and line_w + space + word_w <= limit:
+            line, line_w = f"{line} {word}", line_w + space + word_w
             continue
         if line:
             lines.append(line)
-        while font.getlength(word) > width:  # a word wider than the page breaks anywhere
-            cut = max(1, next((i for i in range(len(word), 0, -1) if font.getlength(word[:i]) <= width), 1))
-            lines.append(word[:cut])
-            word = word[cut:]
-        line = word
+        if word_w > limit:  # a word wider than the page breaks anywhere
+            piece, piece_w = "", 0.0
+            for char in word:
+                char_w = em_width(file, char)
+                if piece and piece_w + char_w > limit:
+                    lines.append(piece)
+                    piece, piece_w = "", 0.0
+                piece, piece_w = piece + char, piece_w + char_w
+            word, word_w = piece, piece_w
+        line, line_w = word, word_w
     if line:
         lines.append(line)
     return lines

@@ -177,6 +177,10 @@ def test_the_words_fit_their_page_at_the_largest_size_they_can():
     lines = len(epub_export.wrap(longest.strip(), epub_export.WORD_FONT, size,
                                  (epub_export.PAGE_W - 2 * epub_export.MARGIN) * epub_export.MEASURE_SLACK))
     assert words_top >= picture_h and words_top + lines * size * epub_export.LINE_HEIGHT <= epub_export.PAGE_H
+    began = time.process_time()  # one 2000-character word: cut into lines, and measured once, not per size
+    size, picture_h, words_top = layout("W" * 2000, "3-5")
+    assert time.process_time() - began < 1.0
+    assert size == epub_export.MIN_WORD_SIZE and 0 < picture_h < words_top < epub_export.PAGE_H
 
 
 @pytest.mark.parametrize(("typed", "tag"), [
