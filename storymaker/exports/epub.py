@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import os
+import pkgutil
 import re
 import unicodedata
 import uuid
@@ -26,7 +27,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-from importlib import resources
 from typing import Mapping
 
 from ebooklib import epub  # type: ignore[import-untyped]  # ebooklib ships no type hints
@@ -140,9 +140,17 @@ MEASURE_SIZE = 200  # px: widths are measured once at this size and scaled, as o
 
 
 @lru_cache(maxsize=4)
+def font_data(file: str) -> bytes:
+    """A shipped font file (package data, like the prompt templates: not the store's)."""
+    data = pkgutil.get_data(__package__, f"fonts/{file}")
+    if data is None:  # only a broken install gets here: the fonts ship inside the package
+        raise RuntimeError(f"The font {file} is missing from storymaker/exports/fonts.")
+    return data
+
+
+@lru_cache(maxsize=4)
 def _font(file: str) -> ImageFont.FreeTypeFont:
-    with resources.as_file(resources.files(__package__) / "fonts" / file) as path:
-        return ImageFont.truetype(str(path), MEASURE_SIZE)
+    return ImageFont.truetype(io.BytesIO(font_data(file)), MEASURE_SIZE)
 
 
 @lru_cache(maxsize=8192)
@@ -355,8 +363,8 @@ def render(book: BookToExport, options: ExportOptions, audio: Mapping[int, bytes
     style = epub.EpubItem(uid="style", file_name="style/book.css", media_type="text/css", content=stylesheet())
     package.add_item(style)
     for n, file in enumerate(FONTS):
-        font = (resources.files(__package__) / "fonts" / file).read_bytes()
-        package.add_item(epub.EpubItem(uid=f"font{n}", file_name=f"fonts/{file}", media_type="font/ttf", content=font))
+        package.add_item(epub.EpubItem(uid=f"font{n}", file_name=f"fonts/{file}", media_type="font/ttf",
+                                       content=font_data(file)))
 
     # Decoding and encoding pictures is most of the time, and Pillow does it outside the GIL.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
