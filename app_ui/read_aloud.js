@@ -55,7 +55,8 @@ export default function (component) {
   const voiceBox = root.querySelector("select[name=voice]");
   const synth = window.speechSynthesis;
   const text = String(data.text || "");
-  const lang = String(data.lang || "en");
+  // "und": a language we cannot name; the browser's own is the best guess for a voice.
+  const lang = !data.lang || data.lang === "und" ? navigator.language || "en" : String(data.lang);
   const spans = wordSpans(words, text);
   root.lang = lang;
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import os
 import pkgutil
-import re
 import unicodedata
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +33,7 @@ from xml.etree import ElementTree
 from PIL import Image, ImageFont
 
 from . import ExportOptions
+from .. import languages
 from .book import BookToExport, ExportPage
 
 PAGE_W, PAGE_H = 1200, 1600  # CSS pixels of every page's viewport: a portrait page, 3:4
@@ -64,44 +64,9 @@ FONTS = {  # file in storymaker/exports/fonts -> the family the stylesheet names
 }
 TITLE_FONT, WORD_FONT = "FredokaOne-Regular.ttf", "SourceSansPro-Regular.ttf"
 
-# Languages as people type them in the Studio ("Spanish", "español") -> BCP 47 tags.
-LANGUAGES = {
-    "en": ("english",), "es": ("spanish", "español", "espanol", "castellano"),
-    "fr": ("french", "français", "francais"), "de": ("german", "deutsch"), "it": ("italian", "italiano"),
-    "pt": ("portuguese", "português", "portugues"), "pt-BR": ("brazilian portuguese", "português do brasil"),
-    "nl": ("dutch", "nederlands"), "sv": ("swedish", "svenska"), "da": ("danish", "dansk"),
-    "nb": ("norwegian", "norsk", "bokmål"), "fi": ("finnish", "suomi"), "pl": ("polish", "polski"),
-    "cs": ("czech", "čeština", "cestina"), "el": ("greek", "ελληνικά"), "tr": ("turkish", "türkçe"),
-    "ru": ("russian", "русский"), "uk": ("ukrainian", "українська"), "ca": ("catalan", "català"),
-    "eu": ("basque", "euskara"), "gl": ("galician", "galego"), "ga": ("irish", "gaeilge"),
-    "cy": ("welsh", "cymraeg"), "hu": ("hungarian", "magyar"), "ro": ("romanian", "română"),
-    "ar": ("arabic", "العربية"), "he": ("hebrew", "עברית"), "fa": ("persian", "farsi", "فارسی"),
-    "ur": ("urdu", "اردو"), "hi": ("hindi", "हिन्दी"), "bn": ("bengali", "bangla", "বাংলা"),
-    "zh": ("chinese", "mandarin", "中文"), "ja": ("japanese", "日本語"), "ko": ("korean", "한국어"),
-    "id": ("indonesian", "bahasa indonesia"), "ms": ("malay", "bahasa melayu"), "vi": ("vietnamese", "tiếng việt"),
-    "th": ("thai", "ไทย"), "sw": ("swahili", "kiswahili"), "tl": ("tagalog", "filipino"),
-}
-_BY_NAME = {name: tag for tag, names in LANGUAGES.items() for name in names}
-_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur"})
 # "by NAME" on the title page, in the book's language; elsewhere the name stands alone.
 BY = {"en": "by {}", "es": "por {}", "fr": "par {}", "de": "von {}", "it": "di {}", "pt": "por {}",
       "pt-BR": "por {}", "nl": "door {}", "ca": "per {}"}
-
-
-def language_tag(language: str) -> str:
-    """The BCP 47 tag for a language as a person named it; "und" (undetermined) for one we
-    cannot name, which is true and leaves a reader to its own choice."""
-    spoken = " ".join(language.split()).casefold()
-    if spoken in _BY_NAME:
-        return _BY_NAME[spoken]
-    if _TAG.fullmatch(spoken):  # already a tag: "es", "pt-br"
-        head, _, rest = spoken.partition("-")
-        return head + ("-" + rest.upper() if len(rest) == 2 else "-" + rest if rest else "")
-    for word in re.findall(r"\w+", spoken):  # "Spanish (Mexico)", "Mexican Spanish"
-        if word in _BY_NAME:
-            return _BY_NAME[word]
-    return "und"
 
 
 def _xml_text(text: str) -> str:
@@ -343,8 +308,8 @@ def render(book: BookToExport, options: ExportOptions, audio: Mapping[int, bytes
     each scene page as a media overlay. Nothing passes it yet and it is not read.
     """
     del options, audio
-    lang = language_tag(book.language)
-    direction = "rtl" if lang.split("-")[0] in RIGHT_TO_LEFT else None
+    lang = languages.tag_for(book.language)
+    direction = "rtl" if languages.right_to_left(lang) else None
     title = _xml_text(book.title)
     author = _xml_text(book.author)
 

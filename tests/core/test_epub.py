@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from storymaker import accounts, characters, data, exports
+from storymaker import accounts, characters, data, exports, languages
 from storymaker.books import BookOptions
 from storymaker.config import Settings
 from storymaker.engine import Engine
@@ -188,7 +188,7 @@ def test_the_words_fit_their_page_at_the_largest_size_they_can():
     ("pt-br", "pt-BR"), ("zh-Hant", "zh-hant"), ("Spanish (Mexico)", "es"), ("Mexican Spanish", "es"),
     ("Klingon", "und"), ("", "und"), ("<script>", "und")])
 def test_languages_as_people_type_them_become_tags(typed, tag):
-    assert epub_export.language_tag(typed) == tag
+    assert languages.tag_for(typed) == tag
 
 
 def test_a_book_in_spanish_declares_it():
