@@ -21,12 +21,25 @@ from storymaker.errors import StorymakerError
 from storymaker.services import sharing
 
 TOKENS = "share_tokens"  # session state: {link id: token} for the links made in this tab
+OPEN = "share_dialog"  # session state: (place, book id) whose dialog is open
 
 
 def share_button(engine: Engine, user: User, book: books.Book, key: str) -> None:
-    """A "Share" button for a finished book, opening the dialog (nothing for other books)."""
-    if book.status == books.READY and st.button("Share", key=f"share_{key}_{book.id}", icon=":material/share:"):
+    """A "Share" button for a finished book (nothing for other books), and its dialog while open.
+    The open dialog is kept in session state, so a full rerun (My Books' polling, say) keeps it."""
+    if book.status != books.READY:
+        return
+    st.button("Share", key=f"share_{key}_{book.id}", icon=":material/share:", on_click=_open, args=(key, book.id))
+    if st.session_state.get(OPEN) == (key, book.id):
         _dialog(engine, user, book)
+
+
+def _open(key: str, book_id: int) -> None:
+    st.session_state[OPEN] = (key, book_id)
+
+
+def _close() -> None:
+    st.session_state.pop(OPEN, None)
 
 
 def app_address(engine: Engine) -> str:
@@ -49,7 +62,7 @@ def _times(count: int) -> str:
     return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
 
 
-@st.dialog("Share this book", width="large")
+@st.dialog("Share this book", width="large", on_dismiss=_close)
 def _dialog(engine: Engine, user: User, book: books.Book) -> None:
     tokens: dict[int, str] = st.session_state.setdefault(TOKENS, {})
     st.markdown(render.md("Anyone with a link can read **{}**, page by page, without an account: nothing else "
@@ -78,7 +91,11 @@ def _dialog(engine: Engine, user: User, book: books.Book) -> None:
             opened = (f"opened {_times(link.opens)}, last {_when(link.last_opened_at)}" if link.opens
                       else "not opened yet")
             st.caption(f"Made {_when(link.created_at)} · {expires} · {opened}")
-            if st.button("Revoke", key=f"revoke_share_{link.id}", icon=":material/link_off:"):
-                sharing.revoke(engine, user.id, book.id, link.id)
-                tokens.pop(link.id, None)
-                st.rerun(scope="fragment")
+            # A callback: it runs before the dialog is drawn again, so the list is already without it.
+            st.button("Revoke", key=f"revoke_share_{link.id}", icon=":material/link_off:",
+                      on_click=_revoke, args=(engine, user, book.id, link.id))
+
+
+def _revoke(engine: Engine, user: User, book_id: int, link_id: int) -> None:
+    sharing.revoke(engine, user.id, book_id, link_id)
+    st.session_state.get(TOKENS, {}).pop(link_id, None)
