@@ -239,9 +239,8 @@ async def _answer(work: Callable[[], Any], respond: Callable[[Any], Response]) -
 async def read(request: Request) -> Response:
     token = request.path_params["token"]
     number = request.query_params.get("page", "0")
-    base = _base_url(request)
-    return await _answer(lambda: sharing.page(engine(), token, number),
-                         lambda page: _html(*render_page(page, token, base)))
+    return await _answer(lambda: (sharing.page(engine(), token, number), _base_url(request)),
+                         lambda found: _html(*render_page(found[0], token, found[1])))
 
 
 async def picture(request: Request) -> Response:

@@ -10,6 +10,8 @@ import pytest
 from storymaker import sharing as core
 from storymaker.services import sharing
 
+from tests.peek import sql
+
 from .support import click, texts
 
 LINK = re.compile(r"^https?://[^/]+/read/([A-Za-z0-9_-]{43})$")
@@ -46,14 +48,18 @@ def test_the_reader_shares_a_book_and_revokes_the_link(app_env):
     assert not at.exception
 
 
-def test_my_books_offers_share_for_finished_books_only(app_env):
+def test_my_books_offers_share_for_finished_books_only(app_env, monkeypatch):
+    monkeypatch.setenv("STORYMAKER_PUBLIC_URL", "https://books.example.org")
     ada = app_env.user()
     app_env.ready_book(ada, title="Finished")
+    unfinished = app_env.ready_book(ada, title="Unfinished")
+    sql(app_env.engine.db(), "UPDATE books SET status = 'needs attention' WHERE id = :id", id=unfinished)
     at = app_env.app(ada, "app_pages/my_books.py")
     assert [b.label for b in at.button].count("Share") == 1
     click(at, "Share")
     click(at, "Make a link")
-    assert len(shown_links(at)) == 1
+    [url] = shown_links(at)
+    assert url.startswith("https://books.example.org/read/")
     assert not at.exception
 
 

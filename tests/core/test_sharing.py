@@ -139,3 +139,15 @@ def test_the_author_line_and_language(mock_engine, user, book_id, clock):
     page = service.page(mock_engine, token, 0)
     assert page.author == "ada" and page.language == "en"
     assert [service.language_tag(name) for name in ("Español", "de", "Klingon", "")] == ["es", "de", "", ""]
+
+
+def test_the_public_address_setting_is_checked():
+    from storymaker.config import ConfigError, load_settings
+
+    assert load_settings(env={"STORYMAKER_PUBLIC_URL": " https://books.example.org/kids/ "}, secrets={}).public_url \
+        == "https://books.example.org/kids"
+    assert load_settings(env={}, secrets={}).public_url is None
+    for bad in ("books.example.org", "ftp://x.org", "https://user:pw@x.org", "https://x.org/?a=1", "https://"):
+        with pytest.raises(ConfigError, match="STORYMAKER_PUBLIC_URL"):
+            load_settings(env={"STORYMAKER_PUBLIC_URL": bad}, secrets={})
+    assert service.share_url("https://books.example.org/kids", "T" * 43) == f"https://books.example.org/kids/read/{'T' * 43}"
