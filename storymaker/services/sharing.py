@@ -152,7 +152,7 @@ def picture(engine: Engine, token: object, number: object) -> ScreenPicture:
     """Picture `number` (0 the cover) of the book a live token opens, sized for a screen.
     Reads the database without writing: pictures are not counted."""
     book = _live_book(engine, token)
-    wanted = _page_number(number) if str(number).isdigit() else -1
+    wanted = _page_number(number) if str(number).isascii() and str(number).isdigit() else -1
     if wanted == 0:
         key = layout.cover_key(book.id)
     elif 1 <= wanted <= len(books.scene_rows(engine.db(), book.id)):
