@@ -1,11 +1,12 @@
 """Storymaker's server: the Streamlit app (router.py) with its own HTTP routes beside it.
 
 `streamlit run app.py` finds `app` here and serves both. Streamlit's script runs cannot
-set cookies; the routes in app_web/ can, which is how a sign-in is remembered.
+set cookies; the routes in app_web/ can, which is how a sign-in is remembered;
+a share link's public reading page (app_web/share.py) is served there too, without a session.
 """
 
 import streamlit as st
 
-from app_web import sign_in
+from app_web import share, sign_in
 
-app = st.App("router.py", routes=sign_in.routes)
+app = st.App("router.py", routes=sign_in.routes + share.routes)

@@ -7,7 +7,7 @@ from storymaker.services import library, samples, studio
 from storymaker.services import books as book_service
 from storymaker.books import BookError
 from storymaker.data import parse_id
-from app_ui import missing_pictures, render, session
+from app_ui import missing_pictures, render, session, sharing
 
 user = session.require_user()
 engine = session.engine()
@@ -69,6 +69,7 @@ def book_card(item: library.ShelfBook) -> None:
         st.page_link("app_pages/reader.py", label="Read", icon=":material/menu_book:", query_params={"book": str(book.id)})
         st.page_link("app_pages/studio.py", label="Continue in the Studio", icon=":material/palette:",
                      query_params={"book": str(book.id)})
+        sharing.share_button(engine, user, book, key="card")
         if book.status == books.NEEDS_ATTENTION and st.button("Try again", key=f"retry_{book.id}"):
             studio.retry_failed(engine, user.id, book.id)
             session.run_queued_jobs()

@@ -6,7 +6,7 @@ from storymaker import books
 from storymaker.services import library
 from storymaker.services import books as book_service
 from storymaker.data import parse_id
-from app_ui import missing_pictures, read_aloud, render, session
+from app_ui import missing_pictures, read_aloud, render, session, sharing
 
 user = session.require_user()
 engine = session.engine()
@@ -71,6 +71,7 @@ def label(number: int) -> str:
 
 
 st.page_link("app_pages/my_books.py", label="My Books", icon=":material/arrow_back:")
+sharing.share_button(engine, user, reading.book, key="reader")
 render.show_flash()
 missing_pictures.notice(engine, user, reading.book.id, reading.missing, key="reader_redraw_missing")
 previous, picker, following = st.columns([1, 3, 1], vertical_alignment="bottom")

@@ -72,6 +72,9 @@ class Settings:
     aws_endpoint_url: str | None = None
     # How long a browser stays signed in without being used (days); every use moves it on.
     sign_in_days: float = 30.0
+    # The app's address as people outside reach it (https://books.example.org), for share links;
+    # None: the address the browser used.
+    public_url: str | None = None
 
     @property
     def is_offline(self) -> bool:
@@ -164,6 +167,7 @@ _SOURCES: dict[str, tuple[str, str, Any]] = {
     "aws_region": ("AWS_REGION", "AWS_REGION", str),
     "aws_endpoint_url": ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL", str),
     "sign_in_days": ("STORYMAKER_SIGN_IN_DAYS", "STORYMAKER_SIGN_IN_DAYS", float),
+    "public_url": ("STORYMAKER_PUBLIC_URL", "STORYMAKER_PUBLIC_URL", str),
 }
 
 
@@ -222,6 +226,8 @@ def load_settings(
         raise ConfigError("STORYMAKER_SIGN_IN_DAYS must be more than 0 and at most 400 (browsers keep a cookie 400 days)")
     _check_retry_budget(values)
     _check_storage(values)
+    if values.get("public_url"):
+        values["public_url"] = check_public_url(str(values["public_url"]))
     known = {f.name for f in fields(Settings)}
     return Settings(**{k: v for k, v in values.items() if k in known})
 
@@ -243,6 +249,22 @@ def _check_storage(values: dict[str, Any]) -> None:
         parse_storage_url(str(values["storage_url"]))
     if values.get("aws_endpoint_url"):
         check_endpoint(str(values["aws_endpoint_url"]))
+
+
+def check_public_url(url: str) -> str:
+    """STORYMAKER_PUBLIC_URL as share links start with it: http(s)://host[:port][/path], without
+    a trailing "/", credentials, query or fragment."""
+    url = url.strip()
+    problem = f"STORYMAKER_PUBLIC_URL must look like https://host or https://host/path, not {public_url(url)!r}"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        raise ConfigError(problem) from None
+    if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.username or parts.password
+            or any(ch.isspace() or ord(ch) < 32 for ch in url) or parts.query or parts.fragment):
+        raise ConfigError(problem)
+    return url.rstrip("/")
 
 
 def check_endpoint(url: str) -> str:

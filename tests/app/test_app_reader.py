@@ -23,14 +23,14 @@ def test_the_cover_comes_first_then_previous_and_next(app_env):
     at = app_env.app(user, to=PAGE, book=str(book_id))
     assert not at.exception
     assert at.title[0].value == "The Lighthouse Cat" and "A story about Mia and Pip." in html_text(at)
-    assert len(at.image) == 1 and [b.disabled for b in at.main.button] == [True, False]  # no Previous on the cover
+    assert len(at.image) == 1 and [b.disabled for b in at.main.button if b.label in ("Previous", "Next")] == [True, False]  # no Previous on the cover
     at = click(at, "Next")
     assert at.query_params["page"] == "1" and at.subheader[0].value == "Page 1"
     assert "Something lovely happens on page 1." in html_text(at)
     for _ in range(3):
         at = click(at, "Next")
     assert at.subheader[0].value == "Page 4" and "Page 4 of 4" in texts(at)
-    assert [b.disabled for b in at.main.button] == [False, True]  # no Next on the last page
+    assert [b.disabled for b in at.main.button if b.label in ("Previous", "Next")] == [False, True]  # no Next on the last page
     at = click(at, "Previous")
     assert at.subheader[0].value == "Page 3"
 
