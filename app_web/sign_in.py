@@ -50,13 +50,17 @@ def _https(request: Request) -> bool:
     return request.url.scheme == "https" or forwarded == "https"
 
 
-def _same_origin(request: Request) -> bool:
-    """The request comes from a page of this app: its Origin names the host it was sent to."""
+def _same_origin(request: Request, public_url: str | None = None) -> bool:
+    """The request comes from a page of this app: its Origin names the host it was sent to, or the
+    app's public address (STORYMAKER_PUBLIC_URL, for a proxy that sends neither Host nor
+    X-Forwarded-Host as the browser saw them)."""
     origin = request.headers.get("origin")
     if not origin or origin == "null":
         return False
     hosts = {request.headers.get("host", "").lower()}
     hosts |= {h.strip().lower() for h in request.headers.get("x-forwarded-host", "").split(",") if h.strip()}
+    if public_url:
+        hosts.add(urlsplit(public_url).netloc.lower())
     return urlsplit(origin).netloc.lower() in hosts - {""}
 
 
@@ -96,10 +100,10 @@ async def _quietly(work: Callable[[], Any], fallback: Any) -> Any:
 
 async def remember(request: Request) -> Response:
     """Trade a ticket for the cookie."""
-    if not _same_origin(request):
+    service = engine()
+    if not _same_origin(request, service.settings.public_url):
         return _answer(False)
     ticket = (await _json_body(request)).get("ticket")
-    service = engine()
     token = await _quietly(lambda: sessions.trade_ticket(service, ticket), None)
     if token is None:
         return _answer(False)
@@ -110,10 +114,10 @@ async def remember(request: Request) -> Response:
 
 async def renew(request: Request) -> Response:
     """Give the browser its cookie again (a new Max-Age), or drop it when it no longer signs anyone in."""
-    if not _same_origin(request):
+    service = engine()
+    if not _same_origin(request, service.settings.public_url):
         return _answer(False)
     token = request.cookies.get(COOKIE)
-    service = engine()
     ok = bool(token) and await _quietly(lambda: sessions.renew_cookie(service, token), False)
     response = _answer(ok)
     if ok and token:
@@ -125,11 +129,11 @@ async def renew(request: Request) -> Response:
 
 async def forget(request: Request) -> Response:
     """Sign out the session this browser's cookie holds, and drop the cookie."""
-    if not _same_origin(request):
+    service = engine()
+    if not _same_origin(request, service.settings.public_url):
         return _answer(False)
     token = request.cookies.get(COOKIE)
     if token:
-        service = engine()
         await _quietly(lambda: sessions.forget_cookie(service, token), None)
     response = _answer(True)
     _drop_cookie(response, request)

@@ -273,3 +273,16 @@ def test_an_unreachable_database_server_reads_as_not_remembered(monkeypatch, tmp
             answer = client.post(f"/signin/{route}", headers=JSON)
             assert answer.status_code == 200 and answer.json() == {"ok": route == "forget"}
     sign_in._engine.cache_clear()
+
+
+def test_behind_a_proxy_the_public_address_is_an_origin_of_the_app(client, monkeypatch):
+    """A proxy that forwards to an inner host and sends no X-Forwarded-Host: the page's Origin is
+    the public address, which STORYMAKER_PUBLIC_URL names."""
+    _, first = ticket()
+    refused(remember(client, first, Origin="https://books.example.org"))
+    monkeypatch.setenv("STORYMAKER_PUBLIC_URL", "https://books.example.org")
+    sign_in._engine.cache_clear()
+    _, second = ticket()
+    response = remember(client, second, Origin="https://books.example.org")
+    assert response.json() == {"ok": True} and cookie_headers(response)
+    refused(remember(client, ticket()[1], Origin="https://elsewhere.example"))
