@@ -113,7 +113,11 @@ def _painter_redraw(engine: Engine, book: books.Book, rows) -> tuple[Redraw | No
     what it would paint from (so a changed scene makes a new print export)."""
     if not engine.image_model.is_offline:
         return None, ""
-    requests = {row.scene.scene: illustrate.page_request(engine, book, row.scene, row.image_version) for row in rows}
+    # As the page jobs saw it: with the cast's avatars (the painter follows them), and the
+    # take each picture was drawn as (its count of drawings bumps once it is stored).
+    book = books.get(engine.db(), book.user_id, book.id, engine.store) or book
+    requests = {row.scene.scene: illustrate.page_request(engine, book, row.scene, max(0, row.image_version - 1))
+                for row in rows}
     requests[COVER_ART] = illustrate.cover_request(engine, book)
     model = engine.image_model
 

@@ -22,18 +22,22 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from functools import partial
+from typing import Callable, Iterable, TypeVar, cast
 
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue
-from PIL import Image, ImageOps
+from fpdf.fonts import TTFFont
+from PIL import Image, ImageChops, ImageOps, ImageStat
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import RectangleObject
 
 from . import PAPERS, TRIMS, ExportOptions
+from ..storyteller.book import language_code
 from .book import COVER_ART, BookToExport, ExportPage
 
 BLEED = 0.125  # inches beyond the trim that pictures run into
@@ -44,6 +48,9 @@ PAGE_MULTIPLE = 4  # saddle stitch folds sheets of four pages
 SPINE_TEXT_MIN = 0.25  # inches: a narrower spine carries no words
 SPINE_TEXT_MARGIN = 0.0625  # inches of spine kept clear either side of its words
 PT = 72  # points per inch
+CHECK_SIDE = 512  # pixels: the size a picture is painted again at to see that it is the same one
+SAME_PICTURE = 4.0  # mean difference per channel (0-255) below which two paintings are one picture
+OVERSHOOT = 0.06  # inches a line's glyphs may reach above or below its line box
 
 FONTS = Path(__file__).parent / "fonts"
 FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian's, for other scripts
@@ -107,32 +114,64 @@ def _size_of(png: bytes) -> tuple[int, int]:
         return image.size
 
 
+def _repaints(book: BookToExport, number: int, png: bytes) -> bool:
+    """Whether the painter, asked again, paints this very picture: not so once its scene or
+    cast changed after it was drawn. Checked on a small copy (the painter keeps its
+    composition at any size), away from the title a cover carries at its top."""
+    if book.redraw is None:
+        return False
+    with Image.open(io.BytesIO(png)) as stored:
+        k = min(1.0, CHECK_SIDE / min(stored.size))
+        size = (round(stored.width * k), round(stored.height * k))
+        small = stored.convert("RGB").resize(size, Image.Resampling.BOX)
+    again = book.redraw(number, size)
+    if number == COVER_ART:
+        lower = (0, round(size[1] * 0.45), size[0], size[1])
+        small, again = small.crop(lower), again.crop(lower)
+    return max(ImageStat.Stat(ImageChops.difference(again, small)).mean) < SAME_PICTURE
+
+
+@dataclass(frozen=True)
+class _Picture:
+    number: int  # a page's, or COVER_ART
+    name: str  # as the report names it
+    png: bytes
+
+
+def _pictures(book: BookToExport) -> list[_Picture]:
+    return [_Picture(p.number, f"Page {p.number}", p.picture) for p in book.pages] + [
+        _Picture(COVER_ART, "The cover", book.cover)]
+
+
+def _short(book: BookToExport, picture: _Picture, inches: tuple[float, float]) -> str | None:
+    """The sentence for a picture that would print below 300 DPI, or None."""
+    dpi = _dpi(_size_of(picture.png), inches)
+    if dpi >= DPI or _repaints(book, picture.number, picture.png):
+        return None
+    need_w, need_h = pixels_for(inches)
+    line = f"{picture.name}: {dpi} DPI at print size ({DPI} needed: a picture of at least {need_w} x {need_h} pixels)."
+    if book.redraw is not None:
+        line += " It changed after it was drawn: draw it again in the Studio, then export again."
+    return line
+
+
 def resolution_report(book: BookToExport, options: ExportOptions) -> list[str]:
     """One sentence for each picture the print export prints below 300 DPI, naming the page and
-    the shortfall; empty when every picture is sharp enough (always so for an offline book,
-    whose pictures the export paints again at print size)."""
-    if book.redraw is not None:
-        return []
+    the shortfall; empty when every picture is sharp enough, as for a book the offline
+    painter drew (the export paints its pictures again at print size)."""
     inches = picture_inches(options)
-    need_w, need_h = pixels_for(inches)
-    drawn = [(f"Page {p.number}", p.picture) for p in book.pages] + [("The cover", book.cover)]
-    lines = []
-    for name, png in drawn:
-        dpi = _dpi(_size_of(png), inches)
-        if dpi < DPI:
-            lines.append(f"{name}: {dpi} DPI at print size ({DPI} needed: a picture of at least "
-                         f"{need_w} x {need_h} pixels).")
-    return lines
+    return [line for line in _in_parallel(partial(_short, book, p, inches) for p in _pictures(book)) if line]
 
 
 # ---- pictures -------------------------------------------------------------------------
 
-def _print_picture(book: BookToExport, number: int, png: bytes, inches: tuple[float, float]) -> bytes:
-    """The picture cropped to fill `inches`, as a JPEG: painted again at print size when the
-    offline painter drew it, else at the resolution it was drawn at (never enlarged)."""
+def _print_picture(book: BookToExport, number: int, png: bytes, inches: tuple[float, float]) -> tuple[bytes, bool]:
+    """The picture cropped to fill `inches`, as a JPEG, and whether it was painted again: at
+    print size when the offline painter drew it, else at the resolution it has (never enlarged)."""
     target = pixels_for(inches)
     drawn = _size_of(png)
-    if book.redraw is not None and _dpi(drawn, inches) < DPI:
+    repainted = book.redraw is not None and _dpi(drawn, inches) < DPI and _repaints(book, number, png)
+    if repainted and book.redraw is not None:
         # The same picture at the stored shape, just big enough to cover the page.
         scale = max(target[0] / drawn[0], target[1] / drawn[1])
         image = book.redraw(number, (math.ceil(drawn[0] * scale), math.ceil(drawn[1] * scale)))
@@ -146,10 +185,17 @@ def _print_picture(book: BookToExport, number: int, png: bytes, inches: tuple[fl
     out = io.BytesIO()
     # Quality 92 with full-resolution colour keeps the painter's hard edges clean.
     image.convert("RGB").save(out, "JPEG", quality=92, subsampling=0, dpi=(DPI, DPI))
-    return out.getvalue()
+    return out.getvalue(), repainted
 
 
-def _in_parallel(jobs: Iterable[Callable[[], bytes]]) -> list[bytes]:
+def _print_jpeg(book: BookToExport, number: int, png: bytes, inches: tuple[float, float]) -> bytes:
+    return _print_picture(book, number, png, inches)[0]
+
+
+T = TypeVar("T")
+
+
+def _in_parallel(jobs: Iterable[Callable[[], T]]) -> list[T]:
     """Pillow lets go of the interpreter while it paints and encodes: use every core."""
     work = list(jobs)
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
@@ -172,7 +218,7 @@ class _Sheet(FPDF):
         self.add_font("body", "I", str(FONTS / "SourceSansPro-It.ttf"))
         # Debian's DejaVu for characters the shipped fonts lack; loading it costs a second,
         # so only when the book has such characters.
-        covered = set(self.fonts["body"].cmap) & set(self.fonts["title"].cmap)
+        covered = set(cast(TTFFont, self.fonts["body"]).cmap) & set(cast(TTFFont, self.fonts["title"]).cmap)
         words = " ".join([book.title, book.author, *book.cast, *(p.text for p in book.pages)])
         if FALLBACK_FONT.exists() and any(ord(ch) not in covered for ch in words if not ch.isspace()):
             self.add_font("fallback", "", str(FALLBACK_FONT))
@@ -181,23 +227,31 @@ class _Sheet(FPDF):
         if book.author:
             self.set_author(book.author)
         self.set_creator("Storymaker")
-        self.set_lang(book.language)
+        tag = language_code(book.language) or book.language.strip()
+        if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag):  # a language tag, not a name we cannot map
+            self.set_lang(tag)
 
     def fit_text(self, text: str, family: str, style: str, size: float, box: Box,
                  align: Align = Align.C, middle: bool = True, smallest: float = 9.0) -> float:
         """Set `text` inside `box`, shrinking the type until it fits; returns the height used."""
         x, y, w, h = box
+        # A display face's ascenders and accents reach past its line height: keep clear of the edges.
+        y, h = y + OVERSHOOT, h - 2 * OVERSHOOT
         while True:
             self.set_font(family, style, size)
             line_h = size * 1.3 / PT
-            lines = self.multi_cell(w, line_h, text, align=align, dry_run=True, output=MethodReturnValue.LINES)
-            height = len(lines) * line_h
+            height = self.line_count(text, w, line_h) * line_h
             if height <= h or size <= smallest:
                 break
             size = max(smallest, size * 0.92)
         self.set_xy(x, y + (max(0.0, h - height) / 2 if middle else 0.0))
         self.multi_cell(w, line_h, text, align=align)
         return height
+
+    def line_count(self, text: str, width: float, line_h: float) -> int:
+        """How many lines `text` takes in the current font at `width`."""
+        lines = self.multi_cell(width, line_h, text, align=Align.C, dry_run=True, output=MethodReturnValue.LINES)
+        return len(cast(list[str], lines))
 
     def text_size(self, text: str, family: str, style: str, size: float, width: float) -> float:
         """The largest size up to `size` at which `text` fits on one line of `width`."""
@@ -254,7 +308,7 @@ def render(book: BookToExport, options: ExportOptions) -> bytes:
     inches = picture_inches(options)
     pictured = [s.scene for s in slots if s.kind in ("picture", "single") and s.scene is not None]
     jpegs = dict(zip([p.number for p in pictured], _in_parallel(
-        (lambda p=p: _print_picture(book, p.number, p.picture, inches)) for p in pictured), strict=True))
+        partial(_print_jpeg, book, p.number, p.picture, inches) for p in pictured), strict=True))
     endpaper = _quiet(_cover_colour(book), 0.8)
     body = BODY_PT.get(book.age_band, BODY_PT["6-8"])
 
@@ -294,9 +348,7 @@ def _words_on_band(pdf: _Sheet, text: str, size: float, safe: Box) -> None:
     room = sh / 2 - 2 * pad
     while True:
         pdf.set_font("body", "", size)
-        lines = pdf.multi_cell(inner, size * 1.3 / PT, text, align=Align.C, dry_run=True,
-                               output=MethodReturnValue.LINES)
-        height = len(lines) * size * 1.3 / PT
+        height = pdf.line_count(text, inner, size * 1.3 / PT) * size * 1.3 / PT
         if height <= room or size <= 9:
             break
         size = max(9.0, size * 0.92)
@@ -328,8 +380,7 @@ def render_cover(book: BookToExport, options: ExportOptions) -> bytes:
     # again at print size without its title, which is then set in type inside the safe area;
     # any other cover already carries its title in the picture.
     inches = front_inches(options)
-    redrawn = book.redraw is not None
-    picture = _print_picture(book, COVER_ART, book.cover, inches)
+    picture, redrawn = _print_picture(book, COVER_ART, book.cover, inches)
     pdf.image(io.BytesIO(picture), front_x, 0, inches[0], inches[1])
     pdf.set_text_color(*INK)
     if redrawn:
@@ -355,10 +406,8 @@ def _title_band(pdf: _Sheet, book: BookToExport, box: Box) -> None:
     line_h = size * 1.2 / PT
     while True:
         pdf.set_font("title", "", size)
-        lines = pdf.multi_cell(w - 2 * pad, line_h, book.title, align=Align.C, dry_run=True,
-                               output=MethodReturnValue.LINES)
         author_h = 0.4 if book.author else 0.0
-        band_h = len(lines) * line_h + author_h + 2 * pad
+        band_h = pdf.line_count(book.title, w - 2 * pad, line_h) * line_h + author_h + 2 * pad
         if band_h <= h or size <= 14:
             break
         size, line_h = size * 0.9, size * 0.9 * 1.2 / PT
@@ -372,10 +421,10 @@ def _title_band(pdf: _Sheet, book: BookToExport, box: Box) -> None:
 
 
 def _back_line(book: BookToExport) -> str:
-    cast = list(book.cast)
-    if not cast:
+    who = list(book.cast)
+    if not who:
         return f"A picture book in {len(book.pages)} pages."
-    names = cast[0] if len(cast) == 1 else f"{', '.join(cast[:-1])} and {cast[-1]}"
+    names = who[0] if len(who) == 1 else f"{', '.join(who[:-1])} and {who[-1]}"
     return f"A story with {names}, in {len(book.pages)} pictures."
 
 
