@@ -340,7 +340,8 @@ def render(book: BookToExport, options: ExportOptions) -> bytes:
 
 
 def _words_on_band(pdf: _Sheet, text: str, size: float, safe: Box) -> None:
-    """The words at the foot of the safe area, on a quiet band that lets the picture show."""
+    """The words at the top of the safe area, over the sky (the painter stands its figures in
+    the lower half), on a quiet band that lets the picture show through."""
     sx, sy, sw, sh = safe
     pad = 0.2
     inner = sw - 2 * pad
@@ -353,7 +354,7 @@ def _words_on_band(pdf: _Sheet, text: str, size: float, safe: Box) -> None:
             break
         size = max(9.0, size * 0.92)
     band_h = min(sh, height + 2 * pad)
-    top = sy + sh - band_h
+    top = sy
     with pdf.local_context(fill_opacity=0.88):
         pdf.set_fill_color(*PAPER)
         pdf.rect(sx, top, sw, band_h, style="F", round_corners=True, corner_radius=0.15)
