@@ -25,8 +25,8 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from functools import partial
+from importlib.resources import files
 from typing import Callable, Iterable, TypeVar, cast
 
 from fpdf import FPDF
@@ -52,8 +52,8 @@ CHECK_SIDE = 512  # pixels: the size a picture is painted again at to see that i
 SAME_PICTURE = 4.0  # mean difference per channel (0-255) below which two paintings are one picture
 OVERSHOOT = 0.06  # inches a line's glyphs may reach above or below its line box
 
-FONTS = Path(__file__).parent / "fonts"
-FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian's, for other scripts
+FONTS = files(__package__ or "storymaker.exports") / "fonts"  # package data, shipped with the package
+FALLBACK_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # Debian's, for other scripts, if installed
 INK = (52, 38, 84)  # the lettering colour of the app's covers
 PAPER = (255, 250, 236)  # the quiet band behind words over a picture
 BODY_PT = {"3-5": 30.0, "6-8": 24.0, "9-12": 18.0}  # large type for the youngest readers
@@ -220,9 +220,13 @@ class _Sheet(FPDF):
         # so only when the book has such characters.
         covered = set(cast(TTFFont, self.fonts["body"]).cmap) & set(cast(TTFFont, self.fonts["title"]).cmap)
         words = " ".join([book.title, book.author, *book.cast, *(p.text for p in book.pages)])
-        if FALLBACK_FONT.exists() and any(ord(ch) not in covered for ch in words if not ch.isspace()):
-            self.add_font("fallback", "", str(FALLBACK_FONT))
-            self.set_fallback_fonts(["fallback"], exact_match=False)
+        if any(ord(ch) not in covered for ch in words if not ch.isspace()):
+            try:
+                self.add_font("fallback", "", FALLBACK_FONT)
+            except FileNotFoundError:
+                pass  # without DejaVu such characters print as the shipped fonts' blank
+            else:
+                self.set_fallback_fonts(["fallback"], exact_match=False)
         self.set_title(book.title)
         if book.author:
             self.set_author(book.author)

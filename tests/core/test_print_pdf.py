@@ -151,6 +151,17 @@ def test_an_offline_book_prints_every_picture_at_300_dpi_with_fonts_embedded(tmp
         assert " ".join(page.text.split()) in texts[2 * page.number]
 
 
+def test_characters_the_shipped_fonts_lack_come_from_dejavu_embedded_too(tmp_path):
+    book = mock_book(4, px=32)
+    book = replace(book, pages=(replace(book.pages[0], text="Mia drew an umbrella: ☂"), *book.pages[1:]))
+    pdf = _pages(tmp_path, print_pdf.render(book, ExportOptions()))
+    found = fonts(pdf)
+    assert all(embedded for _, embedded in found), found
+    if Path(print_pdf.FALLBACK_FONT).exists():
+        assert any("DejaVu" in name for name, _ in found)
+        assert "Mia drew an umbrella: ☂" in page_texts(pdf.read_bytes())[2]
+
+
 def test_the_painter_redraws_the_same_picture_bigger(offline_book):
     stored = Image.open(io.BytesIO(offline_book.pages[0].picture)).convert("RGB")
     assert offline_book.redraw is not None
