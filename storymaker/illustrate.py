@@ -62,6 +62,19 @@ def _draw(engine: Engine, book: Book, request: ImageRequest) -> ImageResult:
     return result
 
 
+def page_request(engine: Engine, book: Book, scene: Scene, take: int = 0) -> ImageRequest:
+    """What the image model is asked for one page's picture (an export redraws from it)."""
+    take_mark = f"take{take}:" if take else ""
+    return ImageRequest(
+        prompt=page_prompt(book, scene),
+        scene=scene.illustration,
+        characters=_looks(book, scene.characters),
+        style=book.style,
+        size=image_size(engine),
+        seed=f"{book.id}:{book.title}:{take_mark}{scene.scene}",
+    )
+
+
 def render_page(
     engine: Engine, book: Book, scene: Scene, checkpoint: Checkpoint = lambda: None, take: int = 0
 ) -> ImageResult:
@@ -70,22 +83,14 @@ def render_page(
     `take` counts earlier drawings of this page: a redraw is a new take, so the
     deterministic offline painter gives a new picture for an unchanged row too.
     """
-    take_mark = f"take{take}:" if take else ""
-    request = ImageRequest(
-        prompt=page_prompt(book, scene),
-        scene=scene.illustration,
-        characters=_looks(book, scene.characters),
-        style=book.style,
-        size=image_size(engine),
-        seed=f"{book.id}:{book.title}:{take_mark}{scene.scene}",
-    )
+    request = page_request(engine, book, scene, take)
     checkpoint()
     return _draw(engine, book, request)
 
 
-def render_cover(engine: Engine, book: Book, checkpoint: Checkpoint = lambda: None) -> Image.Image:
-    """Draw the cover art and set the title on it; needs only the title, cast and style."""
-    request = ImageRequest(
+def cover_request(engine: Engine, book: Book) -> ImageRequest:
+    """What the image model is asked for the cover art (before the title is set on it)."""
+    return ImageRequest(
         prompt=cover_prompt(book),
         scene=f"{book.title}. {book.premise}".strip(),
         characters=book.cast,
@@ -94,6 +99,11 @@ def render_cover(engine: Engine, book: Book, checkpoint: Checkpoint = lambda: No
         seed=f"{book.id}:{book.title}:cover",
         kind="cover",
     )
+
+
+def render_cover(engine: Engine, book: Book, checkpoint: Checkpoint = lambda: None) -> Image.Image:
+    """Draw the cover art and set the title on it; needs only the title, cast and style."""
+    request = cover_request(engine, book)
     checkpoint()
     return lettering.set_title(_draw(engine, book, request).image, book.title)
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
-from .. import books
+from PIL import Image
+
+from .. import books, illustrate
 from ..data import accounts as stored_accounts
 from ..engine import Engine
 from ..errors import Invalid, NotFound
@@ -31,6 +34,10 @@ class ExportPage:
     picture: bytes  # the full-size PNG
 
 
+COVER_ART = 0  # `redraw`'s number for the cover art
+Redraw = Callable[[int, tuple[int, int]], Image.Image]
+
+
 @dataclass(frozen=True)
 class BookToExport:
     id: int
@@ -43,6 +50,10 @@ class BookToExport:
     cover: bytes  # the full-size cover PNG
     pages: tuple[ExportPage, ...]
     version: str  # changes whenever anything above does
+    # Only for a book the offline painter drew: the same picture painted again at `(w, h)`
+    # pixels (page number, or COVER_ART for the cover without its title), so a print
+    # export gets pictures at print resolution. Its inputs are part of `version`.
+    redraw: Redraw | None = field(default=None, compare=False, repr=False)
 
     @property
     def slug(self) -> str:
@@ -83,12 +94,37 @@ def snapshot(engine: Engine, user_id: int, book_id: int | str | None) -> BookToE
     if cover is None:
         raise NotReady("The cover is not drawn yet. Draw it in the Studio, then export again.")
     author = author_line(engine, book)
+    redraw, redraw_inputs = _painter_redraw(engine, book, rows)
     identity = {
         "title": book.title, "author": author, "language": book.language, "age_band": book.age_band,
         "style": book.style, "cast": book.names,
         "pages": [[p.number, p.title, p.text, hashlib.sha256(p.picture).hexdigest()] for p in pages],
         "cover": hashlib.sha256(cover).hexdigest(),
+        "redraw": redraw_inputs,
     }
     version = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
     return BookToExport(book.id, book.title, author, book.language, book.age_band, book.style, tuple(book.names),
-                        cover, tuple(pages), version)
+                        cover, tuple(pages), version, redraw)
+
+
+def _painter_redraw(engine: Engine, book: books.Book, rows) -> tuple[Redraw | None, str]:
+    """The redraw hook when the offline painter draws this book's pictures (it is
+    deterministic, so the same request paints the same picture bigger), and a digest of
+    what it would paint from (so a changed scene makes a new print export)."""
+    if not engine.image_model.is_offline:
+        return None, ""
+    # As the page jobs saw it: with the cast's avatars (the painter follows them), and the
+    # take each picture was drawn as (its count of drawings bumps once it is stored).
+    book = books.get(engine.db(), book.user_id, book.id, engine.store) or book
+    requests = {row.scene.scene: illustrate.page_request(engine, book, row.scene, max(0, row.image_version - 1))
+                for row in rows}
+    requests[COVER_ART] = illustrate.cover_request(engine, book)
+    model = engine.image_model
+
+    def redraw(number: int, size: tuple[int, int]) -> Image.Image:
+        return model.draw(replace(requests[number], size=size)).image
+
+    inputs = [[n, r.prompt, r.scene, r.style, r.seed, r.kind,
+               [[c.name, c.look, c.personality, hashlib.sha256(c.avatar or b"").hexdigest()] for c in r.characters]]
+              for n, r in sorted(requests.items())]
+    return redraw, hashlib.sha256(json.dumps(inputs).encode()).hexdigest()

@@ -31,6 +31,7 @@ __all__ = ["Scene", "character_colors", "paint", "read_scene"]
 MAX_FIGURES = 6
 MIN_SIDE = 256  # smaller pictures are painted at this size and shrunk
 MAX_RATIO = 3.0  # longer strips are cut from a picture of this shape
+SEED_SHORT_SIDE = 1024  # the usual page size, whose pictures the seed keeps as they were
 
 
 def paint(request: ImageRequest) -> Image.Image:
@@ -47,7 +48,7 @@ def paint(request: ImageRequest) -> Image.Image:
     style = style_for(request.style)
     scene = read_scene(request.scene or "")
     rng = random.Random(
-        stable_int("painter/1", str(request.seed), request.scene or "", style.key, request.kind, f"{w}x{h}")
+        stable_int("painter/1", str(request.seed), request.scene or "", style.key, request.kind, _shape(w, h))
     )
     looks = [read_look(ch.name, ch.look, ch.avatar) for ch in request.characters[:MAX_FIGURES]]
     if request.kind == "avatar" and looks:
@@ -60,6 +61,13 @@ def paint(request: ImageRequest) -> Image.Image:
         keep += [col["main"], col["accent"], col["skin"], col["hair"]]
     out = style.finish(img, keep)
     return out if out.mode == "RGB" else out.convert("RGB")
+
+
+def _shape(w: int, h: int) -> str:
+    """The size the random stream is seeded with: the shape scaled to a 1024 px short side,
+    so one request painted bigger (a print export) keeps its composition."""
+    k = SEED_SHORT_SIDE / min(w, h)
+    return f"{round(w * k)}x{round(h * k)}"
 
 
 def _page(request: ImageRequest, scene: Scene, looks, size: tuple[int, int], style: Style, rng) -> Image.Image:
