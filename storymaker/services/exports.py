@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storymaker import exports
 from storymaker.engine import Engine
-from storymaker.exports import ExportOptions, Exported
+from storymaker.exports import ExportOptions, Exported, book as exported_book
 
 FORMATS = exports.FORMATS
 
@@ -14,3 +14,14 @@ def export(engine: Engine, user_id: int, book_id: int | str | None, fmt: str,
     """`NotFound` for a book that is not the user's; `NotReady` (an `Invalid`) for one that
     cannot be exported yet; the file otherwise."""
     return exports.make(engine, user_id, book_id, fmt, options)
+
+
+def check_ready(engine: Engine, user_id: int, book_id: int | str | None) -> None:
+    """`export`'s refusals without making anything (cheap: no picture is read), for a screen
+    deciding whether to offer downloads."""
+    exported_book.check_ready(engine, user_id, book_id)
+
+
+def file_name(title: str, book_id: int, fmt: str) -> str:
+    """What the download of `fmt` is called, before it is made."""
+    return exports.file_name(exported_book.slug(title, book_id), FORMATS[fmt])
