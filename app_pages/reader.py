@@ -6,7 +6,7 @@ from storymaker import books
 from storymaker.services import library
 from storymaker.services import books as book_service
 from storymaker.data import parse_id
-from app_ui import missing_pictures, render, session
+from app_ui import downloads, missing_pictures, render, session
 
 user = session.require_user()
 engine = session.engine()
@@ -92,3 +92,6 @@ with words:
         st.subheader(render.md_escape(page.title), anchor=False)
     render.reading_text(page.text)
     st.caption("Cover" if page.number == 0 else f"Page {page.number} of {last}")
+
+st.divider()
+downloads.panel(engine, user, reading.book.id, reading.book.title, where="reader")

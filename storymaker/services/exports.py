@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from storymaker import exports
 from storymaker.engine import Engine
 from storymaker.exports import ExportOptions, Exported, book as exported_book
@@ -25,3 +27,12 @@ def check_ready(engine: Engine, user_id: int, book_id: int | str | None) -> None
 def file_name(title: str, book_id: int, fmt: str) -> str:
     """What the download of `fmt` is called, before it is made."""
     return exports.file_name(exported_book.slug(title, book_id), FORMATS[fmt])
+
+
+def resolution_report(engine: Engine, user_id: int, book_id: int | str | None,
+                      options: ExportOptions | None = None) -> list[str]:
+    """The pages whose pictures would print below 300 DPI, in plain sentences (the print module's report)."""
+    print_pdf = importlib.import_module("storymaker.exports.print_pdf")
+    report: list[str] = print_pdf.resolution_report(exports.snapshot(engine, user_id, book_id),
+                                                    (options or ExportOptions()).checked())
+    return report
