@@ -107,7 +107,7 @@ def panel(engine: Engine, user: User, book_id: int, title: str, where: str, unsa
     with box:
         trim, layout, paper = st.columns(3)
         trim.selectbox("Trim size", list(TRIMS), key=k["trim"], format_func=lambda t: t.replace("x", " x ") + " in")
-        layout.selectbox("Layout", list(LAYOUTS), key=k["layout"], format_func=LAYOUT_WORDS.get)
+        layout.selectbox("Layout", list(LAYOUTS), key=k["layout"], format_func=lambda name: LAYOUT_WORDS.get(name, name))
         paper.selectbox("Paper", list(PAPERS), key=k["paper"], format_func=str.capitalize,
                         help="The paper sets the spine's width on the cover.")
         with st.container(horizontal=True):

@@ -19,8 +19,9 @@ import functools
 import io
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import cast
 
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from fpdf import FPDF
 from PIL import Image
 
@@ -58,9 +59,10 @@ def jpeg(png: bytes) -> tuple[bytes, tuple[int, int, int]]:
     out = io.BytesIO()
     picture.save(out, "JPEG", quality=JPEG_QUALITY)
     edge = picture.resize((8, 8), Image.Resampling.BOX)
-    border = [edge.getpixel((x, y)) for x in range(8) for y in range(8) if x in (0, 7) or y in (0, 7)]
-    colour = tuple(sum(int(p[i]) for p in border) // len(border) for i in range(3))  # type: ignore[index]
-    return out.getvalue(), (colour[0], colour[1], colour[2])
+    border: list[tuple[int, int, int]] = [
+        edge.getpixel((x, y)) for x in range(8) for y in range(8) if x in (0, 7) or y in (0, 7)]  # type: ignore[misc]
+    red, green, blue = (sum(p[i] for p in border) // len(border) for i in range(3))
+    return out.getvalue(), (red, green, blue)
 
 
 @functools.cache
@@ -104,7 +106,8 @@ class _Pdf(FPDF):
 
     def height_of(self, text: str, width: float, family: str, style: str, size: float, leading: float) -> float:
         self.set_font(family, style, size)
-        return float(self.multi_cell(width, _mm(size * leading), text, align="L", dry_run=True, output="HEIGHT"))
+        height = self.multi_cell(width, _mm(size * leading), text, align="L", dry_run=True, output="HEIGHT")
+        return cast(float, height)
 
 
 def _title_page(pdf: _Pdf, book: BookToExport) -> None:

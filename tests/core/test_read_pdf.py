@@ -64,7 +64,7 @@ def test_pages_are_cover_title_every_scene_and_the_end(offline_book, pdf_file):
     texts = [page.extract_text() for page in reader.pages]
     assert texts[1].split() == ["The", "Lighthouse", "Cat", "by", "ada"]
     assert "The End" in texts[-1]
-    for page, text in zip(offline_book.pages, texts[2:-1]):
+    for page, text in zip(offline_book.pages, texts[2:-1], strict=True):
         assert words(page.title) + words(page.text) == [w for w in words(text) if w != str(page.number)]
         assert text.split()[-1] == str(page.number)  # the page number, under the words
     info = poppler("pdfinfo", pdf_file)
@@ -95,8 +95,12 @@ def test_type_is_large_for_the_youngest_and_smaller_for_older_readers(offline_bo
     for band in ("3-5", "9-12"):
         reader = PdfReader(io.BytesIO(read_pdf.render(replace(offline_book, age_band=band))))
         found: list[float] = []
-        reader.pages[2].extract_text(visitor_text=lambda text, cm, tm, font, size: found.append(size * tm[0])
-                                     if text.strip() else None)
+
+        def seen(text, cm, tm, font, size, found=found):
+            if text.strip():
+                found.append(size * tm[0])
+
+        reader.pages[2].extract_text(visitor_text=seen)
         sizes[band] = max(set(found), key=found.count)  # the words' size (the title is one line)
     assert sizes["3-5"] == read_pdf.WORDS_PT["3-5"] and sizes["9-12"] == read_pdf.WORDS_PT["9-12"]
 
