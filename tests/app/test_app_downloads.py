@@ -96,3 +96,25 @@ def test_a_missing_picture_is_named_instead_of_a_traceback(app_env):
     at = app_env.app(user, to=READER, book=str(book_id))
     assert not at.exception and not downloads(at, "reader", book_id)
     assert "Page 2 has no picture yet." in texts(at)
+
+
+def test_the_resolution_report_is_worked_out_only_while_the_print_section_is_open(app_env, monkeypatch):
+    """The report reads every picture, so it waits for the section to open (a stand-in print module
+    counts the calls; the real one is tested in tests/core/test_print_pdf.py)."""
+    import sys
+    import types
+
+    calls = []
+    stand_in = types.ModuleType("storymaker.exports.print_pdf")
+    stand_in.resolution_report = lambda book, options: calls.append(options) or [  # type: ignore[attr-defined]
+        f"Page {p.number}: 8 DPI at print size (300 needed)" for p in book.pages]
+    monkeypatch.setitem(sys.modules, "storymaker.exports.print_pdf", stand_in)
+    user = app_env.user()
+    book_id = app_env.ready_book(user, scenes=4)
+    at = app_env.app(user, to=READER, book=str(book_id))
+    assert not at.exception and not calls and "300 DPI" not in texts(at)
+    at.session_state[f"reader_download_print_open_{book_id}"] = True  # the person opens the section
+    at.run()
+    assert not at.exception and len(calls) == 1
+    [warning] = [w.value for w in at.warning if "300 DPI" in w.value]
+    assert "Page 1: 8 DPI at print size (300 needed)" in warning and "Page 4:" in warning
