@@ -251,6 +251,10 @@ def export(args: argparse.Namespace) -> int:
     except NotFound:
         raise UserError(f"{args.user} has no book {args.book_id} (python -m storymaker export BOOK_ID "
                         "--user NAME exports another account's book)") from None
+    except ModuleNotFoundError as missing:  # a partial install: say which format, not a traceback
+        if not (missing.name or "").startswith(f"{exports.__name__}."):
+            raise
+        raise UserError(f"this installation of Storymaker cannot write {args.format}") from None
     path = Path(args.out).expanduser() if args.out else Path(made.filename)
     if path.is_dir():
         path = path / made.filename
