@@ -279,7 +279,7 @@ def test_story_csv_downloads_and_a_good_upload_replaces_the_words(app_env):
     user = app_env.user()
     book_id = app_env.ready_book(user)
     at = app_env.app(user, to=PAGE, book=str(book_id))
-    assert [b.label for b in at.get("download_button")] == ["Download story.csv"]
+    assert at.download_button(key="studio_download").label == "Download story.csv"
     good = review.export_csv(app_env.engine, user.id, book_id).decode().replace("Page 1,", "The Very First Page,")
     at.file_uploader[0].set_value(("story.csv", good.encode(), "text/csv"))
     at.run()
