@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import io
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from importlib import resources
 from typing import cast
 
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
@@ -27,8 +27,12 @@ from PIL import Image
 
 from .book import BookToExport
 
-FONTS = Path(__file__).resolve().parent / "fonts"
-FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+FALLBACK_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # Debian's fonts-dejavu, when installed
+
+
+def font(name: str) -> str:
+    """A shipped font's file (package data, like the prompt templates)."""
+    return str(resources.files(__package__).joinpath("fonts", name))
 
 PAGE_W, PAGE_H = 297.0, 210.0  # mm, landscape
 PICTURE = PAGE_H  # the square picture fills the page's height
@@ -66,14 +70,14 @@ def jpeg(png: bytes) -> tuple[bytes, tuple[int, int, int]]:
 
 
 @functools.cache
-def _characters(font: Path) -> frozenset[int]:
-    with TTFont(font, lazy=True) as ttf:
+def _characters(file: str) -> frozenset[int]:
+    with TTFont(file, lazy=True) as ttf:
         return frozenset(ttf.getBestCmap())
 
 
 def _needs_fallback(book: BookToExport) -> bool:
     """Whether any text has a character the shipped fonts lack (loading DejaVu costs a quarter second)."""
-    have = _characters(FONTS / "SourceSansPro-Regular.ttf") & _characters(FONTS / "FredokaOne-Regular.ttf")
+    have = _characters(font("SourceSansPro-Regular.ttf")) & _characters(font("FredokaOne-Regular.ttf"))
     texts = [book.title, book.author, *(p.title for p in book.pages), *(p.text for p in book.pages)]
     return any(ord(c) not in have and not c.isspace() for text in texts for c in text)
 
@@ -83,12 +87,15 @@ class _Pdf(FPDF):
         super().__init__(orientation="L", unit="mm", format=(PAGE_H, PAGE_W))
         self.set_auto_page_break(False)  # each page is laid out whole; nothing may spill onto a new one
         self.set_margins(0, 0, 0)
-        self.add_font("Title", "", FONTS / "FredokaOne-Regular.ttf")
-        self.add_font("Words", "", FONTS / "SourceSansPro-Regular.ttf")
+        self.add_font("Title", "", font("FredokaOne-Regular.ttf"))
+        self.add_font("Words", "", font("SourceSansPro-Regular.ttf"))
         if book.author:
-            self.add_font("Words", "I", FONTS / "SourceSansPro-It.ttf")
-        if FALLBACK_FONT.exists() and _needs_fallback(book):
-            self.add_font("Fallback", "", FALLBACK_FONT)
+            self.add_font("Words", "I", font("SourceSansPro-It.ttf"))
+        if _needs_fallback(book):
+            try:
+                self.add_font("Fallback", "", FALLBACK_FONT)
+            except OSError:  # not installed: those characters are left out, the rest is set as usual
+                return
             self.set_fallback_fonts(["Fallback"], exact_match=False)
 
     def fill_page(self, colour: tuple[int, int, int]) -> None:

@@ -115,7 +115,7 @@ def test_a_long_page_still_fits_on_its_page_and_no_author_means_no_by_line(offli
 
 
 def test_characters_the_shipped_fonts_lack_fall_back_to_dejavu(offline_book):
-    if not read_pdf.FALLBACK_FONT.exists():
+    if not Path(read_pdf.FALLBACK_FONT).exists():
         pytest.skip("needs fonts-dejavu")
     page = replace(offline_book.pages[0], text="Pip saw \u2603 and \u263a.")  # a snowman and a smile
     reader = PdfReader(io.BytesIO(read_pdf.render(replace(offline_book, pages=(page, *offline_book.pages[1:])))))
