@@ -6,7 +6,7 @@ from storymaker import books
 from storymaker.services import library
 from storymaker.services import books as book_service
 from storymaker.data import parse_id
-from app_ui import missing_pictures, read_aloud, render, session, sharing
+from app_ui import downloads, missing_pictures, read_aloud, render, session, sharing
 
 user = session.require_user()
 engine = session.engine()
@@ -100,3 +100,6 @@ with words:
     read_aloud.page_words(reading.book.id, page.number, last, page.text, reading.book.language, turn_to,
                           intro=reading.book.title if page.number == 0 else "")
     st.caption("Cover" if page.number == 0 else f"Page {page.number} of {last}")
+
+st.divider()
+downloads.panel(engine, user, reading.book.id, reading.book.title, where="reader")

@@ -22,7 +22,8 @@ from app_ui.studio_common import notice, offline_cannot_write, show_notice
 LANGUAGES = ["English", "Spanish", "French", "German", "Italian", "Portuguese", "Dutch", "Polish", "Swedish",
              "Turkish", "Ukrainian", "Chinese", "Japanese", "Korean", "Hindi", "Arabic"]
 FORM_ERRORS = "studio_form_errors"
-FIELD = {name: f"studio_{name}" for name in ("title", "characters", "premise", "age_band", "style", "language", "scene_count")}
+FIELD = {name: f"studio_{name}" for name in ("title", "author", "characters", "premise", "age_band", "style", "language",
+                                             "scene_count")}
 
 
 STYLE_CSS = """<style>
@@ -56,6 +57,7 @@ def chosen_options() -> tuple[BookOptions, list[int]]:
         style=state.get(FIELD["style"]) or "",
         language=state.get(FIELD["language"]) or "",
         scene_count=state.get(FIELD["scene_count"]) or 0,
+        author=state.get(FIELD["author"]),  # None (never shown): the account's name; "": no "by" line
     )
     return options, [c for c in state.get(FIELD["characters"]) or [] if isinstance(c, int)]
 
@@ -144,6 +146,11 @@ def new_book_form(engine: Engine, user: User) -> None:
         st.text_input("Title", key=FIELD["title"], max_chars=books.MAX_TITLE, placeholder="The Lighthouse Cat",
                       persist_state="session", on_change=recheck, args=("title",))
         field_error("title")
+        if FIELD["author"] not in st.session_state:  # the person signed in, until they type another name
+            st.session_state[FIELD["author"]] = session.display_name()
+        st.text_input("Author (shown as 'by ...' on the title page)", key=FIELD["author"], max_chars=books.MAX_AUTHOR,
+                      help="Leave it empty for a title page without a name.", on_change=recheck, args=("author",))
+        field_error("author")
         st.multiselect("Characters", list(names), format_func=lambda i: names.get(i, "?"), key=FIELD["characters"],
                        max_selections=books.MAX_CAST, placeholder="Choose one or more of your characters",
                        help=f"Up to {books.MAX_CAST}. The book keeps its own copy of them.",

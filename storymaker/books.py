@@ -16,7 +16,7 @@ from .models.base import CharacterLook, StoryBrief
 from .scenes import Scene
 from .status import BookStatus, PageStatus
 
-MAX_TITLE, MAX_PREMISE, MAX_LANGUAGE, MAX_CAST = 120, 600, 40, 6
+MAX_TITLE, MAX_PREMISE, MAX_LANGUAGE, MAX_CAST, MAX_AUTHOR = 120, 600, 40, 6, 80
 
 # Book status for people (what My Books shows); the words live in `status`, these names stay for callers.
 DRAFT, GENERATING, READY, NEEDS_ATTENTION, CANCELED = (
@@ -39,6 +39,8 @@ class BookOptions:
     style: str = styles.DEFAULT_STYLE
     language: str = "English"
     scene_count: int = styles.DEFAULT_SCENES
+    # The title page's "by ..." line: None for the account's name, "" for no line at all.
+    author: str | None = None
 
     def cleaned(self) -> "BookOptions":
         """Trimmed options, or BookError naming every bad field."""
@@ -66,9 +68,12 @@ class BookOptions:
             count = 0
         if not styles.MIN_SCENES <= count <= styles.MAX_SCENES:
             problems["scene_count"] = f"A book has {styles.MIN_SCENES} to {styles.MAX_SCENES} scenes."
+        author = None if self.author is None else user_text.line(self.author)
+        if author is not None and len(author) > MAX_AUTHOR:
+            problems["author"] = f"The author line has at most {MAX_AUTHOR} characters."
         if problems:
             raise BookError(problems)
-        return BookOptions(title, premise, self.age_band, self.style, language, count)
+        return BookOptions(title, premise, self.age_band, self.style, language, count, author)
 
 
 @dataclass(frozen=True)
@@ -109,7 +114,8 @@ def create(
     return repository.create(
         db, user_id,
         {"title": options.title, "premise": options.premise, "age_band": options.age_band, "style": options.style,
-         "language": options.language, "scene_count": options.scene_count, "status": DRAFT},
+         "language": options.language, "scene_count": options.scene_count, "author": options.author,
+         "status": DRAFT},
         [CastMember(character_id, look.name, look.look, look.personality, avatar_path)
          for character_id, look, avatar_path in cast],
     )

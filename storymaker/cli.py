@@ -1,4 +1,4 @@
-"""`python -m storymaker`: make a book headless, run a worker, or copy an install elsewhere."""
+"""`python -m storymaker`: make a book headless, export it, run a worker, or copy an install elsewhere."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ import time
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from . import accounts, books, characters, jobs, styles, transfer
-from .services import studio
+from . import accounts, books, characters, exports, jobs, styles, transfer
+from .services import exports as export_service, studio
 from .avatars import AvatarError
 from .books import BookError, BookOptions
 from .config import ConfigError, load_settings
 from .engine import Engine
-from .errors import Invalid, StorymakerError
+from .errors import Invalid, NotFound, StorymakerError
 from .files import layout
 from .runner import Runner
 from .services import accounts as account_service, characters as cast_service
@@ -91,6 +91,26 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--to-database", metavar="URL",
                          help="the target database: postgresql://user:password@host/name (or a SQLite file)")
     migrate.add_argument("--to-storage", metavar="URL", help="the target store: an s3://bucket/prefix or a folder")
+
+    export = commands.add_parser(
+        "export",
+        help="write a finished book as a PDF, a print-ready PDF, an EPUB or a ZIP",
+        description="Write one of your finished books to a file and print its path and size. An export is "
+                    "made once per version of the book and kept; exporting again unchanged is instant.",
+        epilog="formats: " + "; ".join(f"{f.name}: {f.label}" for f in exports.FORMATS.values()),
+    )
+    export.add_argument("book_id", metavar="BOOK_ID", help="the book's number (the ?book=ID of its Studio address)")
+    export.add_argument("--format", choices=list(exports.FORMATS), default="pdf", help="what to write (default pdf)")
+    export.add_argument("--out", metavar="PATH", help="the file to write, or a folder for it (default: the book's "
+                                                      "name in the current folder)")
+    export.add_argument("--trim", choices=list(exports.TRIMS), default=exports.ExportOptions.trim,
+                        help="print trim size in inches (print, cover, zip)")
+    export.add_argument("--layout", choices=list(exports.LAYOUTS), default=exports.ExportOptions.layout,
+                        help="print layout: spread (picture facing its words) or single (print, cover, zip)")
+    export.add_argument("--paper", choices=list(exports.PAPERS), default=exports.ExportOptions.paper,
+                        help="print paper, for the spine width (cover, zip)")
+    export.add_argument("--user", default=accounts.LOCAL_USER, metavar="NAME",
+                        help="the account the book belongs to (default: the local account make-book uses)")
     return parser
 
 
@@ -213,11 +233,49 @@ def migrate_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def _size(count: int) -> str:
+    return f"{count / 1_000_000:.1f} MB" if count >= 100_000 else f"{count / 1000:.0f} KB"
+
+
+def export(args: argparse.Namespace) -> int:
+    engine = Engine(load_settings())
+    user = account_service.find(engine, args.user)
+    if user is None:
+        raise UserError(f"there is no account named {args.user!r} (--user names the book's owner)")
+    options = exports.ExportOptions(args.trim, args.layout, args.paper)
+    try:
+        made = export_service.export(engine, user.id, args.book_id, args.format, options)
+    except exports.NotReady as exc:
+        print(f"error: book {args.book_id} cannot be exported yet: {exc}", file=sys.stderr)
+        return 1
+    except NotFound:
+        raise UserError(f"{args.user} has no book {args.book_id} (python -m storymaker export BOOK_ID "
+                        "--user NAME exports another account's book)") from None
+    except ModuleNotFoundError as missing:  # a partial install: say which format, not a traceback
+        if not (missing.name or "").startswith(f"{exports.__name__}."):
+            raise
+        raise UserError(f"this installation of Storymaker cannot write {args.format}") from None
+    path = Path(args.out).expanduser() if args.out else Path(made.filename)
+    if path.is_dir():
+        path = path / made.filename
+    part = path.with_name(path.name + ".part")  # a file at `path` is always whole
+    try:
+        part.write_bytes(made.data)
+        part.replace(path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    print("Made now." if made.made else "Unchanged since the last export: the kept copy.", file=sys.stderr)
+    print(f"{path} ({_size(len(made.data))})")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
     try:
-        return {"make-book": make_book, "worker": worker, "migrate-data": migrate_data}[args.command](args)
+        return {"make-book": make_book, "worker": worker, "migrate-data": migrate_data,
+                "export": export}[args.command](args)
     except BookError as exc:
         print("error: " + "; ".join(f"{field.replace('_', ' ')}: {msg}" for field, msg in exc.fields.items()), file=sys.stderr)
     except (ConfigError, StorymakerError) as exc:  # UserError and every core error a person can act on

@@ -67,7 +67,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("print", "Print-ready PDF (interior)", "pdf", "application/pdf", "print_pdf:render", uses_options=True),
     Format("cover", "Print-ready cover", "pdf", "application/pdf", "print_pdf:render_cover", uses_options=True),
     Format("epub", "EPUB", "epub", "application/epub+zip", "epub:render"),
-    Format("zip", "ZIP of everything", "zip", "application/zip", "bundle:render"),
+    # The ZIP holds the print PDFs too, so it depends on the print options.
+    Format("zip", "ZIP of everything", "zip", "application/zip", "bundle:render", uses_options=True),
 )}
 
 
@@ -84,6 +85,12 @@ def export_key(book_id: int, fmt: Format, options: ExportOptions, version: str) 
     return f"{layout.book_prefix(book_id)}exports/{fmt.name}{variant}-{version}.{fmt.extension}"
 
 
+def file_name(slug: str, fmt: Format) -> str:
+    """The download's name, e.g. the-lighthouse-cat-print.pdf (`slug`: `BookToExport.slug`)."""
+    suffix = {"print": "-print", "cover": "-cover"}.get(fmt.name, "")
+    return f"{slug}{suffix}.{fmt.extension}"
+
+
 def make(engine: Engine, user_id: int, book_id: int | str | None, fmt_name: str,
          options: ExportOptions | None = None) -> Exported:
     """The user's book as `fmt_name`, made now or taken from the cache."""
@@ -93,8 +100,7 @@ def make(engine: Engine, user_id: int, book_id: int | str | None, fmt_name: str,
     options = (options or ExportOptions()).checked()
     book = snapshot(engine, user_id, book_id)
     key = export_key(book.id, fmt, options, book.version)
-    suffix = {"print": "-print", "cover": "-cover"}.get(fmt.name, "")
-    filename = f"{book.slug}{suffix}.{fmt.extension}"
+    filename = file_name(book.slug, fmt)
     cached = engine.store.get(key)
     if cached is not None:
         return Exported(filename, fmt.mime, cached, made=False)

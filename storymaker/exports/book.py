@@ -32,6 +32,8 @@ class ExportPage:
     title: str
     text: str
     picture: bytes  # the full-size PNG
+    illustration: str = ""  # what the picture shows (story.csv's column)
+    characters: tuple[str, ...] = ()  # who is on the page (story.csv's column)
 
 
 COVER_ART = 0  # `redraw`'s number for the cover art
@@ -57,9 +59,13 @@ class BookToExport:
 
     @property
     def slug(self) -> str:
-        """A file name stem from the title: letters, digits and dashes only."""
-        words = "".join(ch if ch.isalnum() else " " for ch in self.title.lower()).split()
-        return "-".join(words)[:60] or f"book-{self.id}"
+        return slug(self.title, self.id)
+
+
+def slug(title: str, book_id: int) -> str:
+    """A file name stem from the title: letters, digits and dashes only."""
+    words = "".join(ch if ch.isalnum() else " " for ch in title.lower()).split()
+    return "-".join(words)[:60] or f"book-{book_id}"
 
 
 def author_line(engine: Engine, book: books.Book) -> str:
@@ -73,32 +79,55 @@ def author_line(engine: Engine, book: books.Book) -> str:
     return "" if name.startswith(IDENTITY_PREFIX) else name
 
 
+NO_PICTURE = "Page {} has no picture yet. Draw it in the Studio, then export again."
+NO_COVER = "The cover is not drawn yet. Draw it in the Studio, then export again."
+
+
+def _refuse_unfinished(book: books.Book, rows: list[books.SceneRow]) -> list[books.SceneRow]:
+    if book.status == books.GENERATING:
+        raise NotReady("This book is still being made. Export it once every page is drawn.")
+    if not rows:
+        raise NotReady("This book has no pages yet.")
+    return rows
+
+
+def check_ready(engine: Engine, user_id: int, book_id: int | str | None) -> None:
+    """`snapshot`'s refusals (`NotFound`, `NotReady`) without reading a picture: for a screen
+    that offers downloads on every run (a look at each picture, not its bytes)."""
+    book = books.get(engine.db(), user_id, book_id)
+    if book is None:
+        raise NotFound("Book not found.")
+    for row in _refuse_unfinished(book, books.scene_rows(engine.db(), book.id)):
+        if engine.store.stat(layout.page_key(book.id, row.scene.scene)) is None:
+            raise NotReady(NO_PICTURE.format(row.scene.scene))
+    if engine.store.stat(layout.cover_key(book.id)) is None:
+        raise NotReady(NO_COVER)
+
+
 def snapshot(engine: Engine, user_id: int, book_id: int | str | None) -> BookToExport:
     """The user's finished book, with every picture; `NotFound` or `NotReady` otherwise."""
     db = engine.db()
     book = books.get(db, user_id, book_id)
     if book is None:
         raise NotFound("Book not found.")
-    if book.status == books.GENERATING:
-        raise NotReady("This book is still being made. Export it once every page is drawn.")
-    rows = books.scene_rows(db, book.id)
-    if not rows:
-        raise NotReady("This book has no pages yet.")
+    rows = _refuse_unfinished(book, books.scene_rows(db, book.id))
     pages = []
     for row in rows:
         picture = engine.store.get(layout.page_key(book.id, row.scene.scene))
         if picture is None:
-            raise NotReady(f"Page {row.scene.scene} has no picture yet. Draw it in the Studio, then export again.")
-        pages.append(ExportPage(row.scene.scene, row.scene.title, row.scene.text, picture))
+            raise NotReady(NO_PICTURE.format(row.scene.scene))
+        s = row.scene
+        pages.append(ExportPage(s.scene, s.title, s.text, picture, s.illustration, tuple(s.characters)))
     cover = engine.store.get(layout.cover_key(book.id))
     if cover is None:
-        raise NotReady("The cover is not drawn yet. Draw it in the Studio, then export again.")
+        raise NotReady(NO_COVER)
     author = author_line(engine, book)
     redraw, redraw_inputs = _painter_redraw(engine, book, rows)
     identity = {
         "title": book.title, "author": author, "language": book.language, "age_band": book.age_band,
         "style": book.style, "cast": book.names,
-        "pages": [[p.number, p.title, p.text, hashlib.sha256(p.picture).hexdigest()] for p in pages],
+        "pages": [[p.number, p.title, p.text, hashlib.sha256(p.picture).hexdigest(), p.illustration, p.characters]
+                  for p in pages],
         "cover": hashlib.sha256(cover).hexdigest(),
         "redraw": redraw_inputs,
     }

@@ -60,7 +60,8 @@ def test_the_form_offers_the_book_s_options_with_style_previews(app_env):
     assert not at.exception
     assert at.title[0].value == "Studio" and "offline models" in texts(at)
     f = form(at)
-    assert [t.label for t in f.text_input] == ["Title"]
+    assert [t.label for t in f.text_input] == ["Title", "Author (shown as 'by ...' on the title page)"]
+    assert f.text_input[1].value == "ada"  # the account's display name, until another is typed
     assert f.multiselect[0].label == "Characters" and f.multiselect[0].options == ["Mia", "Pip"]
     assert [r.label for r in f.radio] == ["Age band"] and f.radio[0].value == "6-8"
     assert f.selectbox[0].label == "Language" and f.selectbox[0].value == "English"
@@ -68,6 +69,17 @@ def test_the_form_offers_the_book_s_options_with_style_previews(app_env):
     assert len(at.image) == 6  # a small painted sample of each art style, each with its button
     assert list(style_buttons(at).items())[:3] == [("Watercolour", "primary"), ("Crayon", "tertiary"),
                                                   ("Storybook ink", "tertiary")]
+
+
+def test_the_author_line_is_stored_with_the_book(app_env):
+    user = app_env.user()
+    ids = cast(app_env, user, "Mia")
+    at = app_env.app(user, to=PAGE)
+    form(at).text_input[0].set_value("The Moon Garden")
+    form(at).text_input[1].set_value("  Grandma\u200b Rose ")
+    form(at).multiselect[0].set_value(ids)
+    at = generate(at)
+    assert not at.error and books.list_for(app_env.engine.db(), user.id)[0].author == "Grandma Rose"
 
 
 def test_clicking_a_style_sample_chooses_that_style(app_env):
@@ -267,7 +279,7 @@ def test_story_csv_downloads_and_a_good_upload_replaces_the_words(app_env):
     user = app_env.user()
     book_id = app_env.ready_book(user)
     at = app_env.app(user, to=PAGE, book=str(book_id))
-    assert [b.label for b in at.get("download_button")] == ["Download story.csv"]
+    assert at.download_button(key="studio_download").label == "Download story.csv"
     good = review.export_csv(app_env.engine, user.id, book_id).decode().replace("Page 1,", "The Very First Page,")
     at.file_uploader[0].set_value(("story.csv", good.encode(), "text/csv"))
     at.run()
