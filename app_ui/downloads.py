@@ -10,7 +10,6 @@ print buttons; the resolution report is worked out only while that section is op
 
 from __future__ import annotations
 
-import importlib
 
 import streamlit as st
 
@@ -31,18 +30,6 @@ HELP = {
 LAYOUT_WORDS = {"spread": "Spread: picture facing its words", "single": "Single: words over the picture"}
 
 
-def missing(fmt: str) -> str | None:
-    """Why a format cannot be offered (its module is not installed), or None."""
-    module = f"storymaker.exports.{export_service.FORMATS[fmt].renderer.split(':')[0]}"
-    try:
-        importlib.import_module(module)
-    except ModuleNotFoundError as error:
-        if error.name == module:
-            return f"{LABELS[fmt]} is not available in this installation of Storymaker."
-        raise
-    return None
-
-
 def _keys(where: str, book_id: int) -> dict[str, str]:
     return {name: f"{where}_download_{name}_{book_id}" for name in ("trim", "layout", "paper", "print_open")}
 
@@ -57,9 +44,6 @@ def chosen_options(where: str, book_id: int) -> ExportOptions:
 def _button(engine: Engine, user: User, book_id: int, title: str, fmt: str, options: ExportOptions,
             where: str) -> None:
     key = f"{where}_download_{fmt}_{book_id}"
-    if (reason := missing(fmt)) is not None:
-        st.caption(reason)
-        return
 
     def made() -> bytes:  # Streamlit calls this on the click, on a thread of its own
         return export_service.export(engine, user.id, book_id, fmt, options).data
@@ -70,8 +54,6 @@ def _button(engine: Engine, user: User, book_id: int, title: str, fmt: str, opti
 
 
 def _resolution_report(engine: Engine, user: User, book_id: int, options: ExportOptions) -> None:
-    if missing("print") is not None:
-        return
     try:
         lines = export_service.resolution_report(engine, user.id, book_id, options)
     except StorymakerError as error:

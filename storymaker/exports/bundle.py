@@ -9,7 +9,6 @@ stored as they are; only the text files are deflated.
 
 from __future__ import annotations
 
-import importlib
 import io
 import zipfile
 
@@ -27,19 +26,7 @@ def story_csv(book: BookToExport) -> bytes:
     return csv_bytes(Scene(p.number, p.title, p.text, p.illustration, p.characters) for p in book.pages)
 
 
-def _available(fmt: str) -> bool:
-    """Whether the format's module is installed (every format ships; this guards a partial install)."""
-    module = exports.FORMATS[fmt].renderer.split(":")[0]
-    try:
-        importlib.import_module(f"{exports.__name__}.{module}")
-    except ModuleNotFoundError as missing:
-        if missing.name == f"{exports.__name__}.{module}":
-            return False
-        raise
-    return True
-
-
-def _readme(book: BookToExport, options: "exports.ExportOptions", interior_pages: int | None) -> str:
+def _readme(book: BookToExport, options: "exports.ExportOptions", interior_pages: int) -> str:
     width, height = exports.TRIMS[options.trim]
     lines = [
         f"{book.title}" + (f" by {book.author}" if book.author else ""),
@@ -51,17 +38,16 @@ def _readme(book: BookToExport, options: "exports.ExportOptions", interior_pages
         "pages/scene_NN.png   each page's picture at full size",
         "book.pdf             the PDF to read: on a screen, by e-mail, or printed at home",
     ]
-    if interior_pages is not None:
-        spine = interior_pages * exports.PAPERS[options.paper]
-        lines += [
-            "print-interior.pdf   the print-ready interior, for a print-on-demand service",
-            "print-cover.pdf      the print-ready cover: back, spine and front on one sheet",
-            "",
-            f"Print specification: {width:g} x {height:g} in trim, {BLEED_IN} in bleed (top, bottom and outside "
-            f"edges), text inside a {SAFE_IN} in safe margin, pictures at 300 DPI, fonts embedded, "
-            f"{interior_pages} interior pages ({options.layout} layout), {options.paper} paper, "
-            f"spine {spine:.3f} in.",
-        ]
+    spine = interior_pages * exports.PAPERS[options.paper]
+    lines += [
+        "print-interior.pdf   the print-ready interior, for a print-on-demand service",
+        "print-cover.pdf      the print-ready cover: back, spine and front on one sheet",
+        "",
+        f"Print specification: {width:g} x {height:g} in trim, {BLEED_IN} in bleed (top, bottom and outside "
+        f"edges), text inside a {SAFE_IN} in safe margin, pictures at 300 DPI, fonts embedded, "
+        f"{interior_pages} interior pages ({options.layout} layout), {options.paper} paper, "
+        f"spine {spine:.3f} in.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -74,12 +60,10 @@ def render(book: BookToExport, options: "exports.ExportOptions | None" = None) -
         *((f"pages/{layout.scene_name(p.number)}.png", p.picture, zipfile.ZIP_STORED) for p in book.pages),
         ("book.pdf", exports.FORMATS["pdf"].render(book, options), zipfile.ZIP_STORED),
     ]
-    interior_pages = None
-    if _available("print"):
-        interior = exports.FORMATS["print"].render(book, options)
-        interior_pages = len(PdfReader(io.BytesIO(interior)).pages)
-        files += [("print-interior.pdf", interior, zipfile.ZIP_STORED),
-                  ("print-cover.pdf", exports.FORMATS["cover"].render(book, options), zipfile.ZIP_STORED)]
+    interior = exports.FORMATS["print"].render(book, options)
+    interior_pages = len(PdfReader(io.BytesIO(interior)).pages)
+    files += [("print-interior.pdf", interior, zipfile.ZIP_STORED),
+              ("print-cover.pdf", exports.FORMATS["cover"].render(book, options), zipfile.ZIP_STORED)]
     files.append(("README.txt", _readme(book, options, interior_pages).encode("utf-8"), zipfile.ZIP_DEFLATED))
 
     out = io.BytesIO()

@@ -4,7 +4,6 @@ Every test runs on SQLite and on PostgreSQL (the `mock_engine` fixture)."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import zipfile
 
@@ -21,7 +20,6 @@ from storymaker.services import exports, review, studio
 
 from tests.conftest import make_book, make_cast
 
-HAS_PRINT = importlib.util.find_spec("storymaker.exports.print_pdf") is not None
 
 
 def stored_exports(engine, book_id: int) -> list[str]:
@@ -114,9 +112,8 @@ def test_the_zip_holds_the_whole_book(mock_engine, user, book_id):
     archive = zipfile.ZipFile(io.BytesIO(made.data))
     names = set(archive.namelist())
     folder = "the-lighthouse-cat/"
-    expected = {"story.csv", "cover.png", "book.pdf", "README.txt", *(f"pages/scene_{n:02d}.png" for n in range(1, 5))}
-    if HAS_PRINT:
-        expected |= {"print-interior.pdf", "print-cover.pdf"}
+    expected = {"story.csv", "cover.png", "book.pdf", "README.txt", "print-interior.pdf", "print-cover.pdf",
+                *(f"pages/scene_{n:02d}.png" for n in range(1, 5))}
     assert names == {folder + name for name in expected}
     assert archive.read(folder + "story.csv") == review.export_csv(mock_engine, user.id, book_id)  # as the Studio writes it
     assert archive.read(folder + "cover.png") == mock_engine.store.get(layout.cover_key(book_id))
@@ -125,9 +122,8 @@ def test_the_zip_holds_the_whole_book(mock_engine, user, book_id):
     assert len(PdfReader(io.BytesIO(archive.read(folder + "book.pdf"))).pages) == 4 + 3
     readme = archive.read(folder + "README.txt").decode()
     assert readme.startswith("The Lighthouse Cat by ada\n") and "story.csv" in readme and "book.pdf" in readme
-    if HAS_PRINT:
-        interior = PdfReader(io.BytesIO(archive.read(folder + "print-interior.pdf")))
-        assert f"{len(interior.pages)} interior pages" in readme and "8.5 x 8.5 in trim" in readme
+    interior = PdfReader(io.BytesIO(archive.read(folder + "print-interior.pdf")))
+    assert f"{len(interior.pages)} interior pages" in readme and "8.5 x 8.5 in trim" in readme
     assert archive.testzip() is None
 
 
