@@ -8,7 +8,7 @@ triggers "finished", this module moves `?page=` on and tells the next page to st
 
 from __future__ import annotations
 
-from pathlib import Path
+import pkgutil
 from typing import Any, Callable
 
 import streamlit as st
@@ -54,9 +54,8 @@ _CSS = """
 .sm-word.sm-now { background: #ffe08a; box-shadow: 0 0 0 0.12rem #ffe08a; }
 """
 
-_component = st.components.v2.component(
-    "storymaker.read_aloud", html=_HTML, css=_CSS, js=(Path(__file__).with_name("read_aloud.js")).read_text("utf-8"),
-)
+_JS = (pkgutil.get_data(__package__ or "app_ui", "read_aloud.js") or b"").decode("utf-8")  # shipped beside this module
+_component = st.components.v2.component("storymaker.read_aloud", html=_HTML, css=_CSS, js=_JS)
 
 
 def page_words(book_id: int, page: int, last: int, text: str, language: str,
