@@ -65,6 +65,7 @@ export default function (component) {
   let boundarySeen = false;
   let wholeBook = Boolean(data.autoplay);
   let active = true;
+  let voicesSettled = false;
 
   const light = (span) => {
     spans.forEach((s) => s.classList.toggle("sm-now", s === span));
@@ -102,6 +103,7 @@ export default function (component) {
     buttons.book.disabled = !usable;
     voiceBox.disabled = !usable;
     if (!synth) status.textContent = "This browser cannot read aloud.";
+    else if (!voices.length && !voicesSettled) status.textContent = "Looking for this browser's voices…";
     else if (!voices.length) status.textContent = "This browser has no voice for this book's language (" + lang + ").";
     else if (status.dataset.kind !== "reading") status.textContent = "";
     return usable;
@@ -216,7 +218,17 @@ export default function (component) {
 
   show("idle");
   fillVoices();
-  if (synth) synth.onvoiceschanged = () => fillVoices();
+  if (synth) {
+    synth.onvoiceschanged = () => {
+      voicesSettled = true;
+      fillVoices();
+    };
+    // Some browsers load their voices a moment after the page; say "no voice" only after that.
+    setTimeout(() => {
+      voicesSettled = true;
+      if (active) fillVoices();
+    }, 1500);
+  }
   if (data.autoplay) {
     // The page turned by itself: go on reading once the voices are known.
     setTimeout(() => {
