@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 from storymaker import accounts, books
 from storymaker.books import BookError, BookOptions
 from storymaker.errors import Invalid, NotFound
-from storymaker.exports import ExportOptions, NotReady
+from storymaker.exports import ExportOptions, NotReady, snapshot
 from storymaker.files import layout
 from storymaker.runner import Runner
 from storymaker.services import exports, review, studio
@@ -153,3 +154,23 @@ def test_the_author_line_is_checked_like_a_title(mock_engine, user):
     book_id = studio.start_book(mock_engine, user.id, BookOptions("Snow Day", author="Ada"),
                                 make_cast(mock_engine, user.id))
     assert books.get(mock_engine.db(), user.id, book_id).author == "Ada"
+
+
+@pytest.mark.sqlite_only  # the database does not matter here; the bucket does
+def test_exports_are_cached_in_a_bucket_and_follow_the_book(mock_engine, user, s3_store):
+    """With the pictures in an S3-compatible bucket (a real SeaweedFS), an export is made from
+    them, kept beside the book in the bucket, read back on the next call, and made anew (the old
+    one deleted) once a page's words change."""
+    mock_engine.store = s3_store  # every picture of the book below goes to the bucket
+    book_id = make_book(mock_engine, user.id)
+    first = exports.export(mock_engine, user.id, book_id, "pdf")
+    assert first.made and stored_exports(mock_engine, book_id) == [
+        f"{layout.book_prefix(book_id)}exports/pdf-{snapshot(mock_engine, user.id, book_id).version}.pdf"]
+    again = exports.export(mock_engine, user.id, book_id, "pdf")
+    assert not again.made and again.data == first.data
+    scene = books.get_scene(mock_engine.db(), book_id, 1)
+    assert scene is not None
+    books.update_scene_words(mock_engine.db(), book_id, [replace(scene, text="A new first page.")])
+    edited = exports.export(mock_engine, user.id, book_id, "pdf")
+    assert edited.made and len(stored_exports(mock_engine, book_id)) == 1
+    assert "A new first page." in "".join(page.extract_text() for page in PdfReader(io.BytesIO(edited.data)).pages)
