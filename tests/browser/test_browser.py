@@ -47,7 +47,7 @@ def journey(page, avatar: Path) -> None:
 
     page.get_by_role("link", name="My Books").first.click()
     page.get_by_role("button", name="Make a sample book").click()
-    expect(page.get_by_text("Ready", exact=True)).to_be_visible(timeout=120_000)  # the fragment polls
+    expect(page.get_by_text("Ready")).to_be_visible(timeout=120_000)  # the fragment polls
     expect(page.locator("[data-testid='stImage']")).to_have_count(1)  # the cover
     looked_at("3-my-books")
 

@@ -75,7 +75,7 @@ SAMPLE_TITLE = samples.OPTIONS.title
 def open_sample_book(page) -> None:
     sign_up(page, "ada")
     page.get_by_role("button", name="Make a sample book").click()
-    expect(page.get_by_text("Ready", exact=True)).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("Ready")).to_be_visible(timeout=120_000)
     idle(page)
     page.get_by_role("link", name="Read", exact=True).click()
     expect(page.get_by_text("Cover", exact=True).last).to_be_visible(timeout=30_000)

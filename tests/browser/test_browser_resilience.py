@@ -40,7 +40,7 @@ def journey(page, data) -> None:
 
     def make_sample_book() -> None:
         page.get_by_role("button", name="Make a sample book").click()
-        expect(page.get_by_text("Ready", exact=True)).to_be_visible(timeout=MADE_S)  # the shelf polls
+        expect(page.get_by_text("Ready")).to_be_visible(timeout=MADE_S)  # the shelf polls
         no_traceback()
 
     sign_up(page, "ada")
@@ -55,7 +55,7 @@ def journey(page, data) -> None:
     page.screenshot(path=SHOTS / "resilience-missing.png", full_page=True)
     page.get_by_role("button", name="Redraw missing pictures").click()
     settle(page)
-    expect(page.get_by_text("Ready", exact=True)).to_be_visible(timeout=MADE_S)
+    expect(page.get_by_text("Ready")).to_be_visible(timeout=MADE_S)
     wait_until(lambda: storage.cover_path(folder).is_file() and storage.page_path(folder, 6).is_file(),
                timeout=60, interval=0.1, what="the cover and the pages to be drawn again")
     expect(page.get_by_text("pictures are missing")).to_have_count(0)
