@@ -256,6 +256,13 @@ def check_public_url(url: str) -> str:
     a trailing "/", credentials, query or fragment."""
     url = url.strip()
     problem = f"STORYMAKER_PUBLIC_URL must look like https://host or https://host/path, not {public_url(url)!r}"
+    _check_web_address(url, problem)
+    return url.rstrip("/")
+
+
+def _check_web_address(url: str, problem: str) -> None:
+    """ConfigError(problem) unless `url` is http(s)://host[:port][/path] with no credentials,
+    query, fragment or control characters."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises on a port that is not a number)
@@ -264,19 +271,11 @@ def check_public_url(url: str) -> str:
     if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.username or parts.password
             or any(ch.isspace() or ord(ch) < 32 for ch in url) or parts.query or parts.fragment):
         raise ConfigError(problem)
-    return url.rstrip("/")
 
 
 def check_endpoint(url: str) -> str:
     """AWS_ENDPOINT_URL as an S3 client can use it: http(s)://host[:port][/path], no credentials
     (they go in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY). The S3 client would crash on less."""
     problem = f"AWS_ENDPOINT_URL must look like https://host or http://host:port, not {public_url(url)!r}"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises on a port that is not a number)
-    except ValueError:
-        raise ConfigError(problem) from None
-    if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.username or parts.password
-            or any(ch.isspace() or ord(ch) < 32 for ch in url) or parts.query or parts.fragment):
-        raise ConfigError(problem)
+    _check_web_address(url, problem)
     return url
