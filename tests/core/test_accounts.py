@@ -60,7 +60,7 @@ def test_wrong_credentials_get_one_uniform_message(database, username, password)
     assert str(error.value) == accounts.WRONG_CREDENTIALS
 
 
-@pytest.mark.parametrize("password", ["", accounts._DUMMY_PASSWORD])
+@pytest.mark.parametrize("password", ["", accounts._DUMMY_PASSWORD], ids=["empty", "the dummy password"])
 def test_the_local_cli_account_cannot_be_signed_into(database, password):
     # A password-less account is checked against the internal dummy hash (so it takes as
     # long as any other): even the password that hash was made from must not open it.
