@@ -59,6 +59,7 @@ books = Table(
     Column("created_at", Text, nullable=False),
     Column("updated_at", Text, nullable=False),
     Column("author", Text),  # the title page's "by ..." line; NULL: the account's name
+    Column("narration_voice", Text),  # the voice model's voice for this book; NULL: the setting's
     Index("idx_books_user", "user_id", "created_at"),
 )
 
@@ -127,6 +128,7 @@ usage = Table(
     Column("output_tokens", Integer, nullable=False, server_default="0"),
     Column("images", Integer, nullable=False, server_default="0"),
     Column("created_at", Text, nullable=False),
+    Column("characters", Integer, nullable=False, server_default="0"),  # narrated by a voice model
     Index("idx_usage_book", "book_id"),
 )
 
@@ -187,4 +189,22 @@ share_links = Table(
     Column("last_opened_at", Text),
     Index("idx_share_links_token", "token_hash", unique=True),
     Index("idx_share_links_book", "book_id"),
+)
+
+# A page's narration from a voice model, found by what it was made from (`narration.fingerprint`:
+# the words, the voice, the model), so a page moved elsewhere keeps its audio and an edited one
+# gets new audio; the audio itself is in the store under `audio_key`.
+narrations = Table(
+    "narrations", metadata,
+    Column("id", ID, primary_key=True),
+    Column("book_id", ID, ForeignKey("books.id", ondelete="CASCADE"), nullable=False),
+    Column("fingerprint", Text, nullable=False),
+    Column("voice", Text, nullable=False),
+    Column("model", Text, nullable=False),
+    Column("audio_key", Text, nullable=False),
+    Column("mime", Text, nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("bytes", Integer, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Index("idx_narrations_book", "book_id", "fingerprint", unique=True),
 )
