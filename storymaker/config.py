@@ -23,6 +23,11 @@ from .redaction import public_host, public_url
 # `gpt-image-1` and `dall-e-*` image models are retired.
 DEFAULT_TEXT_MODEL = "gpt-5.4-mini"
 DEFAULT_IMAGE_MODEL = "gpt-image-2"
+# The newest text-to-speech model in the installed SDK's list (`openai.types.audio.SpeechModel`);
+# "none" turns narration by a voice model off (the browser's own voices still read aloud).
+DEFAULT_SPEECH_MODEL = "gpt-4o-mini-tts-2025-12-15"
+DEFAULT_SPEECH_VOICE = "coral"
+NO_SPEECH = ("", "none", "off")
 PROVIDERS = ("offline", "openai")
 
 
@@ -38,10 +43,15 @@ class Settings:
     text_model: str = DEFAULT_TEXT_MODEL
     image_model: str = DEFAULT_IMAGE_MODEL
     image_size: str = "1024x1024"
+    # Narration: the text-to-speech model and the voice a new book is narrated in (each book may
+    # choose another in the Studio).
+    speech_model: str = DEFAULT_SPEECH_MODEL
+    speech_voice: str = DEFAULT_SPEECH_VOICE
     image_quality: str = "medium"
     # Seconds for one HTTP request; pictures take far longer than text.
     text_timeout: float = 120.0
     image_timeout: float = 240.0
+    speech_timeout: float = 120.0
     # Retries done inside the SDK for one call. They count towards the job's HTTP attempts;
     # 0 leaves every retry to the job runner, which frees the worker slot while it waits,
     # caps Retry-After and holds back other jobs of a rate-limited service.
@@ -87,6 +97,11 @@ class Settings:
         # Only the host: the URL may carry a user name and password (https://user:pass@host).
         where = f" at {public_host(self.base_url)}" if self.base_url else ""
         return f"OpenAI-compatible models{where}: {self.text_model} for text, {self.image_model} for pictures"
+
+    @property
+    def narrates(self) -> bool:
+        """Does this deployment make narration with a voice model (when a key is there)?"""
+        return self.speech_model.strip().lower() not in NO_SPEECH
 
     @property
     def server(self) -> str:
@@ -148,6 +163,9 @@ _SOURCES: dict[str, tuple[str, str, Any]] = {
     "text_model": ("STORYMAKER_TEXT_MODEL", "STORYMAKER_TEXT_MODEL", str),
     "image_model": ("STORYMAKER_IMAGE_MODEL", "STORYMAKER_IMAGE_MODEL", str),
     "image_size": ("STORYMAKER_IMAGE_SIZE", "STORYMAKER_IMAGE_SIZE", str),
+    "speech_model": ("STORYMAKER_SPEECH_MODEL", "STORYMAKER_SPEECH_MODEL", str),
+    "speech_voice": ("STORYMAKER_SPEECH_VOICE", "STORYMAKER_SPEECH_VOICE", str),
+    "speech_timeout": ("STORYMAKER_SPEECH_TIMEOUT", "STORYMAKER_SPEECH_TIMEOUT", float),
     "image_quality": ("STORYMAKER_IMAGE_QUALITY", "STORYMAKER_IMAGE_QUALITY", str),
     "text_timeout": ("STORYMAKER_TEXT_TIMEOUT", "STORYMAKER_TEXT_TIMEOUT", float),
     "image_timeout": ("STORYMAKER_IMAGE_TIMEOUT", "STORYMAKER_IMAGE_TIMEOUT", float),
@@ -226,6 +244,7 @@ def load_settings(
         raise ConfigError("STORYMAKER_SIGN_IN_DAYS must be more than 0 and at most 400 (browsers keep a cookie 400 days)")
     _check_retry_budget(values)
     _check_storage(values)
+    _check_speech(values)
     if values.get("public_url"):
         values["public_url"] = check_public_url(str(values["public_url"]))
     known = {f.name for f in fields(Settings)}
@@ -242,6 +261,16 @@ def _check_retry_budget(values: dict[str, Any]) -> None:
                            ("retry_backoff_s", "STORYMAKER_RETRY_BACKOFF_S")):
         if float(values.get(name, 1.0)) < 0:
             raise ConfigError(f"{env_name} must be 0 seconds or more")
+
+
+def _check_speech(values: dict[str, Any]) -> None:
+    for name, env_name in (("speech_model", "STORYMAKER_SPEECH_MODEL"), ("speech_voice", "STORYMAKER_SPEECH_VOICE")):
+        if name in values:
+            values[name] = str(values[name]).strip()
+            if len(values[name]) > 100 or any(not ch.isprintable() for ch in values[name]):
+                raise ConfigError(f"{env_name} must be a model or voice name of at most 100 characters")
+    if not values.get("speech_voice", DEFAULT_SPEECH_VOICE):
+        raise ConfigError("STORYMAKER_SPEECH_VOICE must name a voice, e.g. coral")
 
 
 def _check_storage(values: dict[str, Any]) -> None:

@@ -15,17 +15,21 @@ from .data import Database, open_database
 from .config import Settings, load_settings
 from .files import Store, open_store
 from .models import keys, registry
-from .models.base import ImageModel, TextModel
+from .models.base import ImageModel, SpeechModel, TextModel
 
 
 class Engine:
+    _speech: tuple[SpeechModel | None] | None
     def __init__(self, settings: Settings, text_model: TextModel | None = None,
-                 image_model: ImageModel | None = None) -> None:
+                 image_model: ImageModel | None = None, speech_model: SpeechModel | None = None) -> None:
         self.settings = settings
         if text_model is None or image_model is None:
             text, image = registry.build(self.settings)
             text_model, image_model = text_model or text, image_model or image
         self._models = (text_model, image_model)
+        # Built on first use: most runs never narrate, and the openai SDK is slow to import.
+        if speech_model is not None:
+            self._speech = (speech_model,)  # the setter below started it empty
         self._keyed_lock = threading.Lock()
 
     @property
@@ -46,6 +50,8 @@ class Engine:
         # Built once: every picture, story file and avatar is read and written through it.
         self.store: Store = open_store(settings)
         self._keyed_models: tuple[Settings, TextModel, ImageModel] | None = None
+        self._keyed_speech: tuple[SpeechModel | None] | None = None
+        self._speech = None
 
     def _keyed(self) -> tuple[Settings, TextModel, ImageModel]:
         """The OpenAI models a session key asks for on an offline process: built once, on first
@@ -67,6 +73,20 @@ class Engine:
         if keys.current() is not None and self._settings.is_offline:
             return self._keyed()[2]
         return self._models[1]
+
+    @property
+    def speech_model(self) -> SpeechModel | None:
+        """The voice model that narrates books, or None: offline (the browser's own voices read
+        aloud) or narration turned off. A session key on an offline process brings OpenAI's."""
+        with self._keyed_lock:
+            if keys.current() is not None and self._settings.is_offline:
+                if self._keyed_speech is None:
+                    self._keyed_speech = (registry.build_speech(replace(self._settings, provider="openai",
+                                                                        api_key=None)),)
+                return self._keyed_speech[0]
+            if self._speech is None:
+                self._speech = (registry.build_speech(self._settings),)
+            return self._speech[0]
 
     @classmethod
     def from_environment(cls, **overrides) -> "Engine":

@@ -17,7 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Callable, ContextManager, Sequence
 
-from . import books, illustrate, storage, story
+from . import books, illustrate, narration, storage, story
 from .books import Book
 from .data import Database
 from .engine import Engine
@@ -33,6 +33,7 @@ class Kind(StrEnum):
     STORY = "story"
     COVER = "cover"
     PAGE = "page"
+    NARRATION = "narration"
 
 
 # `jobs.publishing` bound to the job: publish(follow_ups) opens the locked step that writes the result.
@@ -43,6 +44,9 @@ class Handler:
     """A kind of job. The hooks default to nothing: a kind without a row of its own mirrors nothing."""
 
     service = "picture"  # which model service it calls: a rate limit holds back the same service's jobs
+    # Does its outcome decide the book's status (My Books)? Narration does not: a book is ready
+    # without it, and a failed narration leaves the book readable (with the browser's voices).
+    makes_book = True
 
     def run(self, engine: Engine, book: Book, job: Job, checkpoint: Callable[[], None], publish: Publish) -> None:
         raise ModelError(f"Unknown job kind {job.kind!r}.")
@@ -137,7 +141,25 @@ class PageHandler(Handler):
         books.cancel_unfinished_scenes(db, book_id, "Canceled before this page was drawn.")
 
 
-HANDLERS: dict[str, Handler] = {Kind.STORY: StoryHandler(), Kind.COVER: CoverHandler(), Kind.PAGE: PageHandler()}
+class NarrationHandler(Handler):
+    """A page's narration (scene 0: the cover's title) from the voice model; stored under what it
+    was made from, so a job whose words changed meanwhile never labels audio with other words."""
+
+    service = "voice"
+    makes_book = False
+
+    def target(self, kind: str, scene: int | None) -> str:
+        return "the cover's narration" if not scene else f"page {scene}'s narration"
+
+    def run(self, engine: Engine, book: Book, job: Job, checkpoint: Callable[[], None], publish: Publish) -> None:
+        made = narration.make_page(engine, book, int(job.scene or 0), checkpoint)
+        with publish(()):
+            if made is not None:
+                narration.keep(engine, book.id, made)
+
+
+HANDLERS: dict[str, Handler] = {Kind.STORY: StoryHandler(), Kind.COVER: CoverHandler(), Kind.PAGE: PageHandler(),
+                                Kind.NARRATION: NarrationHandler()}
 _UNKNOWN = Handler()
 
 
@@ -149,6 +171,11 @@ def of(kind: str) -> Handler:
 def target(kind: str, scene: int | None) -> str:
     """What people call what a job makes: "page 3", "the cover"."""
     return of(kind).target(kind, scene)
+
+
+def book_kinds() -> list[str]:
+    """The kinds whose jobs decide the book's status."""
+    return [kind for kind, handler in HANDLERS.items() if handler.makes_book]
 
 
 def kinds_of_service(service: str) -> list[str]:

@@ -368,15 +368,21 @@ def latest(db: Database, book_id: int) -> list[tuple[str, int | None, str]]:
     return [(state.kind, state.scene, state.status) for state in rows.newest(db, book_id)]
 
 
+def errors(db: Database, book_id: int, kind: str) -> dict[int | None, str]:
+    """scene -> why its newest failed job of `kind` failed, for people."""
+    return rows.failures(db, book_id, kind)
+
+
 def _refresh_book(db: Database, book_id: int) -> None:
     """Derive the book's status from its jobs: the single rule My Books shows. The caller's unit
     holds the book's row, so no other unit changes its jobs meanwhile."""
-    status = book_status(state.status for state in rows.newest(db, book_id))
+    making = set(handlers.book_kinds())  # narration, say, is beside the book, not part of it
+    status = book_status(state.status for state in rows.newest(db, book_id) if state.kind in making)
     books.set_status(db, book_id, status, _first_error(db, book_id) if status == BookStatus.NEEDS_ATTENTION else None)
 
 
 def _first_error(db: Database, book_id: int) -> str | None:
-    failure = rows.last_failure(db, book_id)
+    failure = rows.last_failure(db, book_id, handlers.book_kinds())
     if failure is None:
         return None
     return f"{handlers.target(failure.kind, failure.scene)}: {failure.error}"

@@ -41,6 +41,8 @@ class PageNarration:
     duration_s: float
     words: tuple[WordTiming, ...]
     audio: bytes = field(default=b"", repr=False)
+    voice: str = ""  # what said it: the voice and the model (the fingerprint's other two parts)
+    model: str = ""
 
 
 def fingerprint(text: str, voice: str, model: str) -> str:
@@ -65,7 +67,7 @@ def word_timings(text: str, duration_s: float) -> tuple[WordTiming, ...]:
         weights.append(len(word) + 1.0 + _PAUSE_AFTER.get(word[-1], 0.0))
     scale = span / sum(weights)
     timings, at = [], lead
-    for match, weight in zip(matches, weights):
+    for match, weight in zip(matches, weights, strict=True):
         word = match.group()
         # The pause belongs to the silence after the word, not to the word itself.
         said = (len(word) + 1.0) * scale
@@ -81,3 +83,151 @@ def utf16_offsets(text: str, timings: tuple[WordTiming, ...]) -> list[list[float
         return len(text[:index].encode("utf-16-le")) // 2
 
     return [[unit(t.start), unit(t.end), t.begin_s, t.end_s] for t in timings]
+
+
+# -- the work: make, keep and find a book's narration -----------------------------------------
+# Imported here, below the pure helpers above, which the exports and the player use on their own.
+from . import books, usage  # noqa: E402
+from .data import narrations as repository  # noqa: E402
+from .data.narrations import NarrationRow  # noqa: E402
+from .engine import Engine  # noqa: E402
+from .files import layout  # noqa: E402
+from .models.base import SpeechRequest  # noqa: E402
+from .models.errors import ModelConfigError, ModelError  # noqa: E402
+
+# A page is said in one request; the speech endpoint takes at most 4096 characters.
+MAX_CHARACTERS = 4096
+_EXTENSIONS = {"audio/mpeg": "mp3", "audio/mp3": "mp3", "audio/mp4": "m4a", "audio/aac": "aac", "audio/wav": "wav",
+               "audio/x-wav": "wav", "audio/wave": "wav", "audio/ogg": "ogg", "audio/opus": "opus",
+               "audio/flac": "flac"}
+
+
+def spoken_words(book: books.Book, rows: list[books.SceneRow]) -> dict[int, str]:
+    """What each page says aloud: the cover its title, every page its words (not its heading,
+    which a parent does not read out either)."""
+    return {COVER: book.title, **{row.scene.scene: row.scene.text for row in rows}}
+
+
+def voice_for(engine: Engine, book_id: int) -> str:
+    """The book's narrator voice: its own choice, else the deployment's."""
+    return repository.voice_of(engine.db(), book_id) or engine.settings.speech_voice
+
+
+def model_name(engine: Engine) -> str | None:
+    model = engine.speech_model
+    return model.model_id if model is not None else None
+
+
+def current(engine: Engine, book: books.Book, rows: list[books.SceneRow] | None = None,
+            kept: list[NarrationRow] | None = None) -> dict[int, NarrationRow]:
+    """page -> its narration, for the pages whose narration matches their words, the book's
+    voice and the voice model in use now. Empty when no voice model is configured."""
+    model = model_name(engine)
+    if model is None:
+        return {}
+    db = engine.db()
+    rows = books.scene_rows(db, book.id) if rows is None else rows
+    by_print = {row.fingerprint: row for row in (repository.for_book(db, book.id) if kept is None else kept)}
+    voice = voice_for(engine, book.id)
+    found = {}
+    for page, text in spoken_words(book, rows).items():
+        row = by_print.get(fingerprint(text, voice, model))
+        if row is not None and text.strip():
+            found[page] = row
+    return found
+
+
+def make_page(engine: Engine, book: books.Book, page: int, checkpoint=lambda: None) -> PageNarration | None:
+    """Ask the voice model for one page's narration (to be stored with `keep`); None when it is
+    already current, or the page has no words to say. Model errors propagate to the job runner."""
+    model = engine.speech_model
+    if model is None:
+        raise ModelConfigError("No voice model is configured, so narration cannot be made; "
+                               "the Reader reads aloud with the browser's own voices.")
+    rows = books.scene_rows(engine.db(), book.id)
+    text = spoken_words(book, rows).get(page)
+    if text is None:
+        raise ModelError(f"Page {page} is no longer in the story.")
+    if not text.strip():
+        return None
+    voice = voice_for(engine, book.id)
+    if repository.find(engine.db(), book.id, fingerprint(text, voice, model.model_id)) is not None:
+        return None
+    if len(text) > MAX_CHARACTERS:
+        raise ModelError(f"This page has more than {MAX_CHARACTERS} characters, too many to narrate at once.")
+    checkpoint()
+    said = model.speak(SpeechRequest(" ".join(text.split()), voice, book.language))
+    usage.record(engine.db(), book.id, "speech", model.model_id, characters=said.characters)
+    duration = audio_duration(said.audio)
+    if duration is None:
+        raise ModelError("The voice service sent audio Storymaker could not read.")
+    return PageNarration(page, text, said.mime, duration, word_timings(text, duration), said.audio, voice,
+                         model.model_id)
+
+
+def keep(engine: Engine, book_id: int, made: PageNarration) -> None:
+    """Store a page's narration: the audio first, then the row that points to it (a row never
+    points to audio that is not there)."""
+    voice, model = made.voice, made.model  # what said it, even if the book's voice changed meanwhile
+    key = fingerprint(made.text, voice, model)
+    audio_key = layout.narration_key(book_id, key, _EXTENSIONS.get(made.mime, "mp3"))
+    engine.store.put(audio_key, made.audio)
+    repository.add(engine.db(), book_id, key, voice=voice, model=model, audio_key=audio_key, mime=made.mime,
+                   duration_s=made.duration_s, size=len(made.audio))
+
+
+def load(engine: Engine, book: books.Book, page: int, rows: list[books.SceneRow] | None = None,
+         *, with_audio: bool = True) -> PageNarration | None:
+    """The page's current narration (its audio read from the store), or None."""
+    rows = books.scene_rows(engine.db(), book.id) if rows is None else rows
+    row = current(engine, book, rows).get(page)
+    if row is None:
+        return None
+    return _narration(engine, page, spoken_words(book, rows)[page], row, with_audio)
+
+
+def load_all(engine: Engine, book: books.Book) -> dict[int, PageNarration]:
+    """Every page's current narration with its audio (for the EPUB)."""
+    rows = books.scene_rows(engine.db(), book.id)
+    words = spoken_words(book, rows)
+    found = {}
+    for page, row in current(engine, book, rows).items():
+        made = _narration(engine, page, words[page], row, True)
+        if made is not None:
+            found[page] = made
+    return found
+
+
+def _narration(engine: Engine, page: int, text: str, row: NarrationRow, with_audio: bool) -> PageNarration | None:
+    audio = b""
+    if with_audio:
+        audio = engine.store.get(row.audio_key) or b""
+        if not audio:  # the file went missing (a wiped folder): as if never made
+            return None
+    return PageNarration(page, text, row.mime, row.duration_s, word_timings(text, row.duration_s), audio,
+                         row.voice, row.model)
+
+
+def prune(engine: Engine, book: books.Book) -> int:
+    """Drop the narration of words the book no longer has (or of another voice or model); how many."""
+    db = engine.db()
+    kept = repository.for_book(db, book.id)
+    live = {row.id for row in current(engine, book, kept=kept).values()}
+    gone = [row for row in kept if row.id not in live]
+    repository.remove(db, book.id, [row.id for row in gone])
+    for row in gone:
+        engine.store.delete(row.audio_key)
+    return len(gone)
+
+
+def audio_duration(audio: bytes) -> float | None:
+    """How long the audio lasts in seconds, or None when it cannot be read as audio."""
+    import io
+
+    from tinytag import TinyTag, TinyTagException
+
+    try:
+        duration = TinyTag.get(file_obj=io.BytesIO(audio)).duration
+    except (TinyTagException, ValueError, OSError, EOFError, IndexError, KeyError):
+        return None
+    return float(duration) if duration and duration > 0 else None

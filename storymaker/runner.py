@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 MAIN_LANE = (Kind.STORY, Kind.PAGE)
 COVER_LANE = (Kind.COVER,)
+# Narration has a lane of its own: a book's pictures never wait behind its audio, nor the other way.
+NARRATION_LANE = (Kind.NARRATION,)
+NARRATION_SLOTS = 2
 
 
 def run_job(engine: Engine, job: Job) -> None:
@@ -128,7 +131,7 @@ class Runner:
         except LibraryBusy:  # the dispatcher sweeps again soon
             log.warning("start-up sweep skipped: the database stayed locked past the busy timeout")
         self._listener = jobs.listen(self.engine.db())
-        self._pool = ThreadPoolExecutor(self.concurrency + 1, thread_name_prefix="storymaker-job")
+        self._pool = ThreadPoolExecutor(self.concurrency + 1 + NARRATION_SLOTS, thread_name_prefix="storymaker-job")
         for target in (self._dispatch, self._heartbeat):
             thread = threading.Thread(target=target, name=f"storymaker-{target.__name__[1:]}", daemon=True)
             thread.start()
@@ -163,7 +166,8 @@ class Runner:
             seen = jobs.generation()
             claimed = False
             try:
-                for lane, capacity in ((MAIN_LANE, self.concurrency), (COVER_LANE, 1)):
+                for lane, capacity in ((MAIN_LANE, self.concurrency), (COVER_LANE, 1),
+                                       (NARRATION_LANE, NARRATION_SLOTS)):
                     for _ in range(self._lane_free(lane, capacity)):
                         if self._stop.is_set():  # stopping: claim nothing the pool can no longer run
                             break

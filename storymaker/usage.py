@@ -1,4 +1,4 @@
-"""Usage accounting: tokens and pictures per book."""
+"""Usage accounting: tokens, pictures and narrated characters per book."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ def record(
     input_tokens: int = 0,
     output_tokens: int = 0,
     images: int = 0,
+    characters: int = 0,
 ) -> None:
     repository.record(db, book_id, kind, model, input_tokens=input_tokens, output_tokens=output_tokens,
-                      images=images)
+                      images=images, characters=characters)
 
 
 def for_book(db: Database, book_id: int) -> Usage:

@@ -334,10 +334,20 @@ _LAST_FAILURE = (select(jobs.c.kind, jobs.c.scene, jobs.c.error)
                  .order_by(jobs.c.id.desc()).limit(1))
 
 
-def last_failure(db: Database, book_id: int) -> Failure | None:
+def last_failure(db: Database, book_id: int, kinds: Sequence[str]) -> Failure | None:
+    """The book's newest failed job of one of `kinds`."""
     with db.read() as conn:
-        row = conn.execute(_LAST_FAILURE, {"book_id": book_id}).first()
+        row = conn.execute(_LAST_FAILURE.where(jobs.c.kind.in_(list(kinds))), {"book_id": book_id}).first()
     return from_row(Failure, row) if row is not None else None
+
+
+def failures(db: Database, book_id: int, kind: str) -> dict[int | None, str]:
+    """scene -> the error of its newest failed job of `kind` (older failures of a target are replaced)."""
+    with db.read() as conn:
+        found = conn.execute(select(jobs.c.scene, jobs.c.error).where(
+            jobs.c.book_id == book_id, jobs.c.kind == kind, jobs.c.status == str(JobStatus.FAILED))
+            .order_by(jobs.c.id)).all()
+    return {row.scene: row.error or "" for row in found}
 
 
 _WAITING = select(jobs.c.kind, jobs.c.scene, jobs.c.waiting, jobs.c.not_before).where(

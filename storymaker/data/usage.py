@@ -17,6 +17,7 @@ class Usage:
     output_tokens: int = 0
     images: int = 0
     calls: int = 0
+    characters: int = 0  # said by a voice model (narration)
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,8 @@ def _totals(calls):
     return (func.coalesce(func.sum(usage.c.input_tokens), 0).label("input_tokens"),
             func.coalesce(func.sum(usage.c.output_tokens), 0).label("output_tokens"),
             func.coalesce(func.sum(usage.c.images), 0).label("images"),
-            calls.label("calls"))
+            calls.label("calls"),
+            func.coalesce(func.sum(usage.c.characters), 0).label("characters"))
 
 
 def _usage(row) -> Usage:
@@ -40,11 +42,11 @@ def _usage(row) -> Usage:
 
 
 def record(db: Database, book_id: int, kind: str, model: str, *, input_tokens: int = 0, output_tokens: int = 0,
-           images: int = 0) -> None:
+           images: int = 0, characters: int = 0) -> None:
     with db.write() as conn:
         conn.execute(insert(usage).values(book_id=book_id, kind=kind, model=model, input_tokens=int(input_tokens),
                                           output_tokens=int(output_tokens), images=int(images),
-                                          created_at=now_iso()))
+                                          characters=int(characters), created_at=now_iso()))
 
 
 def for_book(db: Database, book_id: int) -> Usage:

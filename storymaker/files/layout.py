@@ -2,6 +2,7 @@
 
     storymaker/book_<id>/cover.png, scene_NN.png, story.csv
     storymaker/book_<id>/thumbs/cover.webp, scene_NN.webp
+    storymaker/book_<id>/narration/<fingerprint>.mp3
     avatars/user_<id>/<random>.png
 
 Keys are built here from stored ids only, never from anything a person typed.
@@ -39,6 +40,13 @@ def page_key(book_id: int, scene: int) -> str:
 
 def cover_key(book_id: int) -> str:
     return picture_key(book_id, COVER)
+
+
+def narration_key(book_id: int, fingerprint: str, extension: str) -> str:
+    """A page's narration audio, named by what it was made from (`narration.fingerprint`, hex)."""
+    if not fingerprint.isalnum() or not extension.isalnum():
+        raise ValueError("a narration key is built from a hex fingerprint and a known extension")
+    return f"{book_prefix(book_id)}narration/{fingerprint}.{extension}"
 
 
 def story_key(book_id: int) -> str:

@@ -1,4 +1,4 @@
-"""The model seam: a text model and an image model, each with one method.
+"""The model seam: a text model, an image model and a speech model, each with one method.
 
 Requests carry both the rendered prompt (what a remote model reads) and the
 structured facts it was rendered from (what the offline models work from), so
@@ -103,3 +103,29 @@ class ImageModel(ABC):
     @abstractmethod
     def draw(self, request: ImageRequest) -> ImageResult:
         """Paint the picture; raise a `ModelError` subclass on failure."""
+
+
+@dataclass(frozen=True)
+class SpeechRequest:
+    text: str  # the words to say, plain text
+    voice: str  # one of the model's `voices`, or a voice id the service knows
+    language: str = "English"  # the book's language, for the reading instructions
+
+
+@dataclass(frozen=True)
+class SpeechResult:
+    audio: bytes = field(repr=False)
+    mime: str  # "audio/mpeg" for MP3
+    characters: int  # billed characters (what the service's price is counted in)
+
+
+class SpeechModel(ABC):
+    """Says words aloud as audio. Only a remote model: offline, the reader's browser speaks the
+    words itself (the Web Speech API), so no voice model is built for the offline provider."""
+
+    model_id: str = "speech"
+    voices: tuple[str, ...] = ()  # the voices people can choose, in the order shown
+
+    @abstractmethod
+    def speak(self, request: SpeechRequest) -> SpeechResult:
+        """The audio of `request.text`; raise a `ModelError` subclass on failure."""

@@ -32,7 +32,7 @@ import re
 import threading
 import time
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, cast
+from typing import TYPE_CHECKING, Any, Callable, cast, get_args
 
 import httpx2
 import openai
@@ -41,7 +41,8 @@ from PIL import Image
 from ..config import Settings
 from ..redaction import public_url, redact_secret
 from . import keys
-from .base import ImageModel, ImageRequest, ImageResult, TextModel, TextRequest, TextResult
+from .base import (ImageModel, ImageRequest, ImageResult, SpeechModel, SpeechRequest, SpeechResult, TextModel,
+                   TextRequest, TextResult)
 from .errors import ModelConfigError, ModelError, RateLimitedError, RefusedError, TransientModelError, http_attempts_left
 
 if TYPE_CHECKING:
@@ -266,6 +267,52 @@ class OpenAIImageModel(_OpenAIBase, ImageModel):
                 return image.convert("RGB"), keep
         except (binascii.Error, ValueError, OSError, Image.DecompressionBombError):
             raise self._with_tries(ModelError("The picture service sent a picture Storymaker could not open.")) from None
+
+
+class OpenAISpeechModel(_OpenAIBase, SpeechModel):
+    """Narration through the audio.speech endpoint, as MP3 (small, and every browser and EPUB
+    reader plays it)."""
+
+    kind = "voice"
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings, model=settings.speech_model, timeout=settings.speech_timeout)
+        self.voices = sdk_voices()
+
+    def speak(self, request: SpeechRequest) -> SpeechResult:
+        self._start()
+        kwargs: dict[str, Any] = dict(model=self.model_id, voice=request.voice, input=request.text,
+                                      response_format="mp3")
+        if not self.model_id.startswith("tts-1"):  # the tts-1 models take no instructions
+            kwargs["instructions"] = _READING.format(language=request.language or "English")
+        answer = self._call(lambda client: client.audio.speech.with_raw_response.create(**kwargs))
+        audio = getattr(answer, "content", b"")
+        if not isinstance(audio, bytes) or not audio:
+            raise self._with_tries(ModelError("The voice service answered without any audio."))
+        mime = str(getattr(getattr(answer, "response", None), "headers", {}).get("content-type", "audio/mpeg"))
+        mime = mime.split(";")[0].strip().lower()
+        # A compatible server may ignore the format asked for; what it says it sent decides.
+        return SpeechResult(audio, mime if mime.startswith("audio/") else "audio/mpeg", len(request.text))
+
+
+# How a narrator reads a picture book (the gpt-4o-mini-tts family follows instructions).
+_READING = ("Read this page of a children's picture book aloud in {language}, warmly and clearly, "
+            "at an unhurried pace, as a parent reads at bedtime.")
+
+
+def sdk_voices() -> tuple[str, ...]:
+    """The built-in voices the installed SDK lists for text to speech, in its order."""
+    try:
+        from openai.types.audio import speech_create_params
+
+        names: list[str] = []
+        for member in get_args(speech_create_params.Voice):
+            names += [arg for arg in get_args(member) if isinstance(arg, str)]
+        if names:
+            return tuple(dict.fromkeys(names))
+    except (ImportError, AttributeError):
+        pass
+    return ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer")
 
 
 # -- helpers -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Which text and image model each provider name builds: name -> factory.
+"""Which text, image and speech model each provider name builds: name -> factory.
 
 `build(settings)` looks the settings' provider up here. Tests register their fakes
 the same way (`registered`), instead of patching the engine or this module's state.
@@ -11,38 +11,45 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from ..config import Settings
-from .base import ImageModel, TextModel
+from .base import ImageModel, SpeechModel, TextModel
 from .errors import ModelConfigError
 
 TextFactory = Callable[[Settings], TextModel]
 ImageFactory = Callable[[Settings], ImageModel]
+SpeechFactory = Callable[[Settings], "SpeechModel | None"]
 
 _text: dict[str, TextFactory] = {}
 _image: dict[str, ImageFactory] = {}
+_speech: dict[str, SpeechFactory] = {}
 _lock = threading.Lock()
 
 
-def register(provider: str, *, text: TextFactory | None = None, image: ImageFactory | None = None) -> None:
+def register(provider: str, *, text: TextFactory | None = None, image: ImageFactory | None = None,
+             speech: SpeechFactory | None = None) -> None:
     """Make `provider` build its models with these factories (those not given are kept)."""
     with _lock:
         if text is not None:
             _text[provider] = text
         if image is not None:
             _image[provider] = image
+        if speech is not None:
+            _speech[provider] = speech
 
 
 @contextmanager
-def registered(provider: str, *, text: TextFactory | None = None, image: ImageFactory | None = None) -> Iterator[None]:
+def registered(provider: str, *, text: TextFactory | None = None, image: ImageFactory | None = None,
+               speech: SpeechFactory | None = None) -> Iterator[None]:
     """`register` for the duration of the block, then the factories from before again."""
     with _lock:
-        before = (_text.get(provider), _image.get(provider))
-    register(provider, text=text, image=image)
+        before = (_text.get(provider), _image.get(provider), _speech.get(provider))
+    register(provider, text=text, image=image, speech=speech)
     try:
         yield
     finally:
         with _lock:
             _restore(_text, provider, before[0])
             _restore(_image, provider, before[1])
+            _restore(_speech, provider, before[2])
 
 
 def _restore(table: dict[str, Any], provider: str, factory: Any) -> None:
@@ -59,6 +66,14 @@ def build(settings: Settings) -> tuple[TextModel, ImageModel]:
     if text is None or image is None:
         raise ModelConfigError(f"No models are registered for the provider {settings.provider!r}.")
     return text(settings), image(settings)
+
+
+def build_speech(settings: Settings) -> SpeechModel | None:
+    """The speech model of the settings' provider; None when it has none (offline: the browser
+    speaks) or narration is turned off (`STORYMAKER_SPEECH_MODEL=none`)."""
+    with _lock:
+        factory = _speech.get(settings.provider)
+    return factory(settings) if factory is not None and settings.narrates else None
 
 
 # The built-in providers; their modules are imported on first use (the openai SDK is slow to import).
@@ -88,5 +103,11 @@ def _openai_image(settings: Settings) -> ImageModel:
     return OpenAIImageModel(settings)
 
 
+def _openai_speech(settings: Settings) -> SpeechModel:
+    from .openai_models import OpenAISpeechModel
+
+    return OpenAISpeechModel(settings)
+
+
 register("offline", text=_offline_text, image=_offline_image)
-register("openai", text=_openai_text, image=_openai_image)
+register("openai", text=_openai_text, image=_openai_image, speech=_openai_speech)

@@ -1,10 +1,11 @@
 """A fake OpenAI-compatible HTTP server on 127.0.0.1, for tests and benchmarks.
 
 It speaks just enough of the API for Storymaker: chat completions, image
-generations, image edits (multipart) and the model list. It records every
+generations, image edits (multipart), text to speech and the model list. It records every
 request, answers from a per-endpoint queue of canned responses when one is
 queued, and otherwise gives a valid default answer (a story that fits the
-requested JSON schema, a PNG whose colour changes per request).
+requested JSON schema, a PNG whose colour changes per request, silent MP3 as long
+as the words would take to say).
 
     with FakeOpenAI() as fake:
         fake.enqueue("chat", status=429, headers={"Retry-After": "1"}, json=error_body("Slow down"))
@@ -20,8 +21,8 @@ Besides queued answers it can fail at random (`faults(0.3)`: 30% of requests get
 No pytest imports here: the benchmark scripts use it too.
 
 Endpoint names (for `enqueue`, `latency`, `hold`, `requests_for`): "chat",
-"generations", "edits", "models", and "images", which stands for both picture
-endpoints. A specific name wins over "images" when both have something queued.
+"generations", "edits", "models", "speech", and "images", which stands for both
+picture endpoints. A specific name wins over "images" when both have something queued.
 """
 
 from __future__ import annotations
@@ -43,11 +44,14 @@ from typing import Any, Callable
 
 from PIL import Image
 
+from tests.fakes.audio import silent_mp3
+
 _PATHS = {
     ("POST", "/v1/chat/completions"): "chat",
     ("POST", "/v1/images/generations"): "generations",
     ("POST", "/v1/images/edits"): "edits",
     ("GET", "/v1/models"): "models",
+    ("POST", "/v1/audio/speech"): "speech",
 }
 # Which queue/latency/gate names apply to an endpoint, most specific first.
 _ALIASES = {
@@ -55,8 +59,9 @@ _ALIASES = {
     "generations": ("generations", "images"),
     "edits": ("edits", "images"),
     "models": ("models",),
+    "speech": ("speech",),
 }
-ENDPOINTS = ("chat", "generations", "edits", "models", "images")
+ENDPOINTS = ("chat", "generations", "edits", "models", "images", "speech")
 SAFETY_MESSAGE = "Your request was rejected as a result of our safety system."
 
 
@@ -559,6 +564,10 @@ class _Handler(BaseHTTPRequestHandler):
                     "total_tokens": 1106,
                 },
             }
+        if endpoint == "speech":
+            words = str((record.json or {}).get("input") or "")
+            # About as long as a voice takes to say the words (15 characters a second).
+            return 200, _Audio(silent_mp3(max(0.5, len(words) / 15)), "audio/mpeg")
         if endpoint == "models":
             created = int(time.time())
             models = [{"id": m, "object": "model", "created": created, "owned_by": "fake"} for m in fake.models]
@@ -579,7 +588,9 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, status: int, payload: Any, headers: dict[str, str]) -> None:
-        if isinstance(payload, (dict, list)):
+        if isinstance(payload, _Audio):
+            data, content_type = payload.data, payload.mime
+        elif isinstance(payload, (dict, list)):
             data = jsonlib.dumps(payload).encode()
             content_type = "application/json"
         else:
@@ -598,6 +609,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except OSError:  # the client gave up (its timeout) before we answered
             self.close_connection = True
+
+
+@dataclass(frozen=True)
+class _Audio:
+    data: bytes
+    mime: str
 
 
 def _chat_answer(fake: FakeOpenAI, request_json: dict) -> dict:
