@@ -52,7 +52,8 @@ if not rows:
 else:
     st.dataframe(
         [{"Book": row.title, "Text tokens in": row.usage.input_tokens, "Text tokens out": row.usage.output_tokens,
-          "Pictures": row.usage.images, "Model calls": row.usage.calls} for row in rows],
+          "Pictures": row.usage.images, "Characters narrated": row.usage.characters, "Model calls": row.usage.calls}
+         for row in rows],
         hide_index=True,
         width="stretch",
     )

@@ -24,7 +24,7 @@ from storymaker.accounts import User
 from storymaker.engine import Engine
 from storymaker.errors import Busy, NotFound, StorymakerError
 from storymaker.scenes import SceneError
-from app_ui import downloads, grid, render, session
+from app_ui import downloads, grid, narration, render, session
 from app_ui.studio_common import notice
 
 PREVIEW, REWRITING = "studio_preview", "studio_rewriting"
@@ -319,6 +319,7 @@ def book_actions(engine: Engine, user: User, book: books.Book, rows: list[review
                     fresh_editor(book.id)
                     render.flash("Replaced the words of all {} pages from {}.", book.scene_count, upload.name)
                     st.rerun()
+    narration.panel(engine, user, book)
     downloads.panel(engine, user, book.id, book.title, where="studio", unsaved=bool(pending))
 
 

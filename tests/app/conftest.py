@@ -15,7 +15,7 @@ from storymaker.config import Settings
 from storymaker.engine import Engine
 from storymaker.models import registry
 
-from tests.fakes.models import MockImageModel, MockTextModel, OfflineImage, OfflineText
+from tests.fakes.models import MockImageModel, MockSpeechModel, MockTextModel, OfflineImage, OfflineText
 
 from .support import AppEnv
 
@@ -32,7 +32,8 @@ def app_env(monkeypatch, tmp_path, database_url) -> AppEnv:
     st.cache_data.clear()
     # Offline settings get fakes flagged offline; a session key (OpenAI) gets plain fakes: never the real service.
     with registry.registered("offline", text=lambda settings: OfflineText(), image=lambda settings: OfflineImage()), \
-            registry.registered("openai", text=lambda settings: MockTextModel(), image=lambda settings: MockImageModel()):
+            registry.registered("openai", text=lambda settings: MockTextModel(), image=lambda settings: MockImageModel(),
+                                speech=lambda settings: MockSpeechModel()):
         yield AppEnv(Engine(Settings(provider="offline", data_dir=data, database_url=database_url),
                             OfflineText(), OfflineImage()))
         st.cache_resource.clear()

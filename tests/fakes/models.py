@@ -10,7 +10,10 @@ from typing import Callable
 
 from PIL import Image
 
-from storymaker.models.base import ImageModel, ImageRequest, ImageResult, TextModel, TextRequest, TextResult
+from storymaker.models.base import (ImageModel, ImageRequest, ImageResult, SpeechModel, SpeechRequest, SpeechResult,
+                                   TextModel, TextRequest, TextResult)
+
+from tests.fakes.audio import silent_mp3
 
 
 def story_json(names: list[str], count: int, **overrides) -> str:
@@ -88,3 +91,19 @@ class OfflineText(MockTextModel):
 class OfflineImage(MockImageModel):
     model_id = "mock-offline-image"
     is_offline = True
+
+
+class MockSpeechModel(SpeechModel):
+    """Says anything as silent MP3 about as long as a voice would take; records what it was asked."""
+
+    model_id = "mock-speech"
+    voices = ("coral", "sage", "nova")
+
+    def __init__(self) -> None:
+        self.requests: list[SpeechRequest] = []
+        self._lock = threading.Lock()
+
+    def speak(self, request: SpeechRequest) -> SpeechResult:
+        with self._lock:
+            self.requests.append(request)
+        return SpeechResult(silent_mp3(max(0.5, len(request.text) / 15)), "audio/mpeg", len(request.text))
