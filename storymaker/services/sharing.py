@@ -16,15 +16,16 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from .. import books, sharing
+from .. import books, narration, sharing
 from ..engine import Engine
 from ..errors import Invalid, StorymakerError
 from ..exports.book import author_line
 from ..files import Store, layout
 from ..sharing import EXPIRIES, ShareLink
 
-__all__ = ["EXPIRIES", "BeingChanged", "LinkGone", "PublicPage", "ScreenPicture", "ShareLink", "create",
-           "language_tag", "links", "page", "picture", "revoke", "share_url"]
+__all__ = ["EXPIRIES", "BeingChanged", "LinkGone", "PublicPage", "ScreenPicture", "ShareLink", "SharedAudio",
+           "SharedNarration", "create", "language_tag", "links", "narration_audio", "page", "picture", "revoke",
+           "share_url"]
 
 _clock = time.time  # replaced in tests
 SCREEN_PX = 1200  # the longest side of a picture sent to a reader's screen
@@ -103,6 +104,16 @@ class PublicPage:
     text: str
     picture: int | None  # the picture's version (changes when it is redrawn), None when it is missing
     cover: int | None  # the cover's version, for the link's preview in chat apps
+    narration: SharedNarration | None = None  # the page's narration by a voice model, when it has one
+
+
+@dataclass(frozen=True)
+class SharedNarration:
+    """What the page's player needs besides the audio, which has its own address."""
+
+    voice: str
+    version: str  # what the audio was made from: its address changes when the words do
+    words: list[list[float]]  # [[start, end, begin_s, end_s], ...] with UTF-16 offsets (the browser's)
 
 
 def _live_book(engine: Engine, token: object) -> books.Book:
@@ -131,7 +142,16 @@ def page(engine: Engine, token: object, number: object) -> PublicPage:
     cover = engine.store.version(layout.cover_key(book.id))
     version = cover if current == 0 else engine.store.version(key)
     return PublicPage(book.title, author_line(engine, book), language_tag(book.language), book.age_band,
-                      len(rows), current, heading, text, version, cover)
+                      len(rows), current, heading, text, version, cover, _shared_narration(engine, book, rows, current))
+
+
+def _shared_narration(engine: Engine, book: books.Book, rows: list[books.SceneRow],
+                      number: int) -> SharedNarration | None:
+    made = narration.load(engine, book, number, rows, with_audio=False)
+    if made is None:
+        return None
+    return SharedNarration(made.voice.title(), narration.fingerprint(made.text, made.voice, made.model),
+                           narration.utf16_offsets(made.text, made.words))
 
 
 def _page_number(number: object) -> int:
@@ -195,3 +215,24 @@ def _screen_jpeg(store: Store, key: str, version: int) -> bytes | None:
         while len(_pictures) > _CACHED_PICTURES:
             _pictures.popitem(last=False)
     return data
+
+
+@dataclass(frozen=True)
+class SharedAudio:
+    data: bytes
+    mime: str
+    version: str  # an ETag
+
+
+def narration_audio(engine: Engine, token: object, number: object) -> SharedAudio:
+    """Page `number`'s current narration (0: the cover's) of the book a live token opens; `LinkGone`
+    when there is none. Served only through a live link (and to the owner in the Reader)."""
+    book = _live_book(engine, token)
+    wanted = _page_number(number) if str(number).isascii() and str(number).isdigit() else -1
+    rows = books.scene_rows(engine.db(), book.id)
+    if not 0 <= wanted <= len(rows):
+        raise LinkGone()
+    made = narration.load(engine, book, wanted, rows)
+    if made is None:
+        raise LinkGone()
+    return SharedAudio(made.audio, made.mime, narration.fingerprint(made.text, made.voice, made.model))

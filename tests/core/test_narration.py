@@ -217,3 +217,26 @@ def test_narration_jobs_are_not_counted_in_the_books_progress(engine, ada, book)
     latest = jobs.latest(engine.db(), book.id)
     assert sum(1 for kind, _, _ in latest if kind == Kind.NARRATION) == 5
     assert books.get(engine.db(), ada.id, book.id).status == BookStatus.READY
+
+
+def test_a_share_link_plays_the_narration_and_nothing_else_does(engine, ada, book):
+    from storymaker.services import sharing
+
+    link, token = sharing.create(engine, ada.id, book.id, "Never")
+    assert sharing.page(engine, token, 1).narration is None
+    with pytest.raises(sharing.LinkGone):
+        sharing.narration_audio(engine, token, 1)
+    narrate(engine, ada.id, book.id)
+    shown = sharing.page(engine, token, 1)
+    assert shown.narration is not None and shown.narration.voice == "Coral"
+    assert [shown.text[int(a):int(b)] for a, b, _, _ in shown.narration.words] == shown.text.split()
+    audio = sharing.narration_audio(engine, token, 1)
+    assert audio.mime == "audio/mpeg" and audio.data == service.page(engine, ada.id, book.id, 1).audio
+    assert audio.version == shown.narration.version
+    assert sharing.narration_audio(engine, token, 0).data  # the cover's title
+    for wrong in ("99", "-1", "1.0", "x"):
+        with pytest.raises(sharing.LinkGone):
+            sharing.narration_audio(engine, token, wrong)
+    sharing.revoke(engine, ada.id, book.id, link.id)
+    with pytest.raises(sharing.LinkGone):
+        sharing.narration_audio(engine, token, 1)
