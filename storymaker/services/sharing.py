@@ -24,7 +24,7 @@ from ..files import Store, layout
 from ..sharing import EXPIRIES, ShareLink
 
 __all__ = ["EXPIRIES", "BeingChanged", "LinkGone", "PublicPage", "ScreenPicture", "ShareLink", "create",
-           "language_tag", "links", "page", "picture", "revoke", "share_url"]
+           "language_tag", "links", "page", "pages", "picture", "revoke", "share_url"]
 
 _clock = time.time  # replaced in tests
 SCREEN_PX = 1200  # the longest side of a picture sent to a reader's screen
@@ -103,6 +103,9 @@ class PublicPage:
     text: str
     picture: int | None  # the picture's version (changes when it is redrawn), None when it is missing
     cover: int | None  # the cover's version, for the link's preview in chat apps
+    # Every character the book's pages show (title, headings, words): the page's fonts are cut to
+    # these, so reading on page after page in place never meets a letter the font lacks.
+    characters: str = ""
 
 
 def _live_book(engine: Engine, token: object) -> books.Book:
@@ -120,18 +123,34 @@ def page(engine: Engine, token: object, number: object) -> PublicPage:
     one open of the link. `LinkGone` or `BeingChanged` otherwise."""
     book = _live_book(engine, token)
     rows = books.scene_rows(engine.db(), book.id)
-    wanted = _page_number(number)
-    current = max(0, min(wanted, len(rows)))
+    current = max(0, min(_page_number(number), len(rows)))
     if current == 0:
         sharing.count_open(engine.db(), token, _clock())
-        heading, text, key = book.title, "", layout.cover_key(book.id)
+    cover = engine.store.version(layout.cover_key(book.id))
+    return _public_page(engine, book, rows, current, author_line(engine, book), cover)
+
+
+def pages(engine: Engine, token: object) -> list[PublicPage]:
+    """Every page of the book a live token opens, the cover first, for reading on without a
+    navigation. The same single lookup as `page`; nothing is counted."""
+    book = _live_book(engine, token)
+    rows = books.scene_rows(engine.db(), book.id)
+    author = author_line(engine, book)
+    cover = engine.store.version(layout.cover_key(book.id))
+    return [_public_page(engine, book, rows, number, author, cover) for number in range(len(rows) + 1)]
+
+
+def _public_page(engine: Engine, book: books.Book, rows: list[books.SceneRow], current: int, author: str,
+                 cover: int | None) -> PublicPage:
+    if current == 0:
+        heading, text, version = book.title, "", cover
     else:
         scene = rows[current - 1].scene
-        heading, text, key = scene.title, scene.text, layout.page_key(book.id, scene.scene)
-    cover = engine.store.version(layout.cover_key(book.id))
-    version = cover if current == 0 else engine.store.version(key)
-    return PublicPage(book.title, author_line(engine, book), language_tag(book.language), book.age_band,
-                      len(rows), current, heading, text, version, cover)
+        heading, text = scene.title, scene.text
+        version = engine.store.version(layout.page_key(book.id, scene.scene))
+    characters = book.title + "".join(row.scene.title + row.scene.text for row in rows)
+    return PublicPage(book.title, author, language_tag(book.language), book.age_band, len(rows), current,
+                      heading, text, version, cover, characters)
 
 
 def _page_number(number: object) -> int:
