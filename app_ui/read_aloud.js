@@ -243,6 +243,7 @@ function mountReadAloud(root, options) {
       const playing = audio;
       audio = null;
       playing.pause();
+      playing.remove();
     }
     if (utterance && synth) {
       utterance = null;
@@ -264,6 +265,7 @@ function mountReadAloud(root, options) {
     if (frame) cancelAnimationFrame(frame);
     frame = 0;
     utterance = null; // over by itself: nothing to cancel
+    if (audio) audio.remove();
     audio = null;
     light(null);
     show("idle");
@@ -355,7 +357,10 @@ function mountReadAloud(root, options) {
   };
   const play = () => {
     silence();
-    const a = new Audio();
+    // An <audio> element in the player (hidden: the controls are the player's own), so the page
+    // holds what is playing.
+    const a = document.createElement("audio");
+    a.hidden = true;
     a.preload = "auto";
     a.src = narration.src;
     a.playbackRate = rate();
@@ -369,6 +374,7 @@ function mountReadAloud(root, options) {
     };
     a.onerror = () => narrationFailed(a);
     audio = a;
+    root.append(a);
     show("speaking");
     const started = a.play();
     if (started && started.catch) {
