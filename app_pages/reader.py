@@ -3,7 +3,7 @@
 import streamlit as st
 
 from storymaker import books
-from storymaker.services import library
+from storymaker.services import library, narration
 from storymaker.services import books as book_service
 from storymaker.data import parse_id
 from app_ui import downloads, missing_pictures, read_aloud, render, session, sharing
@@ -98,7 +98,9 @@ with words:
     else:
         st.subheader(render.md_escape(page.title), anchor=False)
     read_aloud.page_words(reading.book.id, page.number, last, page.text, reading.book.language, turn_to,
-                          intro=reading.book.title if page.number == 0 else "")
+                          intro=reading.book.title if page.number == 0 else "",
+                          narration=read_aloud.narration_data(narration.page(engine, user.id, reading.book.id,
+                                                                              page.number)))
     st.caption("Cover" if page.number == 0 else f"Page {page.number} of {last}")
 
 st.divider()

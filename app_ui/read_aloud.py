@@ -8,67 +8,62 @@ triggers "finished", this module moves `?page=` on and tells the next page to st
 
 from __future__ import annotations
 
+import base64
 import pkgutil
 from typing import Any, Callable
 
 import streamlit as st
 
-from storymaker import languages
+from storymaker import languages, narration
+from storymaker.narration import PageNarration
 
 AUTOPLAY = "read_aloud_autoplay"  # (book, page) that "Read the whole book" turned to
 
-_HTML = """
-<div class="sm-read">
-  <div class="sm-controls" role="group" aria-label="Read aloud">
-    <button type="button" data-act="page">Read aloud</button>
-    <button type="button" data-act="book">Read the whole book</button>
-    <button type="button" data-act="pause" disabled>Pause</button>
-    <button type="button" data-act="stop" disabled>Stop</button>
-    <label>Speed <select name="rate">
-      <option value="0.75">0.75×</option><option value="1" selected>1×</option><option value="1.25">1.25×</option>
-    </select></label>
-    <label>Voice <select name="voice"></select></label>
-  </div>
-  <p class="sm-status" role="status" aria-live="polite"></p>
-  <div class="sm-words"></div>
-</div>
+# The player (read_aloud.js, shared with the public share page) and this component's adapter: the
+# player draws its controls and the words into the component's element; "finished" turns the page.
+_ADAPTER = """
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  if (!data) return;
+  const player = mountReadAloud(parentElement.querySelector(".sm-read"), {
+    ...data,
+    onFinished: (page) => setTriggerValue("finished", { page, nonce: Date.now() }),
+  });
+  return () => player.destroy();
+}
 """
 
-_CSS = """
-.sm-read { font-family: var(--st-font, inherit); color: var(--st-text-color, inherit); }
-.sm-controls { display: flex; flex-wrap: wrap; gap: 0.4rem 0.5rem; align-items: center; margin: 0.25rem 0 0.5rem; }
-.sm-controls button {
-  font: inherit; font-size: 0.95rem; min-height: 2.5rem; padding: 0.3rem 0.8rem; cursor: pointer;
-  border-radius: 0.5rem; border: 1px solid var(--st-border-color, #d8c4a6);
-  background: var(--st-secondary-background-color, #fbe9cf); color: inherit;
-}
-.sm-controls button[data-act=page], .sm-controls button[data-act=book] {
-  background: var(--st-primary-color, #d9653b); border-color: transparent; color: #fff;
-}
-.sm-controls button:disabled { opacity: 0.45; cursor: default; }
-.sm-controls label { font-size: 0.9rem; display: inline-flex; gap: 0.3rem; align-items: center; }
-.sm-controls select { font: inherit; font-size: 0.9rem; min-height: 2.2rem; max-width: 11rem; border-radius: 0.4rem; }
-.sm-status { font-size: 0.9rem; opacity: 0.8; min-height: 1.2em; margin: 0; }
-.sm-words { font-size: 1.45rem; line-height: 1.7; max-width: 42rem; margin: 0.5rem auto; white-space: pre-line; }
-.sm-word { border-radius: 0.25rem; transition: background-color 80ms linear; }
-.sm-word.sm-now { background: #ffe08a; box-shadow: 0 0 0 0.12rem #ffe08a; }
-"""
 
-_JS = (pkgutil.get_data(__package__ or "app_ui", "read_aloud.js") or b"").decode("utf-8")  # shipped beside this module
-_component = st.components.v2.component("storymaker.read_aloud", html=_HTML, css=_CSS, js=_JS)
+def _shipped(name: str) -> str:
+    return (pkgutil.get_data(__package__ or "app_ui", name) or b"").decode("utf-8")  # beside this module
+
+
+_component = st.components.v2.component("storymaker.read_aloud", html='<div class="sm-read"></div>',
+                                        css=_shipped("read_aloud.css"), js=_shipped("read_aloud.js") + _ADAPTER)
 
 
 def page_words(book_id: int, page: int, last: int, text: str, language: str,
-               turn_to: Callable[[int], None], intro: str = "") -> None:
+               turn_to: Callable[[int], None], intro: str = "", narration: dict[str, Any] | None = None) -> None:
     """The page's words with the player; `intro` is said first (the cover's title, shown above
-    the words). `turn_to(n)` moves the Reader to page n (and reruns)."""
+    the words). `turn_to(n)` moves the Reader to page n (and reruns). `narration`: the page's
+    narration audio, `{"src", "voice", "words"}` (words from `storymaker.narration.utf16_offsets`),
+    or None for the browser's voices only."""
     # Which page is to start reading by itself: the one "Read the whole book" turned to. The data
     # stays the same on every run of that page, so the player is not started twice.
     autoplay = st.session_state.get(AUTOPLAY) == (book_id, page)
     data: dict[str, Any] = {"text": text, "lang": languages.tag_for(language), "page": page,
-                            "last": page >= last, "autoplay": autoplay, "intro": intro}
+                            "last": page >= last, "autoplay": autoplay, "intro": intro, "narration": narration}
     result = _component(data=data, key=f"read_aloud_{book_id}_{page}", on_finished_change=lambda: None)
     finished = getattr(result, "finished", None)
     if isinstance(finished, dict) and finished.get("page") == page and page < last:
         st.session_state[AUTOPLAY] = (book_id, page + 1)
         turn_to(page + 1)
+
+
+def narration_data(made: PageNarration | None) -> dict[str, Any] | None:
+    """A page's narration for the player: its audio as a data: address (the owner's tab holds
+    it; no route serves a private book's audio), its voice and its words' timings."""
+    if made is None:
+        return None
+    src = f"data:{made.mime};base64," + base64.b64encode(made.audio).decode("ascii")
+    return {"src": src, "voice": made.voice.title(), "words": narration.utf16_offsets(made.text, made.words)}

@@ -2,10 +2,18 @@
 
 A Starlette route beside the app (not a Streamlit page): a reader with the link needs no
 Streamlit session and never runs the Studio's code, and a chat app unfurling the link reads
-the Open Graph tags from server-rendered HTML, with no JavaScript. Two routes and nothing else:
+the Open Graph tags from server-rendered HTML, with no JavaScript. These routes and nothing else:
 
     GET /read/{token}?page=N        the cover (N = 0, counted as one open) or page N, as HTML
     GET /read/{token}/picture/{n}   the cover (0) or page n's picture, a JPEG sized for screens
+    GET /read/{token}/pages         every page's words and picture address, as JSON, for reading
+                                    the whole book aloud without a navigation
+    GET /read/{token}/narration/{n} page n's narration audio (0: the cover's), when it has one
+    GET /read/player.js             the read-aloud player (no token: a "." is never in one)
+
+The page reads without any script; the player only adds Read aloud to it (its words, lit as
+they are spoken). It is the one script the page runs, from this origin, so the CSP needs no
+'unsafe-inline'; the page's own data sits in a JSON block, which no browser runs.
 
 Whatever is wrong with a token (wrong, malformed, revoked, expired, its book deleted) gets
 the same status and the same body, after the same single lookup, so nothing says whether
@@ -20,13 +28,14 @@ import functools
 import hashlib
 import html
 import io
+import json
 import logging
 from importlib import resources
 from typing import Any, Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from app_web.sign_in import engine  # one Engine per settings for every route of the app
@@ -39,7 +48,7 @@ GONE = "This link no longer works."
 log = logging.getLogger(__name__)
 
 # Security headers of every answer: the token is in the path (no Referer may carry it
-# elsewhere), the page is nobody's to index, and nothing in it runs (no scripts at all).
+# elsewhere), the page is nobody's to index, and nothing in it runs but the player.
 _HEADERS = {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow", "X-Content-Type-Options": "nosniff"}
 
 
@@ -70,6 +79,10 @@ def _font_subset(name: str, characters: str) -> str | None:
         log.warning("share page: font %s not subset (%s)", name, type(error).__name__)
         return None
     return "data:font/woff;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+# Shown in the book's fonts besides the words: the page's own labels and the player's controls.
+_LABELS = "byPageofStartreadingNextPreviousBacktothecover ReadaloudthewholebookPauseResumeStopSpeedVoiceNarrator×()"
 
 
 def _face(family: str, name: str, text: str) -> str:
@@ -108,6 +121,41 @@ nav span{background:#efe3d0;color:#8a7a68}
 """
 
 
+# -- the player: app_ui/read_aloud.js (the Reader's too) and this page's adapter ----------
+
+_PLAYER = ((resources.files("app_ui") / "read_aloud.js").read_text(encoding="utf-8")
+           + (resources.files("app_web") / "share_read_aloud.js").read_text(encoding="utf-8"))
+_PLAYER_CSS = (resources.files("app_ui") / "read_aloud.css").read_text(encoding="utf-8")
+# Its address: no token holds a "." (token_urlsafe), so it never shadows a book; the version makes
+# a changed player a new address, so browsers may keep it.
+PLAYER_PATH = PREFIX + "/player.js"
+_PLAYER_URL = f"{PLAYER_PATH}?v={hashlib.sha256(_PLAYER.encode()).hexdigest()[:12]}"
+
+
+def _json_block(data: object) -> str:
+    """Data for the player as a JSON block the browser never runs; "<", ">" and "&" escaped, so no
+    text in it can close the block or open a tag."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _page_data(page: PublicPage, token: str) -> dict[str, Any]:
+    """What the player needs of one page (the same shape in the page's JSON block and in /pages).
+    `narration` is null while the page has none: the browser's own voices read it."""
+    picture = _picture_url(token, page.number, page.picture) if page.picture is not None else None
+    narration = None
+    if page.narration is not None:
+        # The version in the address: new words are new audio at a new address.
+        narration = {"src": f"{PREFIX}/{token}/narration/{page.number}?v={page.narration.version}",
+                     "voice": page.narration.voice, "words": page.narration.words}
+    return {"number": page.number, "heading": page.heading, "text": page.text, "picture": picture,
+            "alt": _alt(page), "narration": narration}
+
+
+def _alt(page: PublicPage) -> str:
+    return f"The cover of {page.title}" if page.number == 0 else f"Picture for page {page.number}: {page.heading}"
+
+
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -135,9 +183,11 @@ def _base_url(request: Request) -> str:
 
 
 def _document(lang: str, head: str, body: str, style: str) -> tuple[str, str]:
-    """The HTML and its Content-Security-Policy (the one inline style allowed by its hash)."""
+    """The HTML and its Content-Security-Policy: the one inline style allowed by its hash; scripts,
+    the JSON of /pages and narration audio only from this origin."""
     digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode("ascii")
     csp = (f"default-src 'none'; img-src 'self'; style-src 'sha256-{digest}'; font-src data:; "
+           "script-src 'self'; connect-src 'self'; media-src 'self'; "
            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
     lang_attribute = f' lang="{_e(lang)}"' if lang else ""
     document = (f"<!doctype html><html{lang_attribute}><head><meta charset=\"utf-8\">"
@@ -166,18 +216,18 @@ def render_page(page: PublicPage, token: str, base: str) -> tuple[str, str]:
     head += "".join(f'<meta name="{name}" content="{_e(value)}">' for name, value in twitter.items())
 
     if page.picture is not None:
-        alt = f"The cover of {title}" if page.number == 0 else f"Picture for page {page.number}: {page.heading}"
-        figure = (f'<figure><img src="{_e(_picture_url(token, page.number, page.picture))}" alt="{_e(alt)}" '
+        figure = (f'<figure><img src="{_e(_picture_url(token, page.number, page.picture))}" alt="{_e(_alt(page))}" '
                   'width="1024" height="1024"></figure>')
     else:
         figure = '<figure><div class="missing">This picture is not in the book any more.</div></figure>'
+    player = '<div id="read-aloud"></div>'  # the player's controls, drawn by its script (none without)
     if page.number == 0:
         words = f"<h1>{_e(title)}</h1>"
         if page.author:
             words += f'<p class="by">by {_e(page.author)}</p>'
-        words += f'<p class="count">{_e(description)}</p>'
+        words += player + f'<p class="count">{_e(description)}</p>'
     else:
-        words = f"<h2>{_e(page.heading)}</h2><div class=\"words\">{_paragraphs(page.text)}</div>"
+        words = f"<h2>{_e(page.heading)}</h2>{player}<div class=\"words\">{_paragraphs(page.text)}</div>"
         words += f'<p class="count">Page {page.number} of {page.last}</p>'
         if page.number == page.last:
             words += '<p class="end">The End</p>'
@@ -193,12 +243,17 @@ def render_page(page: PublicPage, token: str, base: str) -> tuple[str, str]:
     else:
         following = step(0, "Back to the cover", "first")
     age = "".join(ch if ch.isalnum() else "-" for ch in page.age_band)
+    data = {"title": title, "lang": page.language, "last": page.last, "pages": f"{PREFIX}/{token}/pages",
+            "page": _page_data(page, token)}
     body = (f'<main class="age-{_e(age)}"><div class="page">{figure}<div>{words}</div></div>'
-            f'<nav aria-label="Pages">{previous}{following}</nav></main>')
-    style = (_face("Book Title", TITLE_FONT, title + page.heading + "The End")
-             + _face("Book Words", WORDS_FONT, page.text + page.author + description + "byPageofStartreadingNextPrevious"
-                                                                                       "Backtothecover")
-             + _STYLE)
+            f'<nav aria-label="Pages">{previous}{following}</nav></main>'
+            f'<script type="application/json" id="read-aloud-data">{_json_block(data)}</script>')
+    head += f'<script src="{_PLAYER_URL}" defer></script>'
+    # The fonts hold every letter of the book: reading on, the player shows the next pages in place.
+    book = page.characters or page.text
+    style = (_face("Book Title", TITLE_FONT, title + page.heading + book + "The End")
+             + _face("Book Words", WORDS_FONT, book + page.author + description + _LABELS)
+             + _STYLE + _PLAYER_CSS)
     return _document(page.language, head, body, style)
 
 
@@ -243,6 +298,46 @@ async def read(request: Request) -> Response:
                          lambda found: _html(*render_page(found[0], token, found[1])))
 
 
+async def pages(request: Request) -> Response:
+    """Every page as JSON, for "Read the whole book": the player turns the pages in place (a
+    navigation would cost the tap that lets the browser speak). Dead tokens read as on the page."""
+    token = request.path_params["token"]
+
+    def respond(found: list[PublicPage]) -> Response:
+        first = found[0]
+        data = {"title": first.title, "lang": first.language, "last": first.last,
+                "pages": [_page_data(page, token) for page in found]}
+        response = JSONResponse(data)
+        response.headers.update(_HEADERS)
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers["Content-Security-Policy"] = "default-src 'none'"
+        return response
+
+    return await _answer(lambda: sharing.pages(engine(), token), respond)
+
+
+async def narration(request: Request) -> Response:
+    """A page's narration audio, to a live link only (dead tokens read as on the page)."""
+    token, number = request.path_params["token"], request.path_params["number"]
+
+    def respond(found: sharing.SharedAudio) -> Response:
+        response = Response(found.data, media_type=found.mime)
+        response.headers.update(_HEADERS)
+        response.headers["Cache-Control"] = "private, max-age=3600"
+        response.headers["ETag"] = f'"{found.version}"'
+        response.headers["Content-Security-Policy"] = "default-src 'none'"
+        return response
+
+    return await _answer(lambda: sharing.narration_audio(engine(), token, number), respond)
+
+
+async def player(request: Request) -> Response:
+    response = Response(_PLAYER, media_type="text/javascript; charset=utf-8")
+    response.headers.update(_HEADERS)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 async def picture(request: Request) -> Response:
     token, number = request.path_params["token"], request.path_params["number"]
 
@@ -258,6 +353,9 @@ async def picture(request: Request) -> Response:
 
 
 routes = [
+    Route(PLAYER_PATH, player, methods=["GET"]),  # before the token's route, which would match it too
     Route(PREFIX + "/{token}", read, methods=["GET"]),
+    Route(PREFIX + "/{token}/pages", pages, methods=["GET"]),
+    Route(PREFIX + "/{token}/narration/{number}", narration, methods=["GET"]),
     Route(PREFIX + "/{token}/picture/{number}", picture, methods=["GET"]),
 ]

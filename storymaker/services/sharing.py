@@ -20,12 +20,13 @@ from .. import books, narration, sharing
 from ..engine import Engine
 from ..errors import Invalid, StorymakerError
 from ..exports.book import author_line
+from ..data.narrations import NarrationRow
 from ..files import Store, layout
 from ..sharing import EXPIRIES, ShareLink
 
 __all__ = ["EXPIRIES", "BeingChanged", "LinkGone", "PublicPage", "ScreenPicture", "ShareLink", "SharedAudio",
-           "SharedNarration", "create", "language_tag", "links", "narration_audio", "page", "picture", "revoke",
-           "share_url"]
+           "SharedNarration", "create", "language_tag", "links", "narration_audio", "page", "pages", "picture",
+           "revoke", "share_url"]
 
 _clock = time.time  # replaced in tests
 SCREEN_PX = 1200  # the longest side of a picture sent to a reader's screen
@@ -104,6 +105,9 @@ class PublicPage:
     text: str
     picture: int | None  # the picture's version (changes when it is redrawn), None when it is missing
     cover: int | None  # the cover's version, for the link's preview in chat apps
+    # Every character the book's pages show (title, headings, words): the page's fonts are cut to
+    # these, so reading on page after page in place never meets a letter the font lacks.
+    characters: str = ""
     narration: SharedNarration | None = None  # the page's narration by a voice model, when it has one
 
 
@@ -131,27 +135,46 @@ def page(engine: Engine, token: object, number: object) -> PublicPage:
     one open of the link. `LinkGone` or `BeingChanged` otherwise."""
     book = _live_book(engine, token)
     rows = books.scene_rows(engine.db(), book.id)
-    wanted = _page_number(number)
-    current = max(0, min(wanted, len(rows)))
+    current = max(0, min(_page_number(number), len(rows)))
     if current == 0:
         sharing.count_open(engine.db(), token, _clock())
-        heading, text, key = book.title, "", layout.cover_key(book.id)
+    cover = engine.store.version(layout.cover_key(book.id))
+    narrated = narration.current(engine, book, rows)
+    return _public_page(engine, book, rows, current, author_line(engine, book), cover, narrated)
+
+
+def pages(engine: Engine, token: object) -> list[PublicPage]:
+    """Every page of the book a live token opens, the cover first, for reading on without a
+    navigation. The same single lookup as `page`; nothing is counted."""
+    book = _live_book(engine, token)
+    rows = books.scene_rows(engine.db(), book.id)
+    author = author_line(engine, book)
+    cover = engine.store.version(layout.cover_key(book.id))
+    narrated = narration.current(engine, book, rows)  # once for the book, not once a page
+    return [_public_page(engine, book, rows, number, author, cover, narrated) for number in range(len(rows) + 1)]
+
+
+def _public_page(engine: Engine, book: books.Book, rows: list[books.SceneRow], current: int, author: str,
+                 cover: int | None, narrated: dict[int, NarrationRow]) -> PublicPage:
+    if current == 0:
+        heading, text, version = book.title, "", cover
     else:
         scene = rows[current - 1].scene
-        heading, text, key = scene.title, scene.text, layout.page_key(book.id, scene.scene)
-    cover = engine.store.version(layout.cover_key(book.id))
-    version = cover if current == 0 else engine.store.version(key)
-    return PublicPage(book.title, author_line(engine, book), language_tag(book.language), book.age_band,
-                      len(rows), current, heading, text, version, cover, _shared_narration(engine, book, rows, current))
+        heading, text = scene.title, scene.text
+        version = engine.store.version(layout.page_key(book.id, scene.scene))
+    characters = book.title + "".join(row.scene.title + row.scene.text for row in rows)
+    return PublicPage(book.title, author, language_tag(book.language), book.age_band, len(rows), current,
+                      heading, text, version, cover, characters, _shared_narration(book, rows, current, narrated))
 
 
-def _shared_narration(engine: Engine, book: books.Book, rows: list[books.SceneRow],
-                      number: int) -> SharedNarration | None:
-    made = narration.load(engine, book, number, rows, with_audio=False)
-    if made is None:
+def _shared_narration(book: books.Book, rows: list[books.SceneRow], number: int,
+                      narrated: dict[int, NarrationRow]) -> SharedNarration | None:
+    row = narrated.get(number)
+    if row is None:
         return None
-    return SharedNarration(made.voice.title(), narration.fingerprint(made.text, made.voice, made.model),
-                           narration.utf16_offsets(made.text, made.words))
+    said = narration.spoken_words(book, rows)[number]  # the cover's: its title
+    return SharedNarration(row.voice.title(), row.fingerprint,
+                           narration.utf16_offsets(said, narration.word_timings(said, row.duration_s)))
 
 
 def _page_number(number: object) -> int:

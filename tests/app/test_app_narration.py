@@ -57,3 +57,34 @@ def test_choosing_another_voice_is_kept_for_the_book(app_env):
     assert not at.exception
     session_keys.register(user.id, KEY)
     assert service.status(app_env.engine, user.id, book_id).voice == "sage"
+
+
+def test_the_reader_gives_the_player_the_pages_narration(app_env):
+    import json
+
+    user = app_env.user()
+    book_id = app_env.ready_book(user)
+    at = app_env.app(user, to="app_pages/reader.py", book=str(book_id), page="1")
+    assert not at.exception
+    assert "data:audio" not in json.dumps([str(getattr(node, "proto", "")) for node in _all(at)])
+
+    session_keys.register(user.id, KEY)
+    from storymaker.models import keys
+    from storymaker.runner import Runner
+
+    with keys.using(KEY):  # as the app's own runs and jobs do for this person
+        service.make(app_env.engine, user.id, book_id)
+        Runner(app_env.engine).run_until_idle()
+    at = app_env.app(user, to="app_pages/reader.py", book=str(book_id), page="1")
+    assert not at.exception
+    sent = json.dumps([str(getattr(node, "proto", "")) for node in _all(at)])
+    assert "data:audio/mpeg;base64," in sent and "Coral" in sent
+
+
+def _all(at):
+    found, todo = [], [at._tree]
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        todo.extend(getattr(node, "children", {}).values())
+    return found

@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from app_web import share
 from .support import SHOTS, idle, opened, settle, sign_up  # skips without Chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -72,7 +73,11 @@ def read_the_whole_book(phone, url: str) -> None:
     assert answer is not None and answer.status == 200
     title = phone.locator("h1")
     expect(title).to_be_visible()
-    assert not re.search(r"Studio|My Books|Sign out|<script", phone.content())  # the book and nothing else
+    content = phone.content()
+    assert not re.search(r"Studio|My Books|Sign out", content)  # the book and nothing else
+    # No script but the read-aloud player (from this origin) and its data (a JSON block, never run).
+    assert {tag for tag in re.findall(r"<script[^>]*>", content)} == {
+        f'<script src="{share._PLAYER_URL}" defer="">', '<script type="application/json" id="read-aloud-data">'}
     shown(phone, "share-2-cover")
     phone.get_by_role("link", name="Start reading ›").click()
     number = 1

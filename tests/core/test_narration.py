@@ -240,3 +240,44 @@ def test_a_share_link_plays_the_narration_and_nothing_else_does(engine, ada, boo
     sharing.revoke(engine, ada.id, book.id, link.id)
     with pytest.raises(sharing.LinkGone):
         sharing.narration_audio(engine, token, 1)
+
+
+def test_the_share_page_carries_the_narration_and_its_route_serves_the_audio(engine, fake, ada, book, monkeypatch):
+    import json
+    import re
+
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from app_web import share
+    from storymaker.services import sharing
+
+    for name, value in (("STORYMAKER_DATA_DIR", str(engine.settings.data_dir)), ("OPENAI_API_KEY", "test-key"),
+                        ("OPENAI_BASE_URL", fake.base_url), ("STORYMAKER_PROVIDER", "openai"),
+                        ("STORYMAKER_DATABASE_URL", engine.settings.database_url)):
+        if value:
+            monkeypatch.setenv(name, value)
+    client = TestClient(Starlette(routes=share.routes))
+    _, token = sharing.create(engine, ada.id, book.id, "Never")
+    narrate(engine, ada.id, book.id)
+
+    page = client.get(f"/read/{token}?page=2").text
+    data = json.loads(re.search(r'id="read-aloud-data">(.*?)</script>', page).group(1))
+    said = data["page"]["narration"]
+    assert said["voice"] == "Coral" and said["src"].startswith(f"/read/{token}/narration/2?v=")
+    assert len(said["words"]) == len(data["page"]["text"].split())
+    audio = client.get(said["src"])
+    assert audio.status_code == 200 and audio.headers["content-type"] == "audio/mpeg"
+    assert audio.content == service.page(engine, ada.id, book.id, 2).audio
+    assert audio.headers["referrer-policy"] == "no-referrer" and "ETag" in audio.headers
+    whole = client.get(f"/read/{token}/pages").json()
+    assert all(p["narration"] is not None for p in whole["pages"])
+    # A dead link, a page with no narration and a wrong number all read alike.
+    gone = client.get(f"/read/{'x' * 43}/narration/2")
+    review.save_edits(engine, ada.id, book.id, {2: {"text": "New words, not yet narrated."}})
+    stale = client.get(f"/read/{token}/narration/2")
+    wrong = client.get(f"/read/{token}/narration/abc")
+    assert gone.status_code == stale.status_code == wrong.status_code == 404
+    assert gone.content == stale.content == wrong.content
+    assert json.loads(re.search(r'id="read-aloud-data">(.*?)</script>',
+                                client.get(f"/read/{token}?page=2").text).group(1))["page"]["narration"] is None

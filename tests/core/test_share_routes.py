@@ -4,9 +4,14 @@ dead token answered alike."""
 
 from __future__ import annotations
 
+import base64
+import io
+import json
 import logging
+import re
 
 import pytest
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -63,7 +68,9 @@ def test_the_cover_page_unfurls_with_the_title_and_cover(client, shared):
     assert '<meta property="og:description" content="A picture book by ownername, 4 pages.">' in page
     assert '<meta name="twitter:card" content="summary_large_image">' in page
     assert f"<h1>{escaped}</h1>" in page and '<html lang="en">' in page
-    assert "<script" not in page  # not ours, not the title's
+    assert EVIL not in page and EVIL.replace('"', '\\"') not in page  # as text only, in the HTML and the JSON
+    assert scripts(page) == [f'<script src="{share._PLAYER_URL}" defer>',
+                             '<script type="application/json" id="read-aloud-data">']  # the player and its data
     assert 'href="?page=1"' in page  # Start reading
 
 
@@ -92,7 +99,7 @@ def test_headers_keep_the_token_to_the_page(client, shared):
     assert "noindex" in answer.headers["x-robots-tag"]
     assert answer.headers["cache-control"] == "private, no-store"
     csp = answer.headers["content-security-policy"]
-    assert "default-src 'none'" in csp and "script-src" not in csp and "unsafe" not in csp
+    assert "default-src 'none'" in csp and "script-src 'self';" in csp and "unsafe" not in csp
     picture = client.get(f"/read/{token}/picture/2")
     assert picture.headers["referrer-policy"] == "no-referrer"
     assert picture.headers["cache-control"].startswith("private")
@@ -130,6 +137,7 @@ def test_wrong_revoked_and_expired_links_read_alike(client, shared, mock_engine,
     dead = [token, revoked, deleted, "A" * 43, "short", "%00", token[:-1] + ("A" if token[-1] != "A" else "B")]
     answers = [client.get(f"/read/{dead_token}") for dead_token in dead]
     answers += [client.get(f"/read/{dead_token}/picture/0") for dead_token in dead]
+    answers += [client.get(f"/read/{dead_token}/pages") for dead_token in dead]
     assert {answer.status_code for answer in answers} == {404}
     assert {answer.content for answer in answers} == {answers[0].content}
     assert "This link no longer works." in answers[0].text
@@ -141,7 +149,7 @@ def test_wrong_revoked_and_expired_links_read_alike(client, shared, mock_engine,
 def test_a_book_being_changed_is_not_shown(client, shared, mock_engine):
     book_id, _, token = shared
     books.set_status(mock_engine.db(), book_id, books.GENERATING)
-    for path in (f"/read/{token}", f"/read/{token}/picture/1"):
+    for path in (f"/read/{token}", f"/read/{token}/picture/1", f"/read/{token}/pages"):
         answer = client.get(path)
         assert answer.status_code == 503 and "This book is being changed; try again soon." in answer.text
     books.set_status(mock_engine.db(), book_id, books.READY)
@@ -152,3 +160,73 @@ def test_nothing_else_is_served(client, shared):
     _, _, token = shared
     assert client.get(f"/read/{token}/studio").status_code == 404
     assert client.post(f"/read/{token}").status_code == 405
+
+
+def scripts(page: str) -> list[str]:
+    return re.findall(r"<script[^>]*>", page)
+
+
+def data_block(page: str) -> dict:
+    block = re.search(r'<script type="application/json" id="read-aloud-data">(.*?)</script>', page, re.S)
+    assert block is not None
+    assert "<" not in block.group(1) and "&" not in block.group(1)  # nothing in it can close it or open a tag
+    return json.loads(block.group(1))
+
+
+def test_the_page_gives_the_player_its_words_as_data(client, shared):
+    _, _, token = shared
+    data = data_block(client.get(f"/read/{token}?page=1").text)
+    assert data["title"] == EVIL and data["lang"] == "en" and data["last"] == 4
+    assert data["pages"] == f"/read/{token}/pages"
+    assert data["page"]["text"] == f"Mia said {EVIL}.\n\nThen <img src=x onerror=alert(1)> happened."
+    assert data["page"]["number"] == 1 and data["page"]["narration"] is None
+    assert data["page"]["picture"].startswith(f"/read/{token}/picture/1?v=")
+    cover = data_block(client.get(f"/read/{token}").text)["page"]
+    assert cover["number"] == 0 and cover["text"] == "" and cover["heading"] == EVIL
+
+
+def test_every_page_as_json_for_reading_the_whole_book_in_place(client, shared):
+    _, link, token = shared
+    answer = client.get(f"/read/{token}/pages")
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/json"
+    assert answer.headers["referrer-policy"] == "no-referrer" and answer.headers["cache-control"] == "private, no-store"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    book = answer.json()
+    assert book["title"] == EVIL and book["last"] == 4
+    assert [page["number"] for page in book["pages"]] == [0, 1, 2, 3, 4]
+    assert book["pages"][1] == data_block(client.get(f"/read/{token}?page=1").text)["page"]  # one shape for both
+    assert book["pages"][2]["heading"] == "Page 2" and "page 2" in book["pages"][2]["text"]
+
+
+def test_the_player_script_is_served_without_a_token_and_never_taken_for_one(client, shared):
+    _, _, token = shared
+    page = client.get(f"/read/{token}").text
+    src = re.search(r'<script src="([^"]+)"', page)
+    assert src is not None and src.group(1).startswith("/read/player.js?v=")
+    script = client.get(src.group(1))
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "function mountReadAloud(root, options)" in script.text  # the Reader's player...
+    assert 'getElementById("read-aloud-data")' in script.text  # ...and this page's adapter
+    assert "innerHTML" not in script.text and "eval(" not in script.text
+    assert script.headers["x-content-type-options"] == "nosniff"
+    # A token never holds a "." (token_urlsafe's alphabet), so the script's address is never a book's.
+    assert "." not in token and not re.fullmatch(r"[A-Za-z0-9_-]+", "player.js")
+    gone = client.get(f"/read/{token[:-1]}x")
+    assert client.get("/read/player.js/pages").content == gone.content
+    assert client.post("/read/player.js").status_code == 405
+
+
+def embedded_fonts(page: str) -> list[TTFont]:
+    urls = re.findall(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", page)
+    return [TTFont(io.BytesIO(base64.b64decode(url))) for url in urls]
+
+
+def test_the_fonts_hold_the_whole_book_and_stay_small(client, shared, mock_engine):
+    book_id, _, token = shared
+    sql(mock_engine.db(), "UPDATE scenes SET text = 'Zoë jumped over the quiet wax box.' WHERE book_id = :book "
+        "AND scene = 4", book=book_id)
+    page = client.get(f"/read/{token}?page=1").text
+    title, words = embedded_fonts(page)
+    for font in (title, words):
+        assert {ord(ch) for ch in "Zoëjumpedoverthequietwaxbox."} <= set(font.getBestCmap())  # page 4's letters
+    assert len(page.encode()) < 120_000

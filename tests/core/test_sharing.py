@@ -93,6 +93,8 @@ def test_a_wrong_or_malformed_token_opens_nothing(mock_engine, user, book_id, cl
         service.page(mock_engine, token, 0)
     with pytest.raises(service.LinkGone):
         service.picture(mock_engine, token, 0)
+    with pytest.raises(service.LinkGone):
+        service.pages(mock_engine, token)
 
 
 def test_opens_are_counted_on_the_cover_only(mock_engine, user, book_id, clock):
@@ -101,6 +103,7 @@ def test_opens_are_counted_on_the_cover_only(mock_engine, user, book_id, clock):
     service.page(mock_engine, token, 1)
     service.page(mock_engine, token, 2)
     service.picture(mock_engine, token, 0)
+    service.pages(mock_engine, token)  # reading the whole book aloud is not another open
     clock[0] = NOW + 3600
     service.page(mock_engine, token, "not a page")  # reads as the cover
     [link] = service.links(mock_engine, user.id, book_id)
@@ -118,6 +121,8 @@ def test_only_a_finished_book_is_shared_and_a_changing_one_is_not_shown(mock_eng
         service.page(mock_engine, token, 0)
     with pytest.raises(service.BeingChanged):
         service.picture(mock_engine, token, 1)
+    with pytest.raises(service.BeingChanged):
+        service.pages(mock_engine, token)
     with pytest.raises(Invalid):
         service.create(mock_engine, user.id, ready, "Forever and a day")
 
@@ -132,6 +137,18 @@ def test_a_page_is_clamped_and_a_picture_outside_the_book_is_not_there(mock_engi
             service.picture(mock_engine, token, number)
     picture = service.picture(mock_engine, token, "4")
     assert picture.mime == "image/jpeg" and picture.data[:3] == b"\xff\xd8\xff"
+
+
+def test_every_page_at_once_is_each_page_as_opened_alone(mock_engine, user, book_id, clock):
+    _, token = service.create(mock_engine, user.id, book_id, "Never")
+    sql(mock_engine.db(), "UPDATE scenes SET text = 'Zebras quickly jump.' WHERE book_id = :book AND scene = 3",
+        book=book_id)
+    every = service.pages(mock_engine, token)
+    assert [page.number for page in every] == [0, 1, 2, 3, 4]
+    assert every == [service.page(mock_engine, token, number) for number in range(5)]
+    assert every[0].text == "" and every[0].heading == "The Lighthouse Cat" and every[3].text == "Zebras quickly jump."
+    # Every page knows the whole book's letters (its fonts cover the pages read on in place).
+    assert all(set("Zebras quickly jump.") <= set(page.characters) for page in every)
 
 
 def test_the_author_line_and_language(mock_engine, user, book_id, clock):
