@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Mapping
 
 from PIL import Image
 
@@ -20,6 +20,7 @@ from ..data import accounts as stored_accounts
 from ..engine import Engine
 from ..errors import Invalid, NotFound
 from ..files import layout
+from ..narration import PageNarration
 
 
 class NotReady(Invalid):
@@ -56,6 +57,10 @@ class BookToExport:
     # pixels (page number, or COVER_ART for the cover without its title), so a print
     # export gets pictures at print resolution. Its inputs are part of `version`.
     redraw: Redraw | None = field(default=None, compare=False, repr=False)
+    # Narration by page number (0: the cover, saying the title), for any subset of the pages: the
+    # EPUB carries each as a media overlay where it still fits its page's words. What it was made
+    # from belongs in `version`, as the rest does.
+    narration: Mapping[int, PageNarration] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def slug(self) -> str:
