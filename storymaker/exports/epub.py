@@ -13,6 +13,9 @@ pages are ours, built with lxml so every title and word a person or a model wrot
 escaped by the serializer, never pasted into markup. Because a fixed page cannot flow on
 to the next one, the words are measured here with the same font (Pillow) and set at the
 largest size that fits, the picture giving up height only when the words need it.
+
+A book's narration (`BookToExport.narration`) rides along as EPUB 3 media overlays, built in
+`overlays`: a narrated page's words become spans a reader lights one by one as its audio plays.
 """
 
 from __future__ import annotations
@@ -380,8 +383,8 @@ def render(book: BookToExport, options: ExportOptions) -> bytes:
                         ("rendition:spread", "landscape")):  # two pages side by side only on a landscape screen
         package.add_metadata(None, "meta", value, {"property": prop})
 
-    words = [ExportPage(p.number, _xml_text(p.title), _xml_text(p.text), p.picture) for p in book.pages]
-    found = _overlays(book, title, words)
+    shown = [ExportPage(p.number, _xml_text(p.title), _xml_text(p.text), p.picture) for p in book.pages]
+    found = _overlays(book, title, shown)
     style = epub.EpubItem(uid="style", file_name="style/book.css", media_type="text/css",
                           content=stylesheet(narrated=bool(found)))
     package.add_item(style)
@@ -399,7 +402,7 @@ def render(book: BookToExport, options: ExportOptions) -> bytes:
     opening = _Page(uid="titlepage", file_name="title.xhtml", title=title, lang=lang,
                     content=title_page(title, author, lang, direction, spoken=COVER in found))
     pages = []
-    for page, image in zip(words, images, strict=True):
+    for page, image in zip(shown, images, strict=True):
         package.add_item(epub.EpubImage(uid=f"image{page.number}", file_name=f"images/{image.name}",
                                         media_type="image/jpeg", content=image.data))
         pages.append(_Page(uid=f"page{page.number}", file_name=f"page_{page.number:02d}.xhtml",
