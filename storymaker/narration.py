@@ -186,9 +186,9 @@ def load(engine: Engine, book: books.Book, page: int, rows: list[books.SceneRow]
     return _narration(engine, page, spoken_words(book, rows)[page], row, with_audio)
 
 
-def load_all(engine: Engine, book: books.Book) -> dict[int, PageNarration]:
+def load_all(engine: Engine, book: books.Book, rows: list[books.SceneRow] | None = None) -> dict[int, PageNarration]:
     """Every page's current narration with its audio (for the EPUB)."""
-    rows = books.scene_rows(engine.db(), book.id)
+    rows = books.scene_rows(engine.db(), book.id) if rows is None else rows
     words = spoken_words(book, rows)
     found = {}
     for page, row in current(engine, book, rows).items():

@@ -11,15 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Callable, Mapping
 
 from PIL import Image
 
-from .. import books, illustrate
+from .. import books, illustrate, narration
 from ..data import accounts as stored_accounts
 from ..engine import Engine
 from ..errors import Invalid, NotFound
 from ..files import layout
+from ..narration import PageNarration
 
 
 class NotReady(Invalid):
@@ -56,6 +57,10 @@ class BookToExport:
     # pixels (page number, or COVER_ART for the cover without its title), so a print
     # export gets pictures at print resolution. Its inputs are part of `version`.
     redraw: Redraw | None = field(default=None, compare=False, repr=False)
+    # Narration by page number (0: the cover, saying the title), for any subset of the pages: the
+    # EPUB carries each as a media overlay where it still fits its page's words. What it was made
+    # from belongs in `version`, as the rest does.
+    narration: Mapping[int, PageNarration] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def slug(self) -> str:
@@ -123,6 +128,7 @@ def snapshot(engine: Engine, user_id: int, book_id: int | str | None) -> BookToE
         raise NotReady(NO_COVER)
     author = author_line(engine, book)
     redraw, redraw_inputs = _painter_redraw(engine, book, rows)
+    narrated = narration.load_all(engine, book, rows)
     identity = {
         "title": book.title, "author": author, "language": book.language, "age_band": book.age_band,
         "style": book.style, "cast": book.names,
@@ -130,10 +136,12 @@ def snapshot(engine: Engine, user_id: int, book_id: int | str | None) -> BookToE
                   for p in pages],
         "cover": hashlib.sha256(cover).hexdigest(),
         "redraw": redraw_inputs,
+        # What each page's narration says and in which voice (its audio follows from them).
+        "narration": sorted([n, made.voice, made.model, made.text, made.duration_s] for n, made in narrated.items()),
     }
     version = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
     return BookToExport(book.id, book.title, author, book.language, book.age_band, book.style, tuple(book.names),
-                        cover, tuple(pages), version, redraw)
+                        cover, tuple(pages), version, redraw, narrated)
 
 
 def _painter_redraw(engine: Engine, book: books.Book, rows) -> tuple[Redraw | None, str]:

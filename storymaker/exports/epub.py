@@ -13,6 +13,9 @@ pages are ours, built with lxml so every title and word a person or a model wrot
 escaped by the serializer, never pasted into markup. Because a fixed page cannot flow on
 to the next one, the words are measured here with the same font (Pillow) and set at the
 largest size that fits, the picture giving up height only when the words need it.
+
+A book's narration (`BookToExport.narration`) rides along as EPUB 3 media overlays, built in
+`overlays`: a narrated page's words become spans a reader lights one by one as its audio plays.
 """
 
 from __future__ import annotations
@@ -26,15 +29,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-from typing import Mapping
 
 from ebooklib import epub  # type: ignore[import-untyped]  # ebooklib ships no type hints
 from xml.etree import ElementTree
 from PIL import Image, ImageFont
 
-from . import ExportOptions
+from . import ExportOptions, overlays
 from .. import languages
+from ..narration import COVER
 from .book import BookToExport, ExportPage
+from .overlays import Overlay
 
 PAGE_W, PAGE_H = 1200, 1600  # CSS pixels of every page's viewport: a portrait page, 3:4
 PICTURE_PX = 1400  # longest side of a picture in the package; smaller pictures are not enlarged
@@ -227,9 +231,9 @@ def cover_page(book_title: str, lang: str, direction: str | None, image: Picture
     return _document(lang, direction, book_title, image.width, image.height, body)
 
 
-def title_page(book_title: str, author: str, lang: str, direction: str | None) -> bytes:
+def title_page(book_title: str, author: str, lang: str, direction: str | None, spoken: bool = False) -> bytes:
     """The title, as large as fits the page's width in up to four lines, and the author line
-    under it."""
+    under it. `spoken`: the cover's narration says the title, so the title has an id to light."""
     width = (PAGE_W - 2 * MARGIN) * MEASURE_SLACK
     size = 110
     while size > 40 and len(wrap(book_title, TITLE_FONT, size, width)) > 4:
@@ -238,6 +242,8 @@ def title_page(book_title: str, author: str, lang: str, direction: str | None) -
     top = PAGE_H * 0.3
     parts = [el("h1", book_title, class_="title",
                 style=_box(MARGIN, top, PAGE_W - 2 * MARGIN, title_h, f"font-size:{size}px;line-height:{size * 1.2:.1f}px;"))]
+    if spoken:
+        parts[0].set("id", overlays.TITLE_ID)
     if author:
         byline = BY.get(lang, BY.get(lang.split("-")[0], "{}")).format(author)
         parts.append(el("p", byline, class_="author",
@@ -246,9 +252,25 @@ def title_page(book_title: str, author: str, lang: str, direction: str | None) -
     return _document(lang, direction, book_title, PAGE_W, PAGE_H, body)
 
 
-def scene_page(page: ExportPage, age_band: str, lang: str, direction: str | None, image: Picture) -> bytes:
+def _spoken_paragraph(text: str, page: int, first: int) -> ElementTree.Element:
+    """A paragraph whose words are spans a media overlay can light, one a word, ids counted
+    across the page from `first`; the spaces between them stay, so it lays out as plain text."""
+    paragraph = el("p")
+    span = None
+    for n, word in enumerate(text.split(" ")):
+        if span is not None:
+            span.tail = " "
+        span = el("span", word, id=overlays.word_id(page, first + n))
+        paragraph.append(span)
+    return paragraph
+
+
+def scene_page(page: ExportPage, age_band: str, lang: str, direction: str | None, image: Picture,
+               spoken: bool = False) -> bytes:
     """The picture across the top at full width, the words under it; when the words need more
-    room than is left, they shrink a little first, then the picture gives up height."""
+    room than is left, they shrink a little first, then the picture gives up height.
+    `spoken`: the page has narration, so each word is a span with an id its overlay lights
+    (the words, and so their measuring and fitting, are the same)."""
     paras = paragraphs(page.text)
     natural_h = PAGE_W * image.height / image.width  # the picture at the page's full width
     words = fit_words(paras, age_band, round(PAGE_H - natural_h - 2 * BAND_PAD))
@@ -258,7 +280,12 @@ def scene_page(page: ExportPage, age_band: str, lang: str, direction: str | None
     shown_w = min(PAGE_W, picture_h * image.width / image.height)
     band_top = picture_h + (PAGE_H - picture_h - words.height) / 2
     line = words.size * LINE_HEIGHT
-    text = el("div", *[el("p", p) for p in paras], class_="words",
+    if spoken:
+        firsts = [sum(len(p.split(" ")) for p in paras[:n]) for n in range(len(paras))]
+        blocks = [_spoken_paragraph(p, page.number, first) for p, first in zip(paras, firsts, strict=True)]
+    else:
+        blocks = [el("p", p) for p in paras]
+    text = el("div", *blocks, class_="words",
               style=_box(MARGIN, band_top, PAGE_W - 2 * MARGIN, words.height + line,  # a line to spare
                          f"font-size:{words.size}px;line-height:{line:.1f}px;"))
     frame = el("div",
@@ -269,7 +296,8 @@ def scene_page(page: ExportPage, age_band: str, lang: str, direction: str | None
     return _document(lang, direction, f"{page.number}. {page.title}", PAGE_W, PAGE_H, body)
 
 
-def stylesheet() -> bytes:
+def stylesheet(narrated: bool = False) -> bytes:
+    """The book's one stylesheet; `narrated` adds the class a media overlay lights the word being said with."""
     faces = "".join(
         f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: normal; '
         f'src: url("../fonts/{file}"); }}\n' for file, family in FONTS.items())
@@ -285,7 +313,8 @@ body {{ width: {PAGE_W}px; height: {PAGE_H}px; overflow: hidden; background-colo
 .title {{ font-family: "{FONTS[TITLE_FONT]}", "DejaVu Sans", sans-serif; font-weight: normal; margin: 0;
   text-align: center; overflow-wrap: break-word; }}
 .author {{ font-family: "{FONTS[WORD_FONT]}", "DejaVu Sans", sans-serif; margin: 0; text-align: center; }}
-""").encode()
+""" + (f".{overlays.ACTIVE_CLASS} {{ background-color: {overlays.HIGHLIGHT}; border-radius: 0.15em; }}\n"
+          if narrated else "")).encode()
 
 
 class _Page(epub.EpubHtml):
@@ -301,13 +330,42 @@ def identifier(book: BookToExport) -> str:
     return f"urn:uuid:{uuid.uuid5(STAMP, f'storymaker-book-{book.id}-{book.version}')}"
 
 
-def render(book: BookToExport, options: ExportOptions, audio: Mapping[int, bytes] | None = None) -> bytes:
+def _overlays(book: BookToExport, title: str, pages: list[ExportPage]) -> dict[int, Overlay]:
+    """The media overlay of each narrated page whose narration fits its words (see `overlays`):
+    the cover's lights the title on the title page."""
+    found = {}
+    documents = [(COVER, "title.xhtml", title.split()),
+                 *((p.number, f"page_{p.number:02d}.xhtml", p.text.split()) for p in pages)]
+    for number, document, words in documents:
+        made = overlays.overlay(number, book.narration.get(number), document, words, clean=_xml_text)
+        if made is not None:
+            found[number] = made
+    return found
+
+
+def _add_overlays(package: epub.EpubBook, found: dict[int, Overlay], documents: dict[str, epub.EpubHtml]) -> None:
+    """Each overlay's audio and SMIL in the manifest, its document pointing at its SMIL, and the
+    durations and active class in the metadata. ebooklib writes the `media-overlay` attribute
+    and the SMIL items; the SMIL documents and the metadata are ours."""
+    for n, overlay in enumerate(found.values()):
+        package.add_item(epub.EpubItem(uid=f"audio{n}", file_name=overlay.audio_file, media_type=overlay.mime,
+                                       content=overlay.audio))
+        package.add_item(epub.EpubSMIL(uid=f"overlay{n}", file_name=overlay.smil_file, content=overlay.smil()))
+        documents[overlay.document].media_overlay = f"overlay{n}"
+        package.add_metadata(None, "meta", overlays.clock(overlay.duration_ms),
+                             {"property": "media:duration", "refines": f"#overlay{n}"})
+    total = sum(overlay.duration_ms for overlay in found.values())  # of the rounded figures, so they add up
+    package.add_metadata(None, "meta", overlays.clock(total), {"property": "media:duration"})
+    package.add_metadata(None, "meta", overlays.ACTIVE_CLASS, {"property": "media:active-class"})
+
+
+def render(book: BookToExport, options: ExportOptions) -> bytes:
     """The book as an EPUB 3 file. `options` (trim, layout, paper) are for print and not read.
 
-    `audio` is the seam for narration (issue 13): audio per page number, which will hang off
-    each scene page as a media overlay. Nothing passes it yet and it is not read.
+    Pages with narration (`book.narration`) that fits their words carry it as media overlays:
+    the audio, a SMIL document lighting each word as it is said, and their durations.
     """
-    del options, audio
+    del options
     lang = languages.tag_for(book.language)
     direction = "rtl" if languages.right_to_left(lang) else None
     title = _xml_text(book.title)
@@ -325,7 +383,10 @@ def render(book: BookToExport, options: ExportOptions, audio: Mapping[int, bytes
                         ("rendition:spread", "landscape")):  # two pages side by side only on a landscape screen
         package.add_metadata(None, "meta", value, {"property": prop})
 
-    style = epub.EpubItem(uid="style", file_name="style/book.css", media_type="text/css", content=stylesheet())
+    shown = [ExportPage(p.number, _xml_text(p.title), _xml_text(p.text), p.picture) for p in book.pages]
+    found = _overlays(book, title, shown)
+    style = epub.EpubItem(uid="style", file_name="style/book.css", media_type="text/css",
+                          content=stylesheet(narrated=bool(found)))
     package.add_item(style)
     for n, file in enumerate(FONTS):
         package.add_item(epub.EpubItem(uid=f"font{n}", file_name=f"fonts/{file}", media_type="font/ttf",
@@ -339,17 +400,19 @@ def render(book: BookToExport, options: ExportOptions, audio: Mapping[int, bytes
     cover = _Page(uid="cover", file_name="cover.xhtml", title="Cover", lang=lang,
                   content=cover_page(title, lang, direction, cover_picture))
     opening = _Page(uid="titlepage", file_name="title.xhtml", title=title, lang=lang,
-                    content=title_page(title, author, lang, direction))
+                    content=title_page(title, author, lang, direction, spoken=COVER in found))
     pages = []
-    for page, image in zip(book.pages, images, strict=True):
-        page = ExportPage(page.number, _xml_text(page.title), _xml_text(page.text), page.picture)
+    for page, image in zip(shown, images, strict=True):
         package.add_item(epub.EpubImage(uid=f"image{page.number}", file_name=f"images/{image.name}",
                                         media_type="image/jpeg", content=image.data))
         pages.append(_Page(uid=f"page{page.number}", file_name=f"page_{page.number:02d}.xhtml",
                            title=f"{page.number}. {page.title}", lang=lang,
-                           content=scene_page(page, book.age_band, lang, direction, image)))
+                           content=scene_page(page, book.age_band, lang, direction, image,
+                                              spoken=page.number in found)))
     for document in (cover, opening, *pages):
         package.add_item(document)
+    if found:
+        _add_overlays(package, found, {d.file_name: d for d in (opening, *pages)})
 
     package.toc = [cover, opening, *pages]
     package.guide = [{"type": "cover", "href": cover.file_name, "title": "Cover"}]

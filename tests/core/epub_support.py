@@ -12,14 +12,16 @@ import json
 import shutil
 import subprocess
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
 from PIL import Image
 
 from storymaker.exports.book import BookToExport, ExportPage
+from storymaker.narration import PageNarration, word_timings
 
+from tests.fakes.audio import silent_mp3
 from tests.infra.postgres import under_ci
 
 import pytest
@@ -142,3 +144,12 @@ def book(pages: list[tuple[str, str]], title: str = "The Lighthouse Cat", author
         pages=tuple(ExportPage(n, page_title, words, pictures[n - 1])
                     for n, (page_title, words) in enumerate(pages, start=1)),
         version="0123456789abcdef")
+
+
+def narrated(made: BookToExport, pages: list[int], seconds: float = 3.0, mime: str = "audio/mpeg") -> BookToExport:
+    """`made` with narration for `pages` (0 is the cover, which says the title), as the narration
+    jobs make it: real (silent) MP3 and the timings estimated from the words."""
+    texts = {0: made.title, **{p.number: p.text for p in made.pages}}
+    narration = {n: PageNarration(n, texts[n], mime, seconds, word_timings(texts[n], seconds), silent_mp3(seconds))
+                 for n in pages}
+    return replace(made, narration=narration)

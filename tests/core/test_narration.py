@@ -281,3 +281,23 @@ def test_the_share_page_carries_the_narration_and_its_route_serves_the_audio(eng
     assert gone.content == stale.content == wrong.content
     assert json.loads(re.search(r'id="read-aloud-data">(.*?)</script>',
                                 client.get(f"/read/{token}?page=2").text).group(1))["page"]["narration"] is None
+
+
+def test_the_epub_of_a_narrated_book_carries_it_and_a_new_narration_makes_a_new_epub(engine, ada, book, tmp_path):
+    import io
+    import zipfile
+
+    from storymaker.services import exports
+    from tests.core.epub_support import epubcheck
+
+    plain = exports.export(engine, ada.id, book.id, "epub")
+    assert not [n for n in zipfile.ZipFile(io.BytesIO(plain.data)).namelist() if n.endswith(".smil")]
+    narrate(engine, ada.id, book.id)
+    narrated = exports.export(engine, ada.id, book.id, "epub")
+    names = zipfile.ZipFile(io.BytesIO(narrated.data)).namelist()
+    assert len([n for n in names if n.endswith(".smil")]) == 5 and len([n for n in names if n.endswith(".mp3")]) == 5
+    assert epubcheck(narrated.data, tmp_path) == []
+    # An edited page: its overlay goes (its narration is stale); the next export is made anew.
+    review.save_edits(engine, ada.id, book.id, {2: {"text": "Pip found a shell by the sea."}})
+    edited = exports.export(engine, ada.id, book.id, "epub")
+    assert len([n for n in zipfile.ZipFile(io.BytesIO(edited.data)).namelist() if n.endswith(".smil")]) == 4
