@@ -39,7 +39,8 @@ def panel(engine: Engine, user: User, book: Book) -> None:
         if chosen != now.voice:
             _set_voice(engine, user, book.id, chosen)
         left = now.pages - now.narrated
-        label = "Make narration" if not now.narrated else f"Narrate the other {left} page{'s' if left != 1 else ''}"
+        label = ("Make narration" if not now.narrated or not left
+                 else f"Narrate the other {left} page{'s' if left != 1 else ''}")
         if st.button(label, icon=":material/record_voice_over:", key=f"narration_make_{book.id}",
                      disabled=now.done or now.active > 0,
                      help=f"About {now.characters:,} characters for the voice service; see the README for its price."):

@@ -53,7 +53,7 @@ def serve(tmp_path: Path, settings: dict[str, str] | None = None):
     `settings`: more environment for it (a bucket's, say)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "STORYMAKER_", "AWS_"))}
-    env.update(STORYMAKER_DATA_DIR=str(data_dir(tmp_path)), STORYMAKER_PROVIDER="offline", **(settings or {}))
+    env.update({"STORYMAKER_DATA_DIR": str(data_dir(tmp_path)), "STORYMAKER_PROVIDER": "offline", **(settings or {})})
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false"],
