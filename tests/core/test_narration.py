@@ -301,3 +301,24 @@ def test_the_epub_of_a_narrated_book_carries_it_and_a_new_narration_makes_a_new_
     review.save_edits(engine, ada.id, book.id, {2: {"text": "Pip found a shell by the sea."}})
     edited = exports.export(engine, ada.id, book.id, "epub")
     assert len([n for n in zipfile.ZipFile(io.BytesIO(edited.data)).namelist() if n.endswith(".smil")]) == 4
+
+
+def test_narration_is_kept_in_an_s3_compatible_bucket(fake, tmp_path, seaweed_server):
+    from tests.conftest import SEAWEED_BUCKET
+
+    args = seaweed_server.store_args()
+    settings = Settings(provider="openai", api_key="test-key", base_url=fake.base_url, data_dir=tmp_path / "data",
+                        storage_url=f"s3://{SEAWEED_BUCKET}/narration-{tmp_path.name}",
+                        aws_endpoint_url=args["endpoint"], aws_region=args["region"],
+                        aws_access_key_id=args["access_key_id"], aws_secret_access_key=args["secret_access_key"])
+    engine = Engine(settings, text_model=MockTextModel(), image_model=MockImageModel())
+    ada = accounts.get_or_create(engine.db(), "ada")
+    book_id = make_book(engine, ada.id, scenes=4)
+    assert narrate(engine, ada.id, book_id) == 5
+    keys = engine.store.list(layout.book_prefix(book_id) + "narration/")
+    assert len(keys) == 5 and not (tmp_path / "data" / "storymaker").exists()  # nothing in the folder
+    page = service.page(engine, ada.id, book_id, 1)
+    assert page is not None and page.audio in [engine.store.get(key) for key in keys]
+    # Another process (a fresh engine over the same bucket) plays it and makes nothing again.
+    again = Engine(settings, text_model=MockTextModel(), image_model=MockImageModel())
+    assert service.status(again, ada.id, book_id).done and service.make(again, ada.id, book_id) == 0
