@@ -173,9 +173,9 @@ def target(kind: str, scene: int | None) -> str:
     return of(kind).target(kind, scene)
 
 
-def book_kinds() -> list[str]:
-    """The kinds whose jobs decide the book's status."""
-    return [kind for kind, handler in HANDLERS.items() if handler.makes_book]
+def kinds_beside_the_book() -> list[str]:
+    """The kinds whose jobs do not decide the book's status (narration)."""
+    return [kind for kind, handler in HANDLERS.items() if not handler.makes_book]
 
 
 def kinds_of_service(service: str) -> list[str]:

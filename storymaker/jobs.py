@@ -376,13 +376,13 @@ def errors(db: Database, book_id: int, kind: str) -> dict[int | None, str]:
 def _refresh_book(db: Database, book_id: int) -> None:
     """Derive the book's status from its jobs: the single rule My Books shows. The caller's unit
     holds the book's row, so no other unit changes its jobs meanwhile."""
-    making = set(handlers.book_kinds())  # narration, say, is beside the book, not part of it
-    status = book_status(state.status for state in rows.newest(db, book_id) if state.kind in making)
+    # Narration, say, is beside the book, not part of it; an unknown kind (a newer version's) counts.
+    status = book_status(state.status for state in rows.newest(db, book_id) if handlers.of(state.kind).makes_book)
     books.set_status(db, book_id, status, _first_error(db, book_id) if status == BookStatus.NEEDS_ATTENTION else None)
 
 
 def _first_error(db: Database, book_id: int) -> str | None:
-    failure = rows.last_failure(db, book_id, handlers.book_kinds())
+    failure = rows.last_failure(db, book_id, excluding=handlers.kinds_beside_the_book())
     if failure is None:
         return None
     return f"{handlers.target(failure.kind, failure.scene)}: {failure.error}"

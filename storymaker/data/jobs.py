@@ -334,10 +334,11 @@ _LAST_FAILURE = (select(jobs.c.kind, jobs.c.scene, jobs.c.error)
                  .order_by(jobs.c.id.desc()).limit(1))
 
 
-def last_failure(db: Database, book_id: int, kinds: Sequence[str]) -> Failure | None:
-    """The book's newest failed job of one of `kinds`."""
+def last_failure(db: Database, book_id: int, excluding: Sequence[str] = ()) -> Failure | None:
+    """The book's newest failed job, of any kind but those `excluding` names."""
+    statement = _LAST_FAILURE.where(jobs.c.kind.not_in(list(excluding))) if excluding else _LAST_FAILURE
     with db.read() as conn:
-        row = conn.execute(_LAST_FAILURE.where(jobs.c.kind.in_(list(kinds))), {"book_id": book_id}).first()
+        row = conn.execute(statement, {"book_id": book_id}).first()
     return from_row(Failure, row) if row is not None else None
 
 

@@ -140,7 +140,8 @@ def test_only_the_current_attempt_owns_and_finishes_its_job(any_db, book):
     assert not jobs.finish(any_db, first, "succeeded", None, now_iso())
     assert jobs.finish(any_db, second, "failed", "Refused.", now_iso())
     assert not jobs.owned(any_db, second)
-    assert jobs.last_failure(any_db, book, ["page"]) == jobs.Failure("page", 1, "Refused.")
+    assert jobs.last_failure(any_db, book) == jobs.Failure("page", 1, "Refused.")
+    assert jobs.last_failure(any_db, book, excluding=["page"]) is None
 
 
 def test_the_heartbeat_extends_only_its_runners_running_jobs(any_db, book):
