@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageStat
 from sqlalchemy import delete as sql_delete
 
-from storymaker import books, illustrate, storage, takes
+from storymaker import books, illustrate, storage
 from storymaker.config import ConfigError, load_settings
 from storymaker.data.schema import takes as takes_table
 from storymaker.engine import Engine
