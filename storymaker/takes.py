@@ -210,6 +210,11 @@ def drop_page_takes(engine: Engine, book_id: int) -> None:
         engine.store.delete(take.thumb_key)
 
 
+def of_page_number(db: Database, book_id: int, scene: int | None) -> list[TakeRow]:
+    """The takes of page number `scene` (None: the cover) as stored, without adopting anything."""
+    return repository.of_page_number(db, book_id, scene)
+
+
 def current_of_book(db: Database, book_id: int) -> dict[int | None, TakeRow]:
     """scene id (None: the cover) -> its current take."""
     return repository.current_of_book(db, book_id)

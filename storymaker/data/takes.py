@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from sqlalchemy import ColumnElement, and_, case, func, insert, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, insert, select, update
 from sqlalchemy import delete as sql_delete
 
 from .database import Database, now_iso
@@ -54,6 +54,24 @@ def of_page(db: Database, book_id: int, scene_id: int | None) -> list[TakeRow]:
     """The page's takes (the cover's with `scene_id` None), oldest first."""
     with db.read() as conn:
         rows = conn.execute(select(takes).where(_page(book_id, scene_id)).order_by(takes.c.number)).all()
+    return [from_row(TakeRow, row) for row in rows]
+
+
+# Built once: the Studio's preview lists a page's takes on every run.
+_OF_NUMBER = (select(takes).join(scenes, scenes.c.id == takes.c.scene_id)
+              .where(scenes.c.book_id == bindparam("book_id"), scenes.c.scene == bindparam("scene"))
+              .order_by(takes.c.number))
+_OF_COVER = (select(takes).where(takes.c.book_id == bindparam("book_id"), takes.c.scene_id.is_(None))
+             .order_by(takes.c.number))
+
+
+def of_page_number(db: Database, book_id: int, scene: int | None) -> list[TakeRow]:
+    """The takes of the book's page numbered `scene` (the cover's with None), oldest first: one statement."""
+    with db.read() as conn:
+        if scene is None:
+            rows = conn.execute(_OF_COVER, {"book_id": book_id}).all()
+        else:
+            rows = conn.execute(_OF_NUMBER, {"book_id": book_id, "scene": scene}).all()
     return [from_row(TakeRow, row) for row in rows]
 
 

@@ -33,10 +33,13 @@ def _page(engine: Engine, user_id: int, book_id: int, scene: int | None) -> take
 
 def of_page(engine: Engine, user_id: int, book_id: int, scene: int | None) -> list[Take]:
     """The page's takes (the cover's with `scene` None), oldest first, each with its thumbnail."""
-    page = _page(engine, user_id, book_id, scene)
+    books.own(engine.db(), user_id, book_id)
+    found = takes.of_page_number(engine.db(), book_id, scene)
+    if not found:  # none yet: a picture from before takes is adopted as take 1
+        found = takes.of_page(engine, book_id, _page(engine, user_id, book_id, scene))
     return [Take(t.id, t.number, t.note, t.style, t.created_at, t.bytes, bool(t.current),
                  engine.store.stat(t.thumb_key))
-            for t in takes.of_page(engine, book_id, page)]
+            for t in found]
 
 
 def use(engine: Engine, user_id: int, book_id: int, take_id: int) -> int:
