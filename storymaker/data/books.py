@@ -7,7 +7,7 @@ that user's books; the ones without it serve background jobs, which act for the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import delete as sql_delete
@@ -63,7 +63,7 @@ class SceneRecord:
     status: str
     error: str | None
     image_version: int  # bumps each time the page's picture changes (drawn, or another take chosen)
-    id: int = 0  # the row's id: what the page's takes hang on
+    id: int = field(default=0, compare=False)  # the row's id: what the page's takes hang on
     note: str | None = None  # Regenerate's note for the next take
 
 
