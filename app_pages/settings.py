@@ -5,7 +5,7 @@ import streamlit as st
 
 from storymaker import session_keys
 from storymaker.services import usage
-from app_ui import render, session, sign_ins
+from app_ui import render, session, sign_ins, studio_takes
 
 user = session.require_user()
 engine = session.engine()
@@ -57,6 +57,10 @@ else:
         hide_index=True,
         width="stretch",
     )
+
+st.subheader("Pictures kept per book", anchor=False)
+st.caption("Every picture drawn for a page is kept as a take (Studio → Open a page). Deleting takes frees this space.")
+studio_takes.space_table(engine, user)
 
 sign_ins.places(engine, user)
 sign_ins.change_password(engine, user)

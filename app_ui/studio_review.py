@@ -24,7 +24,7 @@ from storymaker.accounts import User
 from storymaker.engine import Engine
 from storymaker.errors import Busy, NotFound, StorymakerError
 from storymaker.scenes import SceneError
-from app_ui import downloads, grid, narration, render, session
+from app_ui import downloads, grid, narration, render, session, studio_takes
 from app_ui.studio_common import notice
 
 PREVIEW, REWRITING = "studio_preview", "studio_rewriting"
@@ -142,6 +142,27 @@ def preview_dialog(engine: Engine, user: User, book_id: int, scene: int) -> None
         st.subheader(f"{page.scene.scene}. {render.md_escape(page.scene.title)}", anchor=False)
         render.reading_text(page.scene.text)
         st.caption("Picture: " + render.md_escape(page.scene.illustration))
+        redraw_with_note(engine, user, book_id, scene)
+    studio_takes.panel(engine, user, book_id, scene)
+
+
+def redraw_with_note(engine: Engine, user: User, book_id: int, scene: int) -> None:
+    """Regenerate with an optional note, added to this page's picture prompt for the next take only."""
+    with st.form(f"studio_note_{book_id}_{scene}", border=False, clear_on_submit=False):
+        note = st.text_input("Note for the new picture (optional)", max_chars=200, key=f"studio_note_text_{book_id}_{scene}",
+                             placeholder="e.g. at night, in the rain, make Pip bigger")
+        if not st.form_submit_button("Regenerate", icon=":material/autorenew:"):
+            return
+    if not save_first(engine, user, book_id, [scene]):
+        st.rerun()  # the notice says what to fix
+    try:
+        studio.regenerate_page(engine, user.id, book_id, scene, note)
+    except StorymakerError as error:
+        st.error(render.md_escape(error))
+        return
+    session.run_queued_jobs()
+    render.flash(f"Redrawing page {scene}. The new take appears here and in the grid when it is done.")
+    st.rerun()
 
 
 @st.dialog("Rewrite the whole story?", on_dismiss=lambda: st.session_state.pop(REWRITING, None))

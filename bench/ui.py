@@ -1,5 +1,7 @@
 """Server-side run time of My Books (100 books), the Reader and the Studio (10- and 40-scene
-books), the Studio grid's payload, and the time from Regenerate to the new thumbnail.
+books), the Studio grid's payload, the time from Regenerate to the new thumbnail, and the Studio
+of a 16-page book with 10 takes a page (target under 200 ms) with the time from "Use this take"
+to the new thumbnail.
 
     python bench/ui.py [--runs 7]
 
@@ -95,6 +97,8 @@ def main() -> None:
               f"(thumbnails {thumbs / 1024:.0f} KB as data URIs; {target})")
 
     print(regenerate_times(engine, user.id, ten))
+    for line in takes_times(engine, user, sign_in, args.runs):
+        print(line)
     shutil.rmtree(data, ignore_errors=True)
 
 
@@ -157,6 +161,57 @@ def regenerate_times(engine, user_id: int, book_id: int, pages=(2, 5, 8)) -> str
     return (f"Regenerate to new thumbnail stored (background runner, {engine.image_model.model_id}): median "
             f"{statistics.median(times):.0f} ms (min {min(times):.0f}, max {max(times):.0f}, {len(times)} pages); "
             f"the Studio's fragment polls every second, so on screen add up to 1 s and one page run")
+
+
+def takes_times(engine, user, sign_in: int, runs: int, pages: int = 16, takes: int = 10) -> list[str]:
+    """The Studio of a `pages`-page book whose every page has `takes` takes (the grid alone, and with a
+    page's takes open), and from clicking "Use this take" to the run that shows the new thumbnail."""
+    from streamlit.testing.v1 import AppTest
+
+    from storymaker.books import BookOptions
+    from storymaker.files import layout
+    from storymaker.runner import Runner
+    from storymaker.services import samples, studio
+
+    book_id = studio.start_book(engine, user.id, BookOptions("Many Takes", scene_count=pages),
+                                samples.sample_characters(engine, user.id))
+    Runner(engine).run_until_idle()
+    for _ in range(takes - 1):
+        for scene in range(1, pages + 1):
+            studio.regenerate_page(engine, user.id, book_id, scene)
+        Runner(engine).run_until_idle()
+
+    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=120)
+    at.session_state["user"] = user
+    at.session_state["session_id"] = sign_in
+    at.run()
+    at.switch_page("app_pages/studio.py")
+    at.query_params["book"] = str(book_id)
+    at.run()
+    assert not at.exception, at.exception
+    out = []
+    for label, preview in (("grid", None), ("grid + page 5's takes open", (book_id, 5))):
+        if preview:
+            at.session_state["studio_preview"] = preview
+        at.run()
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            at.run()
+            times.append((time.perf_counter() - start) * 1000)
+        out.append(f"Studio, {pages} pages x {takes} takes ({label}): median {statistics.median(times):.0f} ms "
+                   f"(min {min(times):.0f}, max {max(times):.0f}, {runs} runs; target < 200 ms)")
+    times = []
+    for _ in range(runs):
+        thumb = engine.store.get(layout.thumb_key(book_id, "scene_05"))
+        button = next(b for b in at.button if b.label == "Use this take")
+        start = time.perf_counter()
+        button.click().run()  # the click's run makes the take current and reruns with the new thumbnail
+        times.append((time.perf_counter() - start) * 1000)
+        assert not at.exception and engine.store.get(layout.thumb_key(book_id, "scene_05")) != thumb
+    out.append(f"Use this take to the new thumbnail in the grid (one server run): median "
+               f"{statistics.median(times):.0f} ms (min {min(times):.0f}, max {max(times):.0f}, {runs} clicks)")
+    return out
 
 
 if __name__ == "__main__":

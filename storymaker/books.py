@@ -208,6 +208,8 @@ class SceneRow:
     status: str
     error: str | None
     image_version: int
+    id: int = 0  # the scene row's id, which its takes hang on
+    note: str | None = None  # Regenerate's note for the page's next take
 
 
 def replace_scenes(db: Database, book_id: int, scenes: Sequence[Scene]) -> None:
@@ -223,7 +225,7 @@ def update_scene_words(db: Database, book_id: int, scenes: Sequence[Scene]) -> N
 def _scene_row(record: SceneRecord) -> SceneRow:
     names = tuple(c for c in record.characters.split(";") if c)
     return SceneRow(Scene(record.scene, record.title, record.text, record.illustration, names),
-                    record.status, record.error, record.image_version)
+                    record.status, record.error, record.image_version, record.id, record.note)
 
 
 def scene_rows(db: Database, book_id: int) -> list[SceneRow]:

@@ -70,6 +70,8 @@ class Settings:
     # the data folder. Not in the repr: the URL may carry a password.
     database_url: str = field(default="", repr=False)
     concurrency: int = 4
+    # Pictures kept per page (and for the cover); beyond it the oldest one not shown is dropped.
+    takes_per_page: int = 10
     # Seconds a running job stays claimed without a heartbeat before another runner may take it.
     lease_s: float = 30.0
     # Pictures, thumbnails, avatars and story.csv in an S3-compatible bucket ("s3://bucket/prefix");
@@ -173,6 +175,7 @@ _SOURCES: dict[str, tuple[str, str, Any]] = {
     "data_dir": ("STORYMAKER_DATA_DIR", "STORYMAKER_DATA_DIR", Path),
     "database_url": ("STORYMAKER_DATABASE_URL", "STORYMAKER_DATABASE_URL", str),
     "concurrency": ("STORYMAKER_CONCURRENCY", "STORYMAKER_CONCURRENCY", int),
+    "takes_per_page": ("STORYMAKER_TAKES_PER_PAGE", "STORYMAKER_TAKES_PER_PAGE", int),
     "lease_s": ("STORYMAKER_LEASE_S", "STORYMAKER_LEASE_S", float),
     "retry_window_s": ("STORYMAKER_RETRY_WINDOW_S", "STORYMAKER_RETRY_WINDOW_S", float),
     "max_http_attempts": ("STORYMAKER_MAX_HTTP_ATTEMPTS", "STORYMAKER_MAX_HTTP_ATTEMPTS", int),
@@ -243,6 +246,8 @@ def load_settings(
     if not 0 < float(values.get("sign_in_days", 30.0)) <= 400:
         raise ConfigError("STORYMAKER_SIGN_IN_DAYS must be more than 0 and at most 400 (browsers keep a cookie 400 days)")
     _check_retry_budget(values)
+    if int(values.get("takes_per_page", 10)) < 1:
+        raise ConfigError("STORYMAKER_TAKES_PER_PAGE must be at least 1 (the picture the page shows)")
     _check_storage(values)
     _check_speech(values)
     if values.get("public_url"):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Callable, ContextManager, Sequence
 
-from . import books, illustrate, narration, storage, story
+from . import books, illustrate, narration, storage, story, takes
 from .books import Book
 from .data import Database
 from .engine import Engine
@@ -95,7 +95,8 @@ class CoverHandler(Handler):
         picture = storage.encode_picture(illustrate.render_cover(engine, book, checkpoint))
         with publish(()):
             _clean(engine, book)
-            illustrate.store_cover(engine, book.id, picture)
+            takes.store(engine, book.id, takes.COVER, picture, job_id=job.id, note=None, style=book.style,
+                        seed=illustrate.cover_request(engine, book).seed)
 
 
 class PageHandler(Handler):
@@ -110,11 +111,13 @@ class PageHandler(Handler):
             raise ModelError(f"Page {job.scene} is no longer in the story.")
         scene = row.scene
         # Encode before publishing: the write lock is held only to write the files.
-        drawn = illustrate.render_page(engine, book, scene, checkpoint, take=row.image_version)
+        drawn = illustrate.render_page(engine, book, scene, checkpoint, take=row.image_version, note=row.note)
         picture = storage.encode_picture(drawn.image, drawn.png)
         with publish(()):
             _clean(engine, book)
-            illustrate.store_page(engine, book.id, scene.scene, picture)
+            # Kept as a new take; it becomes the page's picture unless a take was chosen since this request.
+            takes.store(engine, book.id, takes.Page(row.id, scene.scene), picture, job_id=job.id, note=row.note,
+                        style=book.style, seed=illustrate.page_seed(book, scene, row.image_version))
 
     @staticmethod
     def _mark(db: Database, book_id: int, scene: int | None, status: PageStatus,

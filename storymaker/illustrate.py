@@ -33,11 +33,13 @@ def _looks(book: Book, names: tuple[str, ...]) -> tuple[CharacterLook, ...]:
     return tuple(c for c in book.cast if c.name.casefold() in wanted)
 
 
-def page_prompt(book: Book, scene: Scene) -> str:
+def page_prompt(book: Book, scene: Scene, note: str | None = None) -> str:
+    """The page's illustration prompt; `note` (Regenerate's, already cleaned) is for this take only."""
     on_page = _looks(book, scene.characters)
     return prompts.render(
         "generate_chapter.md",
         scene=scene,
+        note=note or "",
         book_title=book.title,
         age_band=book.age_band,
         style_prompt=styles.ART_STYLES[book.style].prompt,
@@ -62,28 +64,36 @@ def _draw(engine: Engine, book: Book, request: ImageRequest) -> ImageResult:
     return result
 
 
-def page_request(engine: Engine, book: Book, scene: Scene, take: int = 0) -> ImageRequest:
-    """What the image model is asked for one page's picture (an export redraws from it)."""
+def page_seed(book: Book, scene: Scene, take: int = 0) -> str:
+    """The page's picture's identity: the same seed paints the same picture (kept with each take)."""
     take_mark = f"take{take}:" if take else ""
+    return f"{book.id}:{book.title}:{take_mark}{scene.scene}"
+
+
+def page_request(engine: Engine, book: Book, scene: Scene, take: int = 0, note: str | None = None) -> ImageRequest:
+    """What the image model is asked for one page's picture (an export redraws from it)."""
     return ImageRequest(
-        prompt=page_prompt(book, scene),
-        scene=scene.illustration,
+        prompt=page_prompt(book, scene, note),
+        # The note first: the offline painter reads the scene text, and the earliest time of day it
+        # finds wins, so "at night" turns a sunny page's sky dark.
+        scene=f"{note}. {scene.illustration}" if note else scene.illustration,
         characters=_looks(book, scene.characters),
         style=book.style,
         size=image_size(engine),
-        seed=f"{book.id}:{book.title}:{take_mark}{scene.scene}",
+        seed=page_seed(book, scene, take),
     )
 
 
 def render_page(
-    engine: Engine, book: Book, scene: Scene, checkpoint: Checkpoint = lambda: None, take: int = 0
+    engine: Engine, book: Book, scene: Scene, checkpoint: Checkpoint = lambda: None, take: int = 0,
+    note: str | None = None,
 ) -> ImageResult:
     """Draw one page's picture; model errors propagate to the caller.
 
     `take` counts earlier drawings of this page: a redraw is a new take, so the
     deterministic offline painter gives a new picture for an unchanged row too.
     """
-    request = page_request(engine, book, scene, take)
+    request = page_request(engine, book, scene, take, note)
     checkpoint()
     return _draw(engine, book, request)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import books, prompts, styles, usage
+from . import books, prompts, styles, takes, usage
 from .books import Book
 from .engine import Engine
 from .files import layout
@@ -57,6 +57,8 @@ def ask_for_scenes(engine: Engine, book: Book, checkpoint: Callable[[], None] = 
 
 
 def save_scenes(engine: Engine, book_id: int, scenes: list[Scene]) -> None:
+    # New pages: the old pages' takes (rows cascade with their scene rows) were of other words.
+    takes.drop_page_takes(engine, book_id)
     books.replace_scenes(engine.db(), book_id, scenes)
     write_csv(engine, book_id, scenes)
 

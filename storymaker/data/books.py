@@ -7,7 +7,7 @@ that user's books; the ones without it serve background jobs, which act for the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import delete as sql_delete
@@ -62,7 +62,9 @@ class SceneRecord:
     characters: str
     status: str
     error: str | None
-    image_version: int  # bumps each time the page is drawn
+    image_version: int  # bumps each time the page's picture changes (drawn, or another take chosen)
+    id: int = field(default=0, compare=False)  # the row's id: what the page's takes hang on
+    note: str | None = None  # Regenerate's note for the next take
 
 
 def create(db: Database, user_id: int, fields: Mapping[str, Any], cast: Sequence[CastMember]) -> int:
@@ -221,3 +223,21 @@ def set_scenes_status(db: Database, book_id: int, among: Sequence[str], status: 
             .values(status=status, error=error, updated_at=now_iso())
         )
         return int(result.rowcount)
+
+
+def set_scene_note(db: Database, book_id: int, number: int, note: str | None) -> None:
+    """The note for the page's next take (None: none)."""
+    with db.write() as conn:
+        conn.execute(update(scenes).where(scenes.c.book_id == book_id, scenes.c.scene == number).values(note=note))
+
+
+def clear_notes(db: Database, book_id: int) -> None:
+    with db.write() as conn:
+        conn.execute(update(scenes).where(scenes.c.book_id == book_id, scenes.c.note.is_not(None)).values(note=None))
+
+
+def picture_changed(db: Database, book_id: int, number: int) -> None:
+    """Another take became the page's picture: its version bumps (what screens watch)."""
+    with db.write() as conn:
+        conn.execute(update(scenes).where(scenes.c.book_id == book_id, scenes.c.scene == number)
+                     .values(image_version=scenes.c.image_version + 1, updated_at=now_iso()))

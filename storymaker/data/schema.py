@@ -89,6 +89,7 @@ scenes = Table(
     Column("error", Text),
     Column("image_version", Integer, nullable=False, server_default="0"),
     Column("updated_at", Text, nullable=False),
+    Column("note", Text),  # Regenerate's note for the page's next take; cleared when that take is stored
     UniqueConstraint("book_id", "scene"),
 )
 
@@ -207,4 +208,27 @@ narrations = Table(
     Column("bytes", Integer, nullable=False),
     Column("created_at", Text, nullable=False),
     Index("idx_narrations_book", "book_id", "fingerprint", unique=True),
+)
+
+# Every picture drawn for a page (scene_id) or the cover (scene_id NULL): a take. Its files are
+# keyed by the take's id (`layout.take_key`), so a page moved elsewhere keeps its takes unrenamed;
+# the current take is also copied to the page's own keys, which every reader uses.
+takes = Table(
+    "takes", metadata,
+    Column("id", ID, primary_key=True),
+    Column("book_id", ID, ForeignKey("books.id", ondelete="CASCADE"), nullable=False),
+    Column("scene_id", ID, ForeignKey("scenes.id", ondelete="CASCADE")),
+    Column("number", Integer, nullable=False),  # 1, 2, ... per page, as people count them
+    Column("picture_key", Text, nullable=False),
+    Column("thumb_key", Text, nullable=False),
+    Column("note", Text),  # the note Regenerate carried for this take only
+    Column("style", Text, nullable=False),
+    Column("seed", Text, nullable=False, server_default=""),  # the request's seed: a redraw at print size repeats it
+    Column("bytes", Integer, nullable=False),  # picture + thumbnail
+    Column("current", Integer, nullable=False, server_default="0"),  # 1 for the one the book shows
+    # The newest job id of the book when this take became current: a page job at or below it was
+    # requested earlier, so its take is kept but not made current (the last request wins).
+    Column("current_since_job", ID, nullable=False, server_default="0"),
+    Column("created_at", Text, nullable=False),
+    Index("idx_takes_page", "book_id", "scene_id"),
 )

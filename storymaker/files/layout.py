@@ -3,6 +3,7 @@
     storymaker/book_<id>/cover.png, scene_NN.png, story.csv
     storymaker/book_<id>/thumbs/cover.webp, scene_NN.webp
     storymaker/book_<id>/narration/<fingerprint>.mp3
+    storymaker/book_<id>/takes/<take id>.png, <take id>.webp   (every picture drawn, by take)
     avatars/user_<id>/<random>.png
 
 Keys are built here from stored ids only, never from anything a person typed.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 BOOKS = "storymaker"
 THUMBS = "thumbs"
+TAKES = "takes"
 AVATARS = "avatars"
 COVER = "cover"
 
@@ -47,6 +49,16 @@ def narration_key(book_id: int, fingerprint: str, extension: str) -> str:
     if not fingerprint.isalnum() or not extension.isalnum():
         raise ValueError("a narration key is built from a hex fingerprint and a known extension")
     return f"{book_prefix(book_id)}narration/{fingerprint}.{extension}"
+
+
+def take_key(book_id: int, take_id: int) -> str:
+    """A take's picture: named by the take's id, not the page's number, so a page moved
+    elsewhere keeps its takes without a file renamed."""
+    return f"{book_prefix(book_id)}{TAKES}/{int(take_id)}.png"
+
+
+def take_thumb_key(book_id: int, take_id: int) -> str:
+    return f"{book_prefix(book_id)}{TAKES}/{int(take_id)}.webp"
 
 
 def story_key(book_id: int) -> str:

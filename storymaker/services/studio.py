@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .. import avatars, books, characters, illustrate, jobs, status, storage, styles
+from .. import avatars, books, characters, illustrate, jobs, status, storage, styles, takes
+from ..data import books as book_rows
 from ..books import Book, BookOptions, SceneRow
 from ..characters import Character
 from ..data import Database, parse_id
@@ -103,18 +104,26 @@ def _progress(engine: Engine, db: Database, user_id: int, book_id: int) -> Progr
     return Progress(book, story, cover, books.scene_rows(db, book_id), counts, waits)
 
 
-def regenerate_page(engine: Engine, user_id: int, book_id: int, scene: int) -> int:
-    """Redraw one page from its current row; a newer request supersedes an older one."""
+def regenerate_page(engine: Engine, user_id: int, book_id: int, scene: int, note: str | None = None) -> int:
+    """Redraw one page from its current row as a new take, with `note` added to its prompt for that
+    take only (Invalid when too long); a newer request supersedes an older one, its note too."""
     _own_book(engine, user_id, book_id)
-    if books.get_scene(engine.db(), book_id, scene) is None:
+    note = takes.clean_note(note)
+    db = engine.db()
+    if books.get_scene(db, book_id, scene) is None:
         raise NotFound(f"Book {book_id} has no page {scene}.")
-    return jobs.enqueue(engine.db(), book_id, Kind.PAGE, scene)
+    with db.write():  # the note and the request it belongs to: both or neither
+        book_rows.set_scene_note(db, book_id, scene, note)
+        return jobs.enqueue(db, book_id, Kind.PAGE, scene)
 
 
 def regenerate_all_pages(engine: Engine, user_id: int, book_id: int) -> list[int]:
     _own_book(engine, user_id, book_id)
-    numbers = [row.scene.scene for row in books.scene_rows(engine.db(), book_id)]
-    return jobs.enqueue_pages(engine.db(), book_id, numbers)
+    db = engine.db()
+    numbers = [row.scene.scene for row in books.scene_rows(db, book_id)]
+    with db.write():  # new requests, without the notes of the ones they supersede
+        book_rows.clear_notes(db, book_id)
+        return jobs.enqueue_pages(db, book_id, numbers)
 
 
 def retry_failed(engine: Engine, user_id: int, book_id: int) -> list[int]:

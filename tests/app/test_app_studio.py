@@ -373,7 +373,7 @@ def test_a_page_opens_large_with_its_words(app_env):
     assert not at.exception
     assert "3. Page 3" in [s.value for s in at.subheader]
     assert any("Something lovely happens on page 3." in h.proto.body for h in at.get("html"))
-    assert len(at.image) == 1  # the full-size page
+    assert len(at.image) == 2  # the full-size page and its one take
 
 
 # ---------------------------------------------------------------- nobody else's book

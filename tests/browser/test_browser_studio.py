@@ -195,7 +195,7 @@ def studio_journey(page, data) -> None:
     page.mouse.click(*cell("open", 2))
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_text(NEW_TEXT)).to_be_visible(timeout=30_000)
-    expect(dialog.locator("[data-testid='stImage'] img")).to_be_visible()
+    expect(dialog.locator("[data-testid='stImage'] img").first).to_be_visible()  # the page, then its takes
     looked_at("6-preview")
     dialog.get_by_label("Close").click()
     expect(page.get_by_role("dialog")).to_have_count(0, timeout=30_000)

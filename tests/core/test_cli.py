@@ -36,7 +36,8 @@ def test_make_book_writes_exactly_the_book_folder(data_dir, capsys):
     folder = Path(out.strip().splitlines()[-1])
     assert folder.parent == (data_dir / "storymaker").resolve() and folder.name.startswith("book_")
     pages = [f"scene_{n:02d}.png" for n in range(1, 11)]
-    assert sorted(p.name for p in folder.iterdir()) == sorted(["story.csv", "cover.png", "thumbs", *pages])
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["story.csv", "cover.png", "thumbs", "takes", *pages])
+    assert len(list((folder / "takes").iterdir())) == 2 * 11  # every picture drawn, as a take: PNG + thumbnail
     assert sorted(p.name for p in (folder / "thumbs").iterdir()) == sorted(
         ["cover.webp", *(p.replace(".png", ".webp") for p in pages)])
 

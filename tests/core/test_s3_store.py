@@ -214,7 +214,9 @@ def test_an_offline_book_is_stored_in_the_bucket_and_nothing_in_the_folder(seawe
     stems = {"cover", "scene_01", "scene_02", "scene_03", "scene_04"}
     assert storage.pictures_in_store(engine.store, book_id) == stems
     assert set(keys) == ({layout.picture_key(book_id, stem) for stem in stems}
-                         | {layout.thumb_key(book_id, stem) for stem in stems} | {layout.story_key(book_id)})
+                         | {layout.thumb_key(book_id, stem) for stem in stems} | {layout.story_key(book_id)}
+                         | {key for key in keys if key.startswith(layout.book_prefix(book_id) + "takes/")})
+    assert len([key for key in keys if "/takes/" in key]) == 2 * len(stems)  # each picture kept as a take too
     assert engine.store.get(layout.page_key(book_id, 1)).startswith(b"\x89PNG")
     assert engine.store.get(layout.story_key(book_id)).startswith("scene,title,text".encode("utf-8-sig"))
     left = sorted(path.relative_to(tmp_path / "data").as_posix() for path in (tmp_path / "data").rglob("*")

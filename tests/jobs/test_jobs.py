@@ -39,7 +39,8 @@ def test_a_new_book_queues_story_and_cover_then_fans_out_pages(mock_engine, user
     assert set(statuses(mock_engine, book_id).values()) == {"succeeded"}
     assert len(statuses(mock_engine, book_id)) == 2 + 4
     names = sorted(p.name for p in folder(mock_engine, book_id).iterdir())
-    assert names == ["cover.png", "scene_01.png", "scene_02.png", "scene_03.png", "scene_04.png", "story.csv", "thumbs"]
+    assert names == ["cover.png", "scene_01.png", "scene_02.png", "scene_03.png", "scene_04.png", "story.csv", "takes",
+                     "thumbs"]
     assert books.get(mock_engine.db(), user.id, book_id).status == books.READY
     assert all(r.status == books.DONE for r in books.scene_rows(mock_engine.db(), book_id))
 

@@ -285,6 +285,8 @@ def test_three_workers_and_the_app_make_five_books_while_one_worker_is_killed_mi
         expected |= {layout.story_key(book_id), layout.cover_key(book_id), layout.thumb_key(book_id, layout.COVER)}
     for book_id, scene, *_ in versions:
         expected |= {layout.page_key(book_id, scene), layout.thumb_key(book_id, layout.scene_name(scene))}
+    for picture_key, thumb_key in rows(engine, select(schema.takes.c.picture_key, schema.takes.c.thumb_key)):
+        expected |= {picture_key, thumb_key}  # every picture kept as a take, by its row
     assert sorted(set(stored) - expected) == [], "temporary or orphaned files in the store"
     assert sorted(expected - set(stored)) == [], "pictures missing from the store"
     for key, data in stored.items():
