@@ -3,6 +3,9 @@ what was typed stays and nothing is made; Settings says which checks are active 
 (The app's offline provider checks with the shipped word list.)"""
 
 from storymaker import books, characters
+from storymaker.models import registry
+from storymaker.models.base import ModerationModel
+from storymaker.models.errors import TransientModelError
 
 from .support import click, texts
 from .test_app_characters import fill, new_form, submit
@@ -101,3 +104,27 @@ def test_settings_say_which_checks_are_active_and_what_was_refused(app_env):
     [table] = [frame.value for frame in at.dataframe if "Why" in frame.value.columns]
     assert list(table["What"]) == ["look (typed)"] and list(table["Why"]) == ["drugs or crime"]
     assert list(table["Words"]) == ["a dinosaur who smokes weed"]
+
+
+class DownChecker(ModerationModel):
+    """A moderation service that cannot be reached."""
+
+    def moderate(self, items):
+        raise TransientModelError("Could not reach the safety check service; check the network or OPENAI_BASE_URL.")
+
+
+def test_a_safety_service_that_is_down_starts_nothing_and_says_so(app_env):
+    user = app_env.user()
+    mia = characters.create(app_env.engine.db(), user.id, "Mia", "a girl with red boots")
+    book_id = app_env.ready_book(user)
+    with registry.registered("offline", moderation=lambda settings: DownChecker()):
+        at = app_env.app(user, to=STUDIO)
+        form(at).text_input[0].set_value("The Moon Garden")
+        form(at).multiselect[0].set_value([mia.id])
+        at = at.button(key="studio_generate").click().run()
+        assert not at.exception
+        [message] = [e.value for e in at.error]
+        assert "could not be made just now" in message and "Nothing was started" in message
+        assert books.count_for(app_env.engine.db(), user.id) == 1  # only the book made before
+        reader = app_env.app(user, to="app_pages/reader.py", book=str(book_id))
+        assert not reader.exception and not reader.error  # reading never waits on a check
