@@ -140,9 +140,9 @@ def _top(scores: Mapping[str, float], categories: Sequence[str]) -> dict[str, fl
 def _as_job_error(error: ModelError, what: str) -> ModelError:
     """A failed check during a job, said as such; an outage stays retryable (fails closed after)."""
     said = f"The safety check of {what} could not be made, so it was not kept: {error}"
-    kind = TransientModelError if error.retryable else ModelConfigError
-    wrapped = kind(said, retry_after=error.retry_after, tries=error.tries)
-    return wrapped
+    # A rate limit stays one (the service's other jobs hold back too); any other outage is transient.
+    kind = type(error) if isinstance(error, TransientModelError) else ModelConfigError
+    return kind(said, retry_after=error.retry_after, tries=error.tries)
 
 
 def page_words(scene: "Scene") -> str:
