@@ -10,6 +10,7 @@ book says why). Reading a book that exists never calls a check.
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping, Sequence
 
@@ -86,9 +87,21 @@ def checker_name(model: ModerationModel) -> str:
     return (fallback or model).model_id
 
 
+# A check that meets a brief outage is tried again at once a few times: it is free, and failing a page's
+# job would draw its (paid) picture again. Longer outages fail the check (closed).
+CHECK_TRIES, CHECK_BACKOFF_S, CHECK_WAIT_CAP_S = 3, 0.25, 5.0
+
+
 def _moderate(engine: "Engine", items: Sequence[ModerationItem]) -> tuple[ModerationModel, list[ModerationResult]]:
     model = engine.moderation_model
-    results = model.moderate(items)
+    for attempt in range(CHECK_TRIES):
+        try:
+            results = model.moderate(items)
+            break
+        except TransientModelError as error:
+            if attempt == CHECK_TRIES - 1 or (error.retry_after or 0) > CHECK_WAIT_CAP_S:
+                raise
+            time.sleep(min(CHECK_WAIT_CAP_S, error.retry_after or CHECK_BACKOFF_S * 2 ** attempt))
     if len(results) != len(items):
         raise ModelError("The safety check service answered for the wrong number of texts.")
     return model, results

@@ -193,9 +193,9 @@ def test_refusals_bad_requests_and_bad_keys_still_fail_at_once(fake, tmp_path):
     Runner(engine).run_until_idle(timeout=60)
     failed = sql(engine.db(), "SELECT retries, http_tries FROM jobs WHERE status = 'failed'")
     assert failed == [(0, 0)]
+    user, second = start(engine, title="Bad Key")  # its form is checked while the key is still good
     fake.reset()
     fake.expected_key = "another-key"
-    user, second = start(engine, title="Bad Key")
     Runner(engine).run_until_idle(timeout=60)
     book = books.get(engine.db(), user.id, second)
     assert book.status == books.NEEDS_ATTENTION and "key was not accepted" in book.error
