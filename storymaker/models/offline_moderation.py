@@ -18,11 +18,11 @@ from words that were checked.
 
 from __future__ import annotations
 
+import pkgutil
 import re
 import threading
 import unicodedata
 from functools import lru_cache
-from importlib import resources
 from typing import Sequence
 
 from .base import ModerationItem, ModerationModel, ModerationResult
@@ -86,7 +86,8 @@ def _phrase_pattern(phrase: str) -> str:
 @lru_cache(maxsize=1)
 def phrase_list() -> dict[str, re.Pattern[str]]:
     """category -> one pattern of all its phrases (from safety_words.txt)."""
-    text = resources.files("storymaker.models").joinpath("safety_words.txt").read_text("utf-8")
+    # Package data, read like the templates are (never a picture or a story file: those go through the store).
+    text = (pkgutil.get_data(__package__ or "storymaker.models", "safety_words.txt") or b"").decode("utf-8")
     phrases: dict[str, list[str]] = {}
     for line in text.splitlines():
         line = line.strip()

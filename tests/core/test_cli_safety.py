@@ -51,7 +51,7 @@ def test_a_moderation_service_that_is_down_fails_closed(data_dir, capsys, monkey
         monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
         fake.outage(60)
         code, out, err = run(capsys, "make-book", "--title", "The Lighthouse Cat", *CAST)
-        assert [r.endpoint for r in fake.requests] == ["moderations"]  # nothing that costs money was asked
+        assert {r.endpoint for r in fake.requests} == {"moderations"}  # nothing that costs money was asked
     assert code == 2 and out == ""
     assert "the check could not be made just now" in err and "Nothing was started" in err
     assert library(data_dir) == ([], [])
