@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from storymaker import avatars, characters
+from storymaker import avatars, characters, safety
 from storymaker.services import characters as cast_service
 from storymaker.errors import StorymakerError
 from storymaker.models.errors import ModelError
@@ -18,16 +18,26 @@ render.models_notice(engine)
 render.show_flash()
 
 
+def field_error(form_key: str, name: str) -> None:
+    """The safety check's message for this field of this form, under the field (kept until it is saved)."""
+    message = st.session_state.get(f"{form_key}_errors", {}).get(name)
+    if message:
+        st.error(message, icon=":material/error:")
+
+
 def character_form(form_key: str, character: characters.Character | None = None) -> None:
     """Create (no character) or edit. Nothing is saved unless everything is right; typed text stays."""
     with st.form(form_key, border=character is None):
         name = st.text_input("Name", value=character.name if character else "", max_chars=characters.MAX_NAME)
+        field_error(form_key, "name")
         look = st.text_area("Look", value=character.look if character else "", max_chars=characters.MAX_LOOK,
                             placeholder="a tiny grey cat with a white-tipped tail", height=80,
                             help="How they look: every picture follows this.")
+        field_error(form_key, "look")
         personality = st.text_area("Personality", value=character.personality if character else "",
                                    max_chars=characters.MAX_PERSONALITY, placeholder="shy at first, loyal to the end",
                                    height=80)
+        field_error(form_key, "personality")
         upload = st.file_uploader(
             "Avatar picture (optional)" if character is None else "Replace the avatar picture (optional)",
             type=["png", "jpg", "jpeg", "webp"],
@@ -43,9 +53,14 @@ def character_form(form_key: str, character: characters.Character | None = None)
         try:
             result = cast_service.save(engine, user.id, character.id if character else None,
                                        name, look, personality, upload.getvalue() if upload else None)
+        except safety.InputRefused as refused:  # each message under its field; what was typed stays
+            st.session_state[f"{form_key}_errors"] = refused.fields
+            st.rerun()
         except StorymakerError as error:
+            st.session_state.pop(f"{form_key}_errors", None)
             st.error(render.md("Not saved: {}", error))
         else:
+            st.session_state.pop(f"{form_key}_errors", None)
             st.session_state.pop(EDITING, None)
             if character is None:  # a fresh, empty form for the next one
                 st.session_state[NEW_FORM] = st.session_state.get(NEW_FORM, 0) + 1

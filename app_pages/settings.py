@@ -4,7 +4,8 @@ signed in, and your password."""
 import streamlit as st
 
 from storymaker import session_keys
-from storymaker.services import usage
+from storymaker.safety import policy
+from storymaker.services import safety, usage
 from app_ui import render, session, sign_ins, studio_takes
 
 user = session.require_user()
@@ -21,6 +22,27 @@ st.markdown(
 )
 if not engine.settings.is_offline and engine.settings.server:
     st.caption(render.md("Server: {}", engine.settings.server))  # the host only: the URL may hold a password
+
+st.subheader("Safety checks", anchor=False)
+st.markdown("\n".join(f"- {render.md_escape(line)}" for line in safety.active_checks(engine)))
+refused = safety.refusals(engine, user.id)
+with st.expander(f"What the safety checks refused ({len(refused)}{'+' if len(refused) == 50 else ''})",
+                 icon=":material/shield:"):
+    if not refused:
+        st.caption("Nothing so far.")
+    else:
+        st.dataframe(
+            [{"When": row.created_at[:16].replace("T", " "), "Book": row.book_title or "(a new book)",
+              "What": row.subject if row.stage != "input" else f"{row.subject} (typed)",
+              "Why": policy.in_words(row.categories), "Categories": ", ".join(row.categories),
+              "Scores": ", ".join(f"{name} {score:.2f}" for name, score in
+                                  sorted(row.scores.items(), key=lambda item: -item[1])[:4]),
+              "Outcome": row.outcome, "Checked by": row.checker, "Words": row.excerpt}
+             for row in refused],
+            hide_index=True, width="stretch",
+        )
+        st.caption("A page that was refused once is rewritten; refused again, the book stops. A false alarm? "
+                   "See \"Safety checks\" in the README for how to report it.")
 
 st.subheader("Your OpenAI key for this session", anchor=False)
 if session.has_session_key():

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from storymaker import books, previews, styles
+from storymaker import books, previews, safety, styles
 from storymaker.services import studio
 from storymaker.accounts import User
 from storymaker.books import BookError, BookOptions
@@ -97,8 +97,10 @@ def generate(engine: Engine, user: User) -> None:
     if not problems:
         try:
             book_id = studio.start_book(engine, user.id, options.cleaned(), chosen)
-        except BookError as error:
+        except BookError as error:  # a safety refusal too (`safety.InputRefused`), under its field
             problems.update(error.fields)
+        except safety.SafetyUnavailable as error:  # fails closed: said under Generate, nothing started
+            problems["generate"] = str(error)
     state[FORM_ERRORS] = problems
     if problems:
         return
@@ -181,3 +183,4 @@ def new_book_form(engine: Engine, user: User) -> None:
         # The callback runs before the next run's script, so it is handed this run's engine and user.
         st.button("Generate", type="primary", icon=":material/auto_awesome:", on_click=generate,
                   args=(engine, user), key="studio_generate")
+        field_error("generate")

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from . import accounts, books, characters, exports, jobs, styles, transfer
+from . import accounts, books, characters, exports, jobs, safety, styles, transfer
 from .services import exports as export_service, studio
 from .avatars import AvatarError
 from .books import BookError, BookOptions
@@ -186,8 +186,16 @@ def progress_line(now: studio.Progress, *, countdown: bool = True) -> str:
 def make_book(args: argparse.Namespace) -> int:
     engine = Engine(load_settings(concurrency=args.concurrency))
     user = account_service.local_user(engine, args.user)
+    options = BookOptions(args.title, args.premise, args.age, args.style, args.language, args.scenes).cleaned()
+    # Checked before any character is made: a refused book leaves nothing behind.
+    studio.check_book_inputs(engine, user.id, options)
+    for spec in args.character:
+        name, look = characters.parse_spec(spec)
+        try:
+            cast_service.check_words(engine, user.id, name, look)
+        except safety.InputRefused as refused:
+            raise UserError(f"--character {spec!r}: " + " ".join(refused.fields.values())) from None
     ids = _cast(engine, user.id, args.character, args.avatar)
-    options = BookOptions(args.title, args.premise, args.age, args.style, args.language, args.scenes)
     print(f"Making \"{options.title}\" with the {engine.settings.describe()}", file=sys.stderr)
     if not engine.text_model.writes(options.language):
         print(f"Note: the offline writer writes in English, not {options.language}; "

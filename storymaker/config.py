@@ -27,7 +27,13 @@ DEFAULT_IMAGE_MODEL = "gpt-image-2"
 # "none" turns narration by a voice model off (the browser's own voices still read aloud).
 DEFAULT_SPEECH_MODEL = "gpt-4o-mini-tts-2025-12-15"
 DEFAULT_SPEECH_VOICE = "coral"
+# The newest moderation model in the installed SDK's list (`openai.types.ModerationModel`): it reads
+# text and pictures, and OpenAI does not charge for it. "none" leaves the checks to the word list.
+DEFAULT_MODERATION_MODEL = "omni-moderation-latest"
+# How strict the safety checks are: "strict" (the default) also refuses mild peril; "standard" allows it.
+SAFETY_LEVELS = ("strict", "standard")
 NO_SPEECH = ("", "none", "off")
+NO_MODERATION = ("", "none", "off")
 PROVIDERS = ("offline", "openai")
 
 
@@ -47,6 +53,10 @@ class Settings:
     # choose another in the Studio).
     speech_model: str = DEFAULT_SPEECH_MODEL
     speech_voice: str = DEFAULT_SPEECH_VOICE
+    # Safety checks of what people type and what the models make (`storymaker.safety`): the
+    # moderation model a remote provider uses, and how strict the checks are.
+    moderation_model: str = DEFAULT_MODERATION_MODEL
+    safety: str = "strict"
     image_quality: str = "medium"
     # Seconds for one HTTP request; pictures take far longer than text.
     text_timeout: float = 120.0
@@ -104,6 +114,11 @@ class Settings:
     def narrates(self) -> bool:
         """Does this deployment make narration with a voice model (when a key is there)?"""
         return self.speech_model.strip().lower() not in NO_SPEECH
+
+    @property
+    def uses_moderation_model(self) -> bool:
+        """Does this deployment ask a moderation model (when the provider has one), not only the word list?"""
+        return self.moderation_model.strip().lower() not in NO_MODERATION
 
     @property
     def server(self) -> str:
@@ -167,6 +182,8 @@ _SOURCES: dict[str, tuple[str, str, Any]] = {
     "image_size": ("STORYMAKER_IMAGE_SIZE", "STORYMAKER_IMAGE_SIZE", str),
     "speech_model": ("STORYMAKER_SPEECH_MODEL", "STORYMAKER_SPEECH_MODEL", str),
     "speech_voice": ("STORYMAKER_SPEECH_VOICE", "STORYMAKER_SPEECH_VOICE", str),
+    "moderation_model": ("STORYMAKER_MODERATION_MODEL", "STORYMAKER_MODERATION_MODEL", str),
+    "safety": ("STORYMAKER_SAFETY", "STORYMAKER_SAFETY", str),
     "speech_timeout": ("STORYMAKER_SPEECH_TIMEOUT", "STORYMAKER_SPEECH_TIMEOUT", float),
     "image_quality": ("STORYMAKER_IMAGE_QUALITY", "STORYMAKER_IMAGE_QUALITY", str),
     "text_timeout": ("STORYMAKER_TEXT_TIMEOUT", "STORYMAKER_TEXT_TIMEOUT", float),
@@ -250,6 +267,7 @@ def load_settings(
         raise ConfigError("STORYMAKER_TAKES_PER_PAGE must be at least 1 (the picture the page shows)")
     _check_storage(values)
     _check_speech(values)
+    _check_safety(values)
     if values.get("public_url"):
         values["public_url"] = check_public_url(str(values["public_url"]))
     known = {f.name for f in fields(Settings)}
@@ -276,6 +294,17 @@ def _check_speech(values: dict[str, Any]) -> None:
                 raise ConfigError(f"{env_name} must be a model or voice name of at most 100 characters")
     if not values.get("speech_voice", DEFAULT_SPEECH_VOICE):
         raise ConfigError("STORYMAKER_SPEECH_VOICE must name a voice, e.g. coral")
+
+
+def _check_safety(values: dict[str, Any]) -> None:
+    if "safety" in values:
+        values["safety"] = str(values["safety"]).strip().lower()
+        if values["safety"] not in SAFETY_LEVELS:
+            raise ConfigError(f"STORYMAKER_SAFETY must be one of {', '.join(SAFETY_LEVELS)}, not {values['safety']!r}")
+    if "moderation_model" in values:
+        values["moderation_model"] = str(values["moderation_model"]).strip()
+        if len(values["moderation_model"]) > 100 or any(not ch.isprintable() for ch in values["moderation_model"]):
+            raise ConfigError("STORYMAKER_MODERATION_MODEL must be a model name of at most 100 characters")
 
 
 def _check_storage(values: dict[str, Any]) -> None:

@@ -15,13 +15,16 @@ from .data import Database, open_database
 from .config import Settings, load_settings
 from .files import Store, open_store
 from .models import keys, registry
-from .models.base import ImageModel, SpeechModel, TextModel
+from .models.base import ImageModel, ModerationModel, SpeechModel, TextModel
 
 
 class Engine:
     _speech: tuple[SpeechModel | None] | None
+    _moderation: ModerationModel | None
+
     def __init__(self, settings: Settings, text_model: TextModel | None = None,
-                 image_model: ImageModel | None = None, speech_model: SpeechModel | None = None) -> None:
+                 image_model: ImageModel | None = None, speech_model: SpeechModel | None = None,
+                 moderation_model: ModerationModel | None = None) -> None:
         self.settings = settings
         if text_model is None or image_model is None:
             text, image = registry.build(self.settings)
@@ -30,6 +33,8 @@ class Engine:
         # Built on first use: most runs never narrate, and the openai SDK is slow to import.
         if speech_model is not None:
             self._speech = (speech_model,)  # the setter below started it empty
+        if moderation_model is not None:
+            self._moderation = moderation_model
         self._keyed_lock = threading.Lock()
 
     @property
@@ -52,6 +57,8 @@ class Engine:
         self._keyed_models: tuple[Settings, TextModel, ImageModel] | None = None
         self._keyed_speech: tuple[SpeechModel | None] | None = None
         self._speech = None
+        self._keyed_moderation: ModerationModel | None = None
+        self._moderation = None
 
     def _keyed(self) -> tuple[Settings, TextModel, ImageModel]:
         """The OpenAI models a session key asks for on an offline process: built once, on first
@@ -87,6 +94,21 @@ class Engine:
             if self._speech is None:
                 self._speech = (registry.build_speech(self._settings),)
             return self._speech[0]
+
+    @property
+    def moderation_model(self) -> ModerationModel:
+        """The safety checker (`storymaker.safety`): the provider's moderation model, or the shipped
+        word list (offline, or `STORYMAKER_MODERATION_MODEL=none`). A session key on an offline
+        process brings OpenAI's, as for the other models."""
+        with self._keyed_lock:
+            if keys.current() is not None and self._settings.is_offline:
+                if self._keyed_moderation is None:
+                    self._keyed_moderation = registry.build_moderation(
+                        replace(self._settings, provider="openai", api_key=None))
+                return self._keyed_moderation
+            if self._moderation is None:
+                self._moderation = registry.build_moderation(self._settings)
+            return self._moderation
 
     @classmethod
     def from_environment(cls, **overrides) -> "Engine":

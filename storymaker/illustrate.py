@@ -6,7 +6,7 @@ from typing import Callable
 
 from PIL import Image
 
-from . import lettering, prompts, storage, styles, usage
+from . import lettering, prompts, safety, storage, styles, usage
 from .books import Book
 from .engine import Engine
 from .files import layout
@@ -58,9 +58,11 @@ def cover_prompt(book: Book) -> str:
     )
 
 
-def _draw(engine: Engine, book: Book, request: ImageRequest) -> ImageResult:
+def _draw(engine: Engine, book: Book, request: ImageRequest, subject: str) -> ImageResult:
+    """Draw, count the picture, and check it for safety before anyone sees it (`safety.PictureRefused`)."""
     result = engine.image_model.draw(request)
     usage.record(engine.db(), book.id, "image", engine.image_model.model_id, images=result.images)
+    safety.check_picture(engine, book, book.user_id, result.image, subject)
     return result
 
 
@@ -95,7 +97,7 @@ def render_page(
     """
     request = page_request(engine, book, scene, take, note)
     checkpoint()
-    return _draw(engine, book, request)
+    return _draw(engine, book, request, f"the picture of page {scene.scene}")
 
 
 def cover_request(engine: Engine, book: Book) -> ImageRequest:
@@ -115,7 +117,7 @@ def render_cover(engine: Engine, book: Book, checkpoint: Checkpoint = lambda: No
     """Draw the cover art and set the title on it; needs only the title, cast and style."""
     request = cover_request(engine, book)
     checkpoint()
-    return lettering.set_title(_draw(engine, book, request).image, book.title)
+    return lettering.set_title(_draw(engine, book, request, "the cover picture").image, book.title)
 
 
 def store_page(engine: Engine, book_id: int, scene: int, encoded: tuple[bytes, bytes]) -> None:

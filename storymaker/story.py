@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import books, prompts, styles, takes, usage
+from . import books, prompts, safety, styles, takes, usage
 from .books import Book
 from .engine import Engine
 from .files import layout
@@ -36,9 +36,35 @@ def story_messages(book: Book) -> tuple[Message, ...]:
 
 
 def ask_for_scenes(engine: Engine, book: Book, checkpoint: Callable[[], None] = lambda: None) -> list[Scene]:
-    """Ask the text model for the book's scenes, re-asking with the problems when the answer is invalid."""
-    model = engine.text_model
+    """Ask the text model for the book's scenes, re-asking with the problems when the answer is invalid,
+    then check every page for safety: refused pages are rewritten once with the reason, and a page
+    refused again stops the book (`safety.PageRefused`, recorded with the book)."""
     messages = story_messages(book)
+    scenes, messages = _ask(engine, book, messages, checkpoint)
+    flags = safety.check_pages(engine, book, scenes)
+    if not flags:
+        return scenes
+    rewrite = prompts.render("rewrite_unsafe.md", scene_count=book.scene_count, names=book.names,
+                             strict=engine.settings.safety == "strict",
+                             pages=[{"scene": n, "reason": flag.reason} for n, flag in sorted(flags.items())])
+    rewritten, _ = _ask(engine, book, messages + (Message("user", rewrite),), checkpoint)
+    # The pages that passed stay as first written; only the refused ones are taken from the rewrite.
+    by_number = {s.scene: s for s in rewritten}
+    scenes = [by_number.get(s.scene, s) if s.scene in flags else s for s in scenes]
+    still = safety.check_pages(engine, book, [s for s in scenes if s.scene in flags], outcome="refused")
+    if still:
+        pages = sorted(still)
+        named = ", ".join(f"page {n} ({still[n].reason})" for n in pages)
+        raise safety.PageRefused(
+            f"The story model wrote something that is not right for a children's book on {named}, and again when "
+            "asked to rewrite it, so the book was stopped. Try again, or change the title, premise or characters.")
+    return scenes
+
+
+def _ask(engine: Engine, book: Book, messages: tuple[Message, ...],
+         checkpoint: Callable[[], None]) -> tuple[list[Scene], tuple[Message, ...]]:
+    """The scenes of a valid answer, and the conversation with that answer at its end."""
+    model = engine.text_model
     schema = json_schema(book.scene_count, book.names) if model.supports_schema else None
     problems: list[str] = []
     for _ in range(MAX_ASKS):
@@ -47,7 +73,8 @@ def ask_for_scenes(engine: Engine, book: Book, checkpoint: Callable[[], None] = 
         usage.record(engine.db(), book.id, "text", model.model_id,
                      input_tokens=result.input_tokens, output_tokens=result.output_tokens)
         try:
-            return parse_answer(result.text, book.scene_count, book.names)
+            scenes = parse_answer(result.text, book.scene_count, book.names)
+            return scenes, messages + (Message("assistant", result.text[:20_000]),)
         except SceneError as error:
             problems = error.problems
             repair = prompts.render("repair_story.md", problems=problems, scene_count=book.scene_count, names=book.names)

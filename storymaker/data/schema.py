@@ -232,3 +232,23 @@ takes = Table(
     Column("created_at", Text, nullable=False),
     Index("idx_takes_page", "book_id", "scene_id"),
 )
+
+# Why the safety checks refused something (`storymaker.safety`): an input before anything was made
+# (no book yet, or a book's edits), a page of a story, a picture. The categories and the checker's
+# scores are kept, so the owner can see why; `outcome` says whether it was refused or rewritten.
+safety_refusals = Table(
+    "safety_refusals", metadata,
+    Column("id", ID, primary_key=True),
+    Column("user_id", ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("book_id", ID, ForeignKey("books.id", ondelete="CASCADE")),
+    Column("stage", Text, nullable=False),  # input, story, picture
+    Column("subject", Text, nullable=False),  # what was refused, for people: "title", "page 3"
+    Column("checker", Text, nullable=False),  # the moderation model, or "word list"
+    Column("outcome", Text, nullable=False),  # refused, rewritten
+    Column("categories", Text, nullable=False),  # JSON list, worst first
+    Column("scores", Text, nullable=False),  # JSON object: category -> 0..1
+    Column("excerpt", Text, nullable=False, server_default=""),  # the words checked, cut short
+    Column("created_at", Text, nullable=False),
+    Index("idx_safety_refusals_user", "user_id", "id"),
+    Index("idx_safety_refusals_book", "book_id"),
+)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Sequence
 
 from PIL import Image
 
@@ -129,3 +129,36 @@ class SpeechModel(ABC):
     @abstractmethod
     def speak(self, request: SpeechRequest) -> SpeechResult:
         """The audio of `request.text`; raise a `ModelError` subclass on failure."""
+
+
+@dataclass(frozen=True)
+class ModerationItem:
+    """One thing to check: words, or a picture (PNG or JPEG bytes)."""
+
+    text: str = ""
+    image: bytes | None = field(default=None, repr=False)
+    language: str = "English"  # the book's language: the word list reads that language's words too
+
+
+@dataclass(frozen=True)
+class ModerationResult:
+    """What a moderation model found in one item. Categories use OpenAI's names ("violence/graphic");
+    the word list adds "profanity" and "peril". Which of them refuse the item is the safety policy's
+    choice (`storymaker.safety.policy`), not the model's."""
+
+    scores: dict[str, float]  # category -> 0..1 (the word list: 1.0 for what it matched)
+    flagged: tuple[str, ...] = ()  # the categories the model itself flagged
+    matched: tuple[str, ...] = ()  # the word list: the words or phrases it found
+
+
+class ModerationModel(ABC):
+    """Checks words (and, when `checks_images`, pictures) for what a children's book must not hold."""
+
+    model_id: str = "moderation"
+    is_offline: bool = False  # runs in this process: no key, no network, no cost
+    checks_images: bool = False
+
+    @abstractmethod
+    def moderate(self, items: Sequence[ModerationItem]) -> list[ModerationResult]:
+        """One result per item, in order, from as few calls as the model allows (text items in one);
+        raise a `ModelError` subclass when the check cannot be made."""

@@ -28,11 +28,12 @@ import binascii
 import email.utils
 import io
 import json
+import logging
 import re
 import threading
 import time
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable, cast, get_args
+from typing import TYPE_CHECKING, Any, Callable, Sequence, cast, get_args
 
 import httpx2
 import openai
@@ -41,12 +42,14 @@ from PIL import Image
 from ..config import Settings
 from ..redaction import public_url, redact_secret
 from . import keys
-from .base import (ImageModel, ImageRequest, ImageResult, SpeechModel, SpeechRequest, SpeechResult, TextModel,
-                   TextRequest, TextResult)
+from .base import (ImageModel, ImageRequest, ImageResult, ModerationItem, ModerationModel, ModerationResult,
+                   SpeechModel, SpeechRequest, SpeechResult, TextModel, TextRequest, TextResult)
 from .errors import ModelConfigError, ModelError, RateLimitedError, RefusedError, TransientModelError, http_attempts_left
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
+
+logger = logging.getLogger(__name__)
 
 # Codes and words OpenAI uses when its safety system turns a request down.
 _REFUSAL_CODES = {"content_policy_violation", "moderation_blocked", "content_filter", "safety_violation"}
@@ -293,6 +296,106 @@ class OpenAISpeechModel(_OpenAIBase, SpeechModel):
         mime = mime.split(";")[0].strip().lower()
         # A compatible server may ignore the format asked for; what it says it sent decides.
         return SpeechResult(audio, mime if mime.startswith("audio/") else "audio/mpeg", len(request.text))
+
+
+class OpenAIModerationModel(_OpenAIBase, ModerationModel):
+    """The safety check through the moderations endpoint (free at OpenAI). All text items go in one
+    call (the endpoint takes a list and answers one result per entry); each picture is a call of its
+    own, as a small JPEG in a data: URL. An OpenAI-compatible server without the endpoint (a 404)
+    is met with the word list instead, for the life of this model, and says so (`fallback`)."""
+
+    kind = "safety check"
+
+    def __init__(self, settings: Settings):
+        super().__init__(settings, model=settings.moderation_model, timeout=min(settings.text_timeout, 30.0))
+        # The omni models read pictures; the older text-moderation models only words.
+        self.checks_images = self.model_id.startswith("omni")
+        self._compatible_server = bool(settings.base_url)
+        self.fallback: ModerationModel | None = None
+
+    def moderate(self, items: Sequence[ModerationItem]) -> list[ModerationResult]:
+        if self.fallback is not None:
+            return self.fallback.moderate(items)
+        self._start()
+        results: list[ModerationResult | None] = [None] * len(items)
+        texts = [n for n, item in enumerate(items) if item.image is None]
+        try:
+            if texts:
+                words = [items[n].text for n in texts]
+                answer = self._call(partial(_moderations, model=self.model_id, input=words))
+                found = _moderation_results(answer)
+                if len(found) != len(texts):
+                    raise self._with_tries(ModelError("The safety check service answered for the wrong number of texts."))
+                for n, result in zip(texts, found, strict=True):
+                    results[n] = result
+            for n, item in enumerate(items):
+                if item.image is None:
+                    continue
+                parts: list[dict[str, Any]] = [{"type": "image_url", "image_url": {"url": _data_url(item.image)}}]
+                if item.text:
+                    parts.insert(0, {"type": "text", "text": item.text})
+                answer = self._call(partial(_moderations, model=self.model_id, input=parts))
+                found = _moderation_results(answer)
+                if not found:
+                    raise self._with_tries(ModelError("The safety check service answered without a result."))
+                results[n] = found[0]
+        except ModelConfigError as error:
+            if not (self._compatible_server and "was not found" in str(error)):
+                raise
+            from .offline_moderation import WordListModel
+
+            logger.warning("%s has no moderation endpoint: the word list checks words instead", self._base_url_host)
+            self.fallback = WordListModel()
+            return self.fallback.moderate(items)
+        return [r for r in results if r is not None]
+
+    @property
+    def _base_url_host(self) -> str:
+        return public_url(self._base_url or "") or "the server"
+
+
+def _moderations(client: openai.OpenAI, **kwargs: Any) -> Any:
+    return client.moderations.with_raw_response.create(**kwargs)
+
+
+def _moderation_results(answer: Any) -> list[ModerationResult]:
+    out = []
+    for result in getattr(answer, "results", None) or []:
+        scores = _by_alias(getattr(result, "category_scores", None))
+        flags = _by_alias(getattr(result, "categories", None))
+        out.append(ModerationResult(
+            scores={name: float(value) for name, value in scores.items() if isinstance(value, (int, float))},
+            flagged=tuple(name for name, value in flags.items() if value is True)))
+    return out
+
+
+def _by_alias(model: Any) -> dict[str, Any]:
+    if model is None:
+        return {}
+    if hasattr(model, "model_dump"):
+        return dict(model.model_dump(by_alias=True))
+    return dict(model) if isinstance(model, dict) else {}
+
+
+def _data_url(picture: bytes) -> str:
+    """The picture as a data: URL the moderation model reads: a JPEG at most 512 px, a few dozen KB
+    instead of a megabyte of PNG (the check needs no detail)."""
+    with Image.open(io.BytesIO(picture)) as image:
+        small = image.convert("RGB")
+        small.thumbnail((512, 512))
+        buffer = io.BytesIO()
+        small.save(buffer, format="JPEG", quality=85)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def sdk_moderation_models() -> tuple[str, ...]:
+    """The moderation models the installed SDK lists."""
+    try:
+        from openai.types import moderation_model
+
+        return tuple(arg for arg in get_args(moderation_model.ModerationModel) if isinstance(arg, str))
+    except (ImportError, AttributeError):
+        return ("omni-moderation-latest",)
 
 
 # How a narrator reads a picture book (the gpt-4o-mini-tts family follows instructions).

@@ -11,21 +11,23 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from ..config import Settings
-from .base import ImageModel, SpeechModel, TextModel
+from .base import ImageModel, ModerationModel, SpeechModel, TextModel
 from .errors import ModelConfigError
 
 TextFactory = Callable[[Settings], TextModel]
 ImageFactory = Callable[[Settings], ImageModel]
 SpeechFactory = Callable[[Settings], "SpeechModel | None"]
+ModerationFactory = Callable[[Settings], ModerationModel]
 
 _text: dict[str, TextFactory] = {}
 _image: dict[str, ImageFactory] = {}
 _speech: dict[str, SpeechFactory] = {}
+_moderation: dict[str, "ModerationFactory"] = {}
 _lock = threading.Lock()
 
 
 def register(provider: str, *, text: TextFactory | None = None, image: ImageFactory | None = None,
-             speech: SpeechFactory | None = None) -> None:
+             speech: SpeechFactory | None = None, moderation: ModerationFactory | None = None) -> None:
     """Make `provider` build its models with these factories (those not given are kept)."""
     with _lock:
         if text is not None:
@@ -34,15 +36,17 @@ def register(provider: str, *, text: TextFactory | None = None, image: ImageFact
             _image[provider] = image
         if speech is not None:
             _speech[provider] = speech
+        if moderation is not None:
+            _moderation[provider] = moderation
 
 
 @contextmanager
 def registered(provider: str, *, text: TextFactory | None = None, image: ImageFactory | None = None,
-               speech: SpeechFactory | None = None) -> Iterator[None]:
+               speech: SpeechFactory | None = None, moderation: ModerationFactory | None = None) -> Iterator[None]:
     """`register` for the duration of the block, then the factories from before again."""
     with _lock:
-        before = (_text.get(provider), _image.get(provider), _speech.get(provider))
-    register(provider, text=text, image=image, speech=speech)
+        before = (_text.get(provider), _image.get(provider), _speech.get(provider), _moderation.get(provider))
+    register(provider, text=text, image=image, speech=speech, moderation=moderation)
     try:
         yield
     finally:
@@ -50,6 +54,7 @@ def registered(provider: str, *, text: TextFactory | None = None, image: ImageFa
             _restore(_text, provider, before[0])
             _restore(_image, provider, before[1])
             _restore(_speech, provider, before[2])
+            _restore(_moderation, provider, before[3])
 
 
 def _restore(table: dict[str, Any], provider: str, factory: Any) -> None:
@@ -74,6 +79,17 @@ def build_speech(settings: Settings) -> SpeechModel | None:
     with _lock:
         factory = _speech.get(settings.provider)
     return factory(settings) if factory is not None and settings.narrates else None
+
+
+def build_moderation(settings: Settings) -> ModerationModel:
+    """The safety checker of the settings' provider: its moderation model, or the shipped word list
+    (offline, an unknown provider, or `STORYMAKER_MODERATION_MODEL=none`). Never None: a deployment
+    is never unguarded."""
+    with _lock:
+        factory = _moderation.get(settings.provider)
+    if factory is None or not settings.uses_moderation_model:
+        return _word_list(settings)
+    return factory(settings)
 
 
 # The built-in providers; their modules are imported on first use (the openai SDK is slow to import).
@@ -109,5 +125,17 @@ def _openai_speech(settings: Settings) -> SpeechModel:
     return OpenAISpeechModel(settings)
 
 
-register("offline", text=_offline_text, image=_offline_image)
-register("openai", text=_openai_text, image=_openai_image, speech=_openai_speech)
+def _word_list(settings: Settings) -> ModerationModel:
+    from .offline_moderation import WordListModel
+
+    return WordListModel()
+
+
+def _openai_moderation(settings: Settings) -> ModerationModel:
+    from .openai_models import OpenAIModerationModel
+
+    return OpenAIModerationModel(settings)
+
+
+register("offline", text=_offline_text, image=_offline_image, moderation=_word_list)
+register("openai", text=_openai_text, image=_openai_image, speech=_openai_speech, moderation=_openai_moderation)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storymaker import avatars, characters
+from storymaker import avatars, characters, safety
 from storymaker.services import studio
 from storymaker.characters import Character
 from storymaker.engine import Engine
@@ -17,13 +17,22 @@ def get(engine: Engine, user_id: int, character_id: int | str | None) -> Charact
     return characters.get(engine.db(), user_id, character_id)
 
 
+def check_words(engine: Engine, user_id: int, name: str, look: str = "", personality: str = "") -> None:
+    """A character's words, checked for safety in one call: `safety.InputRefused` names each refused
+    field (name, look, personality); `safety.SafetyUnavailable` when the check cannot be made."""
+    safety.require_safe(engine, {"name": name, "look": look, "personality": personality}, user_id=user_id)
+
+
 def create(engine: Engine, user_id: int, name: str, look: str = "", personality: str = "") -> Character:
+    check_words(engine, user_id, name, look, personality)
     return characters.create(engine.db(), user_id, name, look, personality)
 
 
 def save(engine: Engine, user_id: int, character_id: int | None, name: str, look: str, personality: str,
          avatar: bytes | None = None) -> Character:
-    """Create (no id) or update; nothing is saved unless everything is right."""
+    """Create (no id) or update; nothing is saved unless everything is right (safe words included)."""
+    characters.clean_name(name)  # a name that cannot be used is named before the safety check
+    check_words(engine, user_id, name, look, personality)
     return characters.save(engine.db(), engine.store, user_id, character_id, name, look, personality, avatar)
 
 

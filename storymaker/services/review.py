@@ -13,7 +13,7 @@ import base64
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from .. import books, story
+from .. import books, safety, story
 from ..books import Book
 from ..data import drafts
 from ..data.drafts import Edits  # {scene: {column: text}}, here and in the app
@@ -124,6 +124,8 @@ def save_edits(engine: Engine, user_id: int, book_id: int, edits: Mapping[int, M
                 raise SceneError([f"scene {number}: {column} cannot be edited"])
             by_number[int(number)][column] = "" if value is None else str(value)
     scenes = validate(list(by_number.values()), book.scene_count, book.names, strict_columns=True)
+    _check_words(engine, book, {(int(n), c): str(v or "") for n, changes in edits.items() for c, v in changes.items()
+                                if c != "characters"})
     db = engine.db()
     with db.write():  # saved edits are no longer a draft: both or neither
         _store(engine, book_id, scenes)
@@ -135,8 +137,19 @@ def import_csv(engine: Engine, user_id: int, book_id: int, data: bytes | str) ->
     """Replace the words of every scene from an uploaded story.csv; SceneError explains a bad file row by row."""
     book = _book(engine, user_id, book_id)
     scenes = parse_csv(data, book.scene_count, book.names)
+    _check_words(engine, book, {(s.scene, column): getattr(s, column) for s in scenes
+                                for column in ("title", "text", "illustration")})
     _store(engine, book_id, scenes)
     return scenes
+
+
+def _check_words(engine: Engine, book: Book, cells: Mapping[tuple[int, str], str]) -> None:
+    """Every changed cell in one safety check; SceneError lists each refused cell (nothing is saved)."""
+    fields = {f"page {scene}, {column}": text for (scene, column), text in sorted(cells.items())}
+    verdict = safety.check_inputs(engine, fields, user_id=book.user_id, book_id=book.id, language=book.language)
+    if not verdict.ok:
+        raise SceneError([f"{subject}: {message}" for subject, message in verdict.messages(
+            {subject: "it" for subject in verdict.flags}).items()])
 
 
 def export_csv(engine: Engine, user_id: int, book_id: int) -> bytes:

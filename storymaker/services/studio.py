@@ -7,9 +7,9 @@ a page can pass whatever it read from the URL without checking ownership itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Iterable, Sequence
 
-from .. import avatars, books, characters, illustrate, jobs, status, storage, styles, takes
+from .. import avatars, books, characters, illustrate, jobs, safety, status, storage, styles, takes
 from ..data import books as book_rows
 from ..books import Book, BookOptions, SceneRow
 from ..characters import Character
@@ -18,6 +18,7 @@ from ..engine import Engine
 from ..errors import NotFound
 from ..jobs import JobStatus, Kind
 from ..models.base import CharacterLook
+from ..safety import policy as safety_policy
 
 
 def _own_book(engine: Engine, user_id: int, book_id: int) -> Book:
@@ -25,8 +26,14 @@ def _own_book(engine: Engine, user_id: int, book_id: int) -> Book:
 
 
 def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids: Sequence[int]) -> int:
-    """Create a book from the user's characters and queue its story and cover at once."""
+    """Create a book from the user's characters and queue its story and cover at once.
+
+    What was typed is checked for safety first (`safety.InputRefused`, a `BookError` naming each
+    refused field; `safety.SafetyUnavailable` when the check cannot be made): nothing is stored,
+    queued or charged unless it passes."""
     db = engine.db()
+    options = options.cleaned()
+    check_book_inputs(engine, user_id, options, characters.for_cast(db, user_id, character_ids).values())
     # One transaction: nobody ever sees the book without its jobs, a failure leaves no book behind,
     # and no chosen character can be deleted between being read and being copied into the cast.
     with db.write():
@@ -42,6 +49,29 @@ def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids
         queue_new_book(engine, book_id)
     jobs.wake()  # the runners look once the book and its jobs are committed
     return book_id
+
+
+def check_book_inputs(engine: Engine, user_id: int, options: BookOptions, cast: Iterable[Character] = ()) -> None:
+    """The new-book form's words and its cast's, in one safety check; `safety.InputRefused` names each
+    refused field ("characters" for a character)."""
+    fields: dict[str, str | None] = {"title": options.title, "premise": options.premise, "author": options.author,
+                                     "language": options.language}
+    names = {}
+    for character in cast:
+        key = f"character {character.id}"
+        names[key] = character.name
+        fields[key] = "\n".join(part for part in (character.name, character.look, character.personality) if part)
+    verdict = safety.check_inputs(engine, fields, user_id=user_id, language=options.language)
+    if verdict.ok:
+        return
+    messages = verdict.messages({"language": "This language"})
+    for key, name in names.items():
+        if key in messages:
+            flag = verdict.flags[key]
+            messages.pop(key)
+            messages.setdefault("characters", safety_policy.message(
+                f"The character {name}", flag.categories, flag.matched) + " Change it in Characters.")
+    raise safety.InputRefused(messages, verdict)
 
 
 def queue_new_book(engine: Engine, book_id: int) -> None:
@@ -107,8 +137,11 @@ def _progress(engine: Engine, db: Database, user_id: int, book_id: int) -> Progr
 def regenerate_page(engine: Engine, user_id: int, book_id: int, scene: int, note: str | None = None) -> int:
     """Redraw one page from its current row as a new take, with `note` added to its prompt for that
     take only (Invalid when too long); a newer request supersedes an older one, its note too."""
-    _own_book(engine, user_id, book_id)
+    book = _own_book(engine, user_id, book_id)
     note = takes.clean_note(note)
+    if note:  # checked before anything is queued, like every other typed input
+        safety.require_safe(engine, {"note": note}, user_id=user_id, book_id=book_id, language=book.language,
+                            nouns={"note": "This note"})
     db = engine.db()
     if books.get_scene(db, book_id, scene) is None:
         raise NotFound(f"Book {book_id} has no page {scene}.")
@@ -167,6 +200,7 @@ def draw_avatar(engine: Engine, user_id: int, character_id: int, style: str = st
     if character is None:
         raise NotFound("That character no longer exists.")
     picture = illustrate.draw_avatar(engine, character.name, character.look, character.personality, style)
+    safety.check_picture(engine, None, user_id, picture, f"the portrait of {character.name}")
     path = avatars.store_image(engine.store, user_id, picture)
     characters.set_avatar(db, user_id, character.id, path)
     if character.avatar_path:

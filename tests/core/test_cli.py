@@ -122,7 +122,8 @@ def fake_server(monkeypatch):
         yield server
 
 
-def test_a_failed_book_prints_the_reason_no_folder_and_exits_non_zero(data_dir, capsys, fake_server):
+def test_a_failed_book_prints_the_reason_no_folder_and_exits_non_zero(data_dir, capsys, fake_server, monkeypatch):
+    monkeypatch.setenv("STORYMAKER_MODERATION_MODEL", "none")  # the word list: the input check needs no key
     fake_server.expected_key = "another-key"  # every request gets a 401
     code, out, err = run(capsys, "make-book", "--title", "Locked Out", "--scenes", "4", *CAST)
     assert code == 1 and out == ""

@@ -1,7 +1,7 @@
 """A fake OpenAI-compatible HTTP server on 127.0.0.1, for tests and benchmarks.
 
 It speaks just enough of the API for Storymaker: chat completions, image
-generations, image edits (multipart), text to speech and the model list. It records every
+generations, image edits (multipart), text to speech, moderations and the model list. It records every
 request, answers from a per-endpoint queue of canned responses when one is
 queued, and otherwise gives a valid default answer (a story that fits the
 requested JSON schema, a PNG whose colour changes per request, silent MP3 as long
@@ -20,8 +20,12 @@ Besides queued answers it can fail at random (`faults(0.3)`: 30% of requests get
 
 No pytest imports here: the benchmark scripts use it too.
 
+Moderations flag on cue: any text holding a key of `flag_words` (default "FLAGME") is flagged in
+that category with a score of 0.9, `flag_when(text)` may name a category for any text, and
+`flag_pictures` (a category) flags every picture; everything else scores 0.0001.
+
 Endpoint names (for `enqueue`, `latency`, `hold`, `requests_for`): "chat",
-"generations", "edits", "models", "speech", and "images", which stands for both
+"generations", "edits", "models", "speech", "moderations", and "images", which stands for both
 picture endpoints. A specific name wins over "images" when both have something queued.
 """
 
@@ -52,6 +56,7 @@ _PATHS = {
     ("POST", "/v1/images/edits"): "edits",
     ("GET", "/v1/models"): "models",
     ("POST", "/v1/audio/speech"): "speech",
+    ("POST", "/v1/moderations"): "moderations",
 }
 # Which queue/latency/gate names apply to an endpoint, most specific first.
 _ALIASES = {
@@ -60,8 +65,13 @@ _ALIASES = {
     "edits": ("edits", "images"),
     "models": ("models",),
     "speech": ("speech",),
+    "moderations": ("moderations",),
 }
-ENDPOINTS = ("chat", "generations", "edits", "models", "images", "speech")
+ENDPOINTS = ("chat", "generations", "edits", "models", "images", "speech", "moderations")
+# The moderation categories the omni models answer with, in the SDK's order.
+MODERATION_CATEGORIES = ("harassment", "harassment/threatening", "hate", "hate/threatening", "illicit",
+                         "illicit/violent", "self-harm", "self-harm/instructions", "self-harm/intent", "sexual",
+                         "sexual/minors", "violence", "violence/graphic")
 SAFETY_MESSAGE = "Your request was rejected as a result of our safety system."
 
 
@@ -120,6 +130,10 @@ class FakeOpenAI:
         self.image_size = image_size
         self.models = models or ["gpt-5.4-mini", "gpt-image-2"]
         self.expected_key: str | None = None  # when set, other keys get a 401 like OpenAI's
+        # Moderation cues: marker word -> category; a callable text -> category or None; pictures' category.
+        self.flag_words: dict[str, str] = {"FLAGME": "violence/graphic"}
+        self.flag_when: Callable[[str], str | None] | None = None
+        self.flag_pictures: str | None = None
         self.in_flight = 0
         self.max_in_flight = 0  # peak number of requests handled at once
         self.faults_served = 0  # answers from `faults()` and `outage()`, not from the queue
@@ -564,6 +578,8 @@ class _Handler(BaseHTTPRequestHandler):
                     "total_tokens": 1106,
                 },
             }
+        if endpoint == "moderations":
+            return 200, _moderation_answer(fake, record.json or {})
         if endpoint == "speech":
             words = str((record.json or {}).get("input") or "")
             # About as long as a voice takes to say the words (15 characters a second).
@@ -640,6 +656,43 @@ def _chat_answer(fake: FakeOpenAI, request_json: dict) -> dict:
             "total_tokens": prompt_tokens + completion_tokens,
         },
     }
+
+
+def _moderation_answer(fake: FakeOpenAI, request_json: dict) -> dict:
+    """One result per input: a string, each string of a list, or a list of parts (one result for all)."""
+    given = request_json.get("input")
+    if isinstance(given, list) and given and isinstance(given[0], dict):
+        inputs: list[Any] = [given]
+    elif isinstance(given, list):
+        inputs = given
+    else:
+        inputs = [given]
+    return {"id": "modr-fake", "model": request_json.get("model", "omni-moderation-latest"),
+            "results": [_moderation_result(fake, item) for item in inputs]}
+
+
+def _moderation_result(fake: FakeOpenAI, item: Any) -> dict:
+    texts, pictures = [], 0
+    for part in item if isinstance(item, list) else [item]:
+        if isinstance(part, str):
+            texts.append(part)
+        elif isinstance(part, dict) and part.get("type") == "text":
+            texts.append(str(part.get("text") or ""))
+        elif isinstance(part, dict) and part.get("type") == "image_url":
+            pictures += 1
+    text = "\n".join(texts)
+    hits = {category for marker, category in fake.flag_words.items() if marker in text}
+    if fake.flag_when is not None and (named := fake.flag_when(text)):
+        hits.add(named)
+    if pictures and fake.flag_pictures:
+        hits.add(fake.flag_pictures)
+    scores = {name: (0.9 if name in hits else 0.0001) for name in MODERATION_CATEGORIES}
+    kinds = {name: ["text"] + (["image"] if pictures and name in ("sexual", "violence", "violence/graphic",
+                                                                   "self-harm", "self-harm/intent",
+                                                                   "self-harm/instructions") else [])
+             for name in MODERATION_CATEGORIES}
+    return {"flagged": bool(hits), "categories": {name: name in hits for name in MODERATION_CATEGORIES},
+            "category_scores": scores, "category_applied_input_types": kinds}
 
 
 def parse_multipart(body: bytes, content_type: str) -> tuple[dict[str, Any], list[UploadedFile]]:

@@ -126,9 +126,10 @@ def test_server_errors_on_every_endpoint_then_a_ready_book(fake, tmp_path):
 @pytest.mark.slow
 def test_a_twenty_second_outage_of_every_endpoint_ends_in_a_ready_book(fake, tmp_path):
     engine = make_engine(fake, tmp_path)  # the real budget: 2 s first backoff, 180 s, 8 requests
+    # Queued first: during an outage the safety check of the form fails closed and starts nothing.
+    user, book_id = start(engine, scenes=4)
     fake.outage(20.0)
     began = time.monotonic()
-    user, book_id = start(engine, scenes=4)
     seen_waiting = []
 
     runner = Runner(engine, poll_s=0.05).start()
@@ -150,9 +151,9 @@ def test_a_twenty_second_outage_of_every_endpoint_ends_in_a_ready_book(fake, tmp
 @pytest.mark.slow
 def test_a_thirty_percent_fault_rate_over_twenty_books_loses_none(fake, tmp_path):
     engine = make_engine(fake, tmp_path, retry_backoff_s=0.05)
+    made = [start(engine, scenes=10, title=f"Book {n}") for n in range(20)]  # each form checked before the faults
     fake.faults(0.3, (429, 503), seed=7)
     began = time.monotonic()
-    made = [start(engine, scenes=10, title=f"Book {n}") for n in range(20)]
     user = made[0][0]
     # Inline, so the seeded faults fall on the same requests every run (threads would reorder them).
     Runner(engine).run_until_idle(timeout=240)
@@ -192,9 +193,9 @@ def test_refusals_bad_requests_and_bad_keys_still_fail_at_once(fake, tmp_path):
     Runner(engine).run_until_idle(timeout=60)
     failed = sql(engine.db(), "SELECT retries, http_tries FROM jobs WHERE status = 'failed'")
     assert failed == [(0, 0)]
+    user, second = start(engine, title="Bad Key")  # its form is checked while the key is still good
     fake.reset()
     fake.expected_key = "another-key"
-    user, second = start(engine, title="Bad Key")
     Runner(engine).run_until_idle(timeout=60)
     book = books.get(engine.db(), user.id, second)
     assert book.status == books.NEEDS_ATTENTION and "key was not accepted" in book.error

@@ -17,6 +17,8 @@ SAMPLES = {
         characters=[{"name": "Mia", "look": "red boots", "personality": "curious"}],
     ),
     "repair_story.md": dict(problems=["expected 10 scenes, found 9"], scene_count=10, names=["Mia"]),
+    "rewrite_unsafe.md": dict(pages=[{"scene": 3, "reason": "graphic violence"}], strict=True, scene_count=10,
+                              names=["Mia"]),
     "generate_chapter.md": dict(
         scene=Scene(3, "Up", "They climb.", "a lighthouse at night in the rain", ("Mia",)),
         book_title="The Lighthouse Cat", age_band="6-8", style_prompt="watercolour",
