@@ -32,7 +32,7 @@ def describe(engine: "Engine") -> list[str]:
             where += f"; the server has no moderation endpoint for {model.model_id}"
     else:
         where = f"the moderation model {model.model_id}"
-    lines = [f"What you type (titles, premises, characters, edits, uploaded story.csv) is checked by {where} "
+    lines = [f"What you type (titles, premises, characters, edits, uploaded story.csv, notes for a redraw) is checked by {where} "
              "before anything is made.",
              "Each story is checked page by page before it is kept; a refused page is rewritten once, then "
              "the book stops and says why."]
