@@ -28,13 +28,12 @@ def panel(engine: Engine, user: User, book: Book) -> None:
                    "can also make narration with a voice model: made once, kept with the book, played in the "
                    "Reader and on share links, and carried in the EPUB.")
         return
-    voice_key = f"narration_voice_{book.id}"
-    if st.session_state.get(voice_key) not in now.voices:
-        st.session_state[voice_key] = now.voice
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        # Set in the run, not in an on_change callback: callbacks run before the run binds the
-        # person's own key, which is what brings the voice model (and its voices) to this tab.
-        chosen = st.selectbox("Narrator voice", now.voices, format_func=str.title, key=voice_key, width=220,
+        # The stored voice is in the widget's key: the picker always starts from what the book has,
+        # and a choice is stored in the run (not in an on_change callback: callbacks run before the
+        # run binds the person's own key, which is what brings the voice model and its voices).
+        chosen = st.selectbox("Narrator voice", now.voices, index=now.voices.index(now.voice), format_func=str.title,
+                              key=f"narration_voice_{book.id}_{now.voice}", width=220,
                               help="Another voice makes every page's narration again.")
         if chosen != now.voice:
             _set_voice(engine, user, book.id, chosen)

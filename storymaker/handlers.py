@@ -78,6 +78,7 @@ def _clean(engine: Engine, book: Book) -> None:
     # Called under the write lock: every writer of this folder is either done or dead,
     # so whatever temp file is left belongs to a runner that was killed mid-write.
     engine.store.remove_unfinished(layout.book_prefix(book.id))
+    takes.remove_orphans(engine, book.id)  # and a killed runner's take files, whose row never committed
 
 
 class StoryHandler(Handler):

@@ -210,6 +210,18 @@ def drop_page_takes(engine: Engine, book_id: int) -> None:
         engine.store.delete(take.thumb_key)
 
 
+def remove_orphans(engine: Engine, book_id: int) -> int:
+    """Delete take files no take row names: a runner killed between writing a take's files and
+    committing its row leaves them (its row, and so its id, never existed). Called while the book
+    is held for publishing, when every writer of its takes is done or dead. How many went."""
+    prefix = f"{layout.book_prefix(book_id)}{layout.TAKES}/"
+    named = repository.keys_of_book(engine.db(), book_id)
+    orphans = [key for key in engine.store.list(prefix) if key not in named]
+    for key in orphans:
+        engine.store.delete(key)
+    return len(orphans)
+
+
 def of_page_number(db: Database, book_id: int, scene: int | None) -> list[TakeRow]:
     """The takes of page number `scene` (None: the cover) as stored, without adopting anything."""
     return repository.of_page_number(db, book_id, scene)

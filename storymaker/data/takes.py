@@ -143,6 +143,13 @@ def of_pages(db: Database, book_id: int) -> list[TakeRow]:
     return [from_row(TakeRow, row) for row in rows]
 
 
+def keys_of_book(db: Database, book_id: int) -> set[str]:
+    """The store keys of every take of the book (pictures and thumbnails), the cover's too."""
+    with db.read() as conn:
+        found = conn.execute(select(takes.c.picture_key, takes.c.thumb_key).where(takes.c.book_id == book_id)).all()
+    return {key for row in found for key in row}
+
+
 def counts_of_book(db: Database, book_id: int) -> dict[int | None, int]:
     """scene id (None: the cover) -> how many takes it has."""
     with db.read() as conn:

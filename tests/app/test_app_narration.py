@@ -28,7 +28,7 @@ def test_with_a_key_make_narration_narrates_every_page_and_settings_counts_it(ap
     session_keys.register(user.id, KEY)
     at = app_env.app(user, to=PAGE, book=str(book_id))
     assert "No narration yet" in texts(at)
-    voice = at.selectbox(key=f"narration_voice_{book_id}")
+    voice = at.selectbox(key=f"narration_voice_{book_id}_coral")
     assert voice.value == "coral" and "Sage" in voice.options
     at = click(at, "Make narration")
     assert not at.exception
@@ -53,10 +53,10 @@ def test_choosing_another_voice_is_kept_for_the_book(app_env):
     book_id = app_env.ready_book(user)
     session_keys.register(user.id, KEY)
     at = app_env.app(user, to=PAGE, book=str(book_id))
-    at.selectbox(key=f"narration_voice_{book_id}").set_value("sage").run()
+    at.selectbox(key=f"narration_voice_{book_id}_coral").set_value("sage").run()
     assert not at.exception
-    session_keys.register(user.id, KEY)
     assert service.status(app_env.engine, user.id, book_id).voice == "sage"
+    assert at.selectbox(key=f"narration_voice_{book_id}_sage").value == "sage"  # and the picker says so
 
 
 def test_the_reader_gives_the_player_the_pages_narration(app_env):

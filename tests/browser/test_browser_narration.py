@@ -58,6 +58,7 @@ def test_narration_from_the_studio_to_the_reader_and_a_share_link(compatible_ser
         fake.enqueue("speech", status=400, json=error_body("This voice cannot say that."))
         page.get_by_role("button", name="Make narration").click()
         expect(page.get_by_text("pages narrated by Coral")).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("combobox", name="Narrator voice")).to_have_value("Coral")  # never changed by itself
         expect(page.get_by_text("This voice cannot say that.")).to_be_visible()
         expect(page.get_by_text("reads it with the browser's voice instead")).to_be_visible()
         page.screenshot(path=SHOTS / "narration-studio.png", full_page=True)

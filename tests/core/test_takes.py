@@ -284,3 +284,16 @@ def test_the_note_reaches_an_openai_compatible_server(settings, user):
     assert "For this picture only, the author asks: in the rain" in prompts[-1]
     assert [(t.number, t.current, t.note) for t in listed(engine, user, book_id)] == [
         (1, False, None), (2, True, "in the rain")]
+
+
+def test_take_files_a_killed_runner_left_without_a_row_go_at_the_next_publish(mock_engine, user, book_id):
+    store = mock_engine.store
+    kept = sorted(store.list(layout.book_prefix(book_id) + layout.TAKES + "/"))
+    assert kept  # the book's own takes
+    stray = [layout.take_key(book_id, 9999), layout.take_thumb_key(book_id, 9999)]
+    for key in stray:
+        store.put(key, b"written, then the runner died before its row was committed")
+    studio.regenerate_page(mock_engine, user.id, book_id, 1)
+    Runner(mock_engine).run_until_idle()
+    now = set(store.list(layout.book_prefix(book_id) + layout.TAKES + "/"))
+    assert not now & set(stray) and set(kept) <= now and len(now) == len(kept) + 2  # the new take's two files
