@@ -26,11 +26,17 @@ from tests.infra.postgres import PostgresServer, PostgresUnavailable, skip_or_fa
 
 def pytest_collection_modifyitems(config, items):
     """A test marked sqlite_only (it holds SQLite's file lock, or deletes the file) runs on
-    SQLite alone: its PostgreSQL variant is not collected, rather than skipped."""
+    SQLite alone: its PostgreSQL variant is not collected, rather than skipped.
+
+    An AppTest drives a screen, and a screen reaches the database only through services, whose
+    own tests run on both databases; so AppTests run on SQLite, and on PostgreSQL too only in the
+    modules marked `both_databases` (the journey, isolation between people, sign-ins, sharing),
+    which prove the screens against PostgreSQL without running every screen twice."""
     keep, drop = [], []
     for item in items:
         on_postgres = getattr(item, "callspec", None) and item.callspec.params.get("database_url") == "postgresql"
-        (drop if on_postgres and item.get_closest_marker("sqlite_only") else keep).append(item)
+        screen_only = "/tests/app/" in str(item.path).replace("\\", "/") and not item.get_closest_marker("both_databases")
+        (drop if on_postgres and (item.get_closest_marker("sqlite_only") or screen_only) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -1,6 +1,9 @@
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.both_databases  # also on PostgreSQL (see tests/conftest.py)
 
 APP = str(Path(__file__).resolve().parents[2] / "router.py")
 

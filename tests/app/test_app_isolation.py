@@ -6,6 +6,8 @@ from storymaker import books, characters
 
 from .support import texts
 
+pytestmark = pytest.mark.both_databases  # also on PostgreSQL (see tests/conftest.py)
+
 SECRET_TITLE = "Ada's Secret Diary"
 
 

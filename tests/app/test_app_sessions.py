@@ -1,6 +1,7 @@
 """A tab's sign-in is a row in the sessions table: made at sign-in, checked every run, ended by
 Sign out. (AppTest has no cookies: tests/browser/test_browser_sign_in.py covers them.)"""
 
+import pytest
 import hashlib
 
 from storymaker import accounts
@@ -10,6 +11,8 @@ from tests.peek import sql, value
 
 from .support import texts
 from .test_app_gate import sign_in, sign_up
+
+pytestmark = pytest.mark.both_databases  # also on PostgreSQL (see tests/conftest.py)
 
 
 def live_session(at) -> int:

@@ -14,6 +14,8 @@ from tests.peek import sql
 
 from .support import click, texts
 
+pytestmark = pytest.mark.both_databases  # also on PostgreSQL (see tests/conftest.py)
+
 LINK = re.compile(r"^https?://[^/]+/read/([A-Za-z0-9_-]{43})$")
 
 
