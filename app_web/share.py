@@ -316,19 +316,21 @@ async def pages(request: Request) -> Response:
     return await _answer(lambda: sharing.pages(engine(), token), respond)
 
 
+def _stored(found: sharing.ScreenPicture | sharing.SharedAudio) -> Response:
+    """A picture's or a narration's bytes: kept by the browser for an hour, its version the ETag."""
+    response = Response(found.data, media_type=found.mime)
+    response.headers.update(_HEADERS)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["ETag"] = f'"{found.version}"'
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
 async def narration(request: Request) -> Response:
     """A page's narration audio, to a live link only (dead tokens read as on the page)."""
     token, number = request.path_params["token"], request.path_params["number"]
 
-    def respond(found: sharing.SharedAudio) -> Response:
-        response = Response(found.data, media_type=found.mime)
-        response.headers.update(_HEADERS)
-        response.headers["Cache-Control"] = "private, max-age=3600"
-        response.headers["ETag"] = f'"{found.version}"'
-        response.headers["Content-Security-Policy"] = "default-src 'none'"
-        return response
-
-    return await _answer(lambda: sharing.narration_audio(engine(), token, number), respond)
+    return await _answer(lambda: sharing.narration_audio(engine(), token, number), _stored)
 
 
 async def player(request: Request) -> Response:
@@ -341,15 +343,7 @@ async def player(request: Request) -> Response:
 async def picture(request: Request) -> Response:
     token, number = request.path_params["token"], request.path_params["number"]
 
-    def respond(found: sharing.ScreenPicture) -> Response:
-        response = Response(found.data, media_type=found.mime)
-        response.headers.update(_HEADERS)
-        response.headers["Cache-Control"] = "private, max-age=3600"
-        response.headers["ETag"] = f'"{found.version}"'
-        response.headers["Content-Security-Policy"] = "default-src 'none'"
-        return response
-
-    return await _answer(lambda: sharing.picture(engine(), token, number), respond)
+    return await _answer(lambda: sharing.picture(engine(), token, number), _stored)
 
 
 routes = [

@@ -11,8 +11,17 @@ page 3 again, and no other.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
+
+from . import books, usage
+from .data import narrations as repository
+from .data.narrations import NarrationRow
+from .engine import Engine
+from .files import layout
+from .models.base import SpeechRequest
+from .models.errors import ModelConfigError, ModelError
 
 # Page 0 is the cover: its narration says the title.
 COVER = 0
@@ -86,14 +95,6 @@ def utf16_offsets(text: str, timings: tuple[WordTiming, ...]) -> list[list[float
 
 
 # -- the work: make, keep and find a book's narration -----------------------------------------
-# Imported here, below the pure helpers above, which the exports and the player use on their own.
-from . import books, usage  # noqa: E402
-from .data import narrations as repository  # noqa: E402
-from .data.narrations import NarrationRow  # noqa: E402
-from .engine import Engine  # noqa: E402
-from .files import layout  # noqa: E402
-from .models.base import SpeechRequest  # noqa: E402
-from .models.errors import ModelConfigError, ModelError  # noqa: E402
 
 # A page is said in one request; the speech endpoint takes at most 4096 characters.
 MAX_CHARACTERS = 4096
@@ -222,8 +223,6 @@ def prune(engine: Engine, book: books.Book) -> int:
 
 def audio_duration(audio: bytes) -> float | None:
     """How long the audio lasts in seconds, or None when it cannot be read as audio."""
-    import io
-
     from tinytag import TinyTag, TinyTagException
 
     try:

@@ -156,10 +156,7 @@ def use(engine: Engine, book_id: int, take_id: int) -> TakeRow:
     redraw asked for before now keeps its take without making it current. NotFound for another book's take."""
     db = engine.db()
     with db.write():
-        job_rows.lock_book(db, book_id)
-        take = repository.get(db, book_id, take_id)
-        if take is None:
-            raise NotFound("That take is not there any more.")
+        take = _held(db, book_id, take_id)
         png, thumb = engine.store.get(take.picture_key), engine.store.get(take.thumb_key)
         if png is None or thumb is None:
             raise Invalid(f"Take {take.number}'s picture is missing from the book's folder; delete it or choose another.")
@@ -168,6 +165,15 @@ def use(engine: Engine, book_id: int, take_id: int) -> TakeRow:
         storage.write_picture(engine.store, book_id, page.stem, (png, thumb))
         if page.number is not None:
             book_rows.picture_changed(db, book_id, page.number)
+    return take
+
+
+def _held(db: Database, book_id: int, take_id: int) -> TakeRow:
+    """The take, inside the caller's write unit with the book held (no job publishes meanwhile)."""
+    job_rows.lock_book(db, book_id)
+    take = repository.get(db, book_id, take_id)
+    if take is None:
+        raise NotFound("That take is not there any more.")
     return take
 
 
@@ -184,10 +190,7 @@ def delete(engine: Engine, book_id: int, take_id: int) -> TakeRow:
     """Delete one take and its files; never the current one (Invalid says so)."""
     db = engine.db()
     with db.write():
-        job_rows.lock_book(db, book_id)
-        take = repository.get(db, book_id, take_id)
-        if take is None:
-            raise NotFound("That take is not there any more.")
+        take = _held(db, book_id, take_id)
         if take.current:
             raise Invalid("This is the picture the page shows: choose another take first, then delete this one.")
         _remove(engine, book_id, [take.id])

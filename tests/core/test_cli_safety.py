@@ -1,25 +1,12 @@
 """`make-book` refuses what is not right for a children's book before it makes anything."""
 
-import pytest
-
 from storymaker import accounts, books, characters
-from storymaker.cli import main
 from storymaker.data import open_database
 
-CAST = ["--character", "Mia: a curious girl with red boots", "--character", "Pip: a tiny grey cat"]
+from tests.core import test_cli
+from tests.core.test_cli import CAST, run
 
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    path = tmp_path / "books"
-    monkeypatch.setenv("STORYMAKER_DATA_DIR", str(path))
-    return path
-
-
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+data_dir = test_cli.data_dir  # the same fixture: a data folder of the test's own
 
 
 def library(data_dir):
