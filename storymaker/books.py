@@ -10,6 +10,7 @@ from .characters import read_avatar, release_avatar
 from .data import Database, parse_id
 from .data import books as repository
 from .data.books import BookRow, CastMember, SceneRecord
+from .data.series import SeriesPlace
 from .errors import Invalid, NotFound
 from .files import Store, layout
 from .models.base import CharacterLook, StoryBrief
@@ -86,9 +87,11 @@ class Book(BookRow):
     def names(self) -> list[str]:
         return [c.name for c in self.cast]
 
-    def brief(self) -> StoryBrief:
+    def brief(self, earlier: tuple[str, ...] = ()) -> StoryBrief:
+        """The facts the offline writer works from; `earlier`: the titles of the series' earlier books."""
         return StoryBrief(
-            self.title, self.cast, self.premise, self.age_band, self.style, self.language, self.scene_count
+            self.title, self.cast, self.premise, self.age_band, self.style, self.language, self.scene_count,
+            earlier,
         )
 
 
@@ -101,8 +104,10 @@ def create(
     user_id: int,
     options: BookOptions,
     cast: Sequence[tuple[int | None, CharacterLook, str | None]],
+    series_id: int | None = None,
 ) -> int:
-    """Store a new book and a copy of its cast: (character id, look, avatar path) each."""
+    """Store a new book and a copy of its cast: (character id, look, avatar path) each; `series_id`: the
+    first book of the series it continues (the caller holds it: `data.series.hold_first_book`)."""
     options = options.cleaned()
     if not cast:
         raise BookError({"characters": "Choose at least one character."})
@@ -115,7 +120,7 @@ def create(
         db, user_id,
         {"title": options.title, "premise": options.premise, "age_band": options.age_band, "style": options.style,
          "language": options.language, "scene_count": options.scene_count, "author": options.author,
-         "status": DRAFT},
+         "status": DRAFT, "series_id": series_id},
         [CastMember(character_id, look.name, look.look, look.personality, avatar_path)
          for character_id, look, avatar_path in cast],
     )
@@ -159,6 +164,14 @@ def _with_cast(row: BookRow, cast: Sequence[CastMember], files: Store | None) ->
 
 def list_for(db: Database, user_id: int, limit: int = 24, offset: int = 0) -> list[Book]:
     return [_book(row) for row in repository.list_for(db, user_id, limit, offset)]
+
+
+def shelf(db: Database, user_id: int, limit: int, offset: int = 0) -> list[tuple[Book, SeriesPlace | None]]:
+    """The user's books for My Books, a series' books together (`data.books.shelf`), each with its place in
+    its series (None for a book of no series)."""
+    return [(_book(row), SeriesPlace(row.group_id, row.series_title, row.series_number, row.series_size)
+             if row.series_size > 1 else None)
+            for row in repository.shelf(db, user_id, limit, offset)]
 
 
 def count_for(db: Database, user_id: int) -> int:

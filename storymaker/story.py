@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
-from . import books, prompts, safety, styles, takes, usage
+from . import books, prompts, safety, series, styles, takes, usage
 from .books import Book
 from .engine import Engine
 from .files import layout
-from .models.base import Message, TextRequest
+from .models.base import Message, StoryBrief, TextRequest
 from .models.errors import ModelError
 from .scenes import Scene, SceneError, csv_bytes, json_schema, parse_answer
 
@@ -19,7 +19,8 @@ class StoryError(ModelError):
     """The model's answer never fitted the scene contract; not worth retrying blindly."""
 
 
-def story_messages(book: Book) -> tuple[Message, ...]:
+def story_messages(book: Book, earlier: Sequence[series.EarlierBook] = ()) -> tuple[Message, ...]:
+    """The story prompt; `earlier`: the series' earlier books, for a sequel to refer back to."""
     variables = dict(
         title=book.title,
         characters=[{"name": c.name, "look": c.look, "personality": c.personality} for c in book.cast],
@@ -28,6 +29,7 @@ def story_messages(book: Book) -> tuple[Message, ...]:
         age_guidance=styles.AGE_BANDS[book.age_band],
         words=styles.WORDS_PER_PAGE[book.age_band],
         scene_count=book.scene_count,
+        earlier_books=[{"title": e.title, "summary": e.summary} for e in earlier],
     )
     return (
         Message("system", prompts.render("story_system.md")),
@@ -39,15 +41,17 @@ def ask_for_scenes(engine: Engine, book: Book, checkpoint: Callable[[], None] = 
     """Ask the text model for the book's scenes, re-asking with the problems when the answer is invalid,
     then check every page for safety: refused pages are rewritten once with the reason, and a page
     refused again stops the book (`safety.PageRefused`, recorded with the book)."""
-    messages = story_messages(book)
-    scenes, messages = _ask(engine, book, messages, checkpoint)
+    earlier = series.earlier_books(engine.db(), book)
+    messages = story_messages(book, earlier)
+    brief = book.brief(tuple(e.title for e in earlier))
+    scenes, messages = _ask(engine, book, brief, messages, checkpoint)
     flags = safety.check_pages(engine, book, scenes)
     if not flags:
         return scenes
     rewrite = prompts.render("rewrite_unsafe.md", scene_count=book.scene_count, names=book.names,
                              strict=engine.settings.safety == "strict",
                              pages=[{"scene": n, "reason": flag.reason} for n, flag in sorted(flags.items())])
-    rewritten, _ = _ask(engine, book, messages + (Message("user", rewrite),), checkpoint)
+    rewritten, _ = _ask(engine, book, brief, messages + (Message("user", rewrite),), checkpoint)
     # The pages that passed stay as first written; only the refused ones are taken from the rewrite.
     by_number = {s.scene: s for s in rewritten}
     scenes = [by_number.get(s.scene, s) if s.scene in flags else s for s in scenes]
@@ -61,7 +65,7 @@ def ask_for_scenes(engine: Engine, book: Book, checkpoint: Callable[[], None] = 
     return scenes
 
 
-def _ask(engine: Engine, book: Book, messages: tuple[Message, ...],
+def _ask(engine: Engine, book: Book, brief: StoryBrief, messages: tuple[Message, ...],
          checkpoint: Callable[[], None]) -> tuple[list[Scene], tuple[Message, ...]]:
     """The scenes of a valid answer, and the conversation with that answer at its end."""
     model = engine.text_model
@@ -69,7 +73,7 @@ def _ask(engine: Engine, book: Book, messages: tuple[Message, ...],
     problems: list[str] = []
     for _ in range(MAX_ASKS):
         checkpoint()
-        result = model.complete(TextRequest(messages, schema=schema, schema_name="picture_book", brief=book.brief()))
+        result = model.complete(TextRequest(messages, schema=schema, schema_name="picture_book", brief=brief))
         usage.record(engine.db(), book.id, "text", model.model_id,
                      input_tokens=result.input_tokens, output_tokens=result.output_tokens)
         try:

@@ -13,12 +13,14 @@ from typing import Any, Mapping, Sequence
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import bindparam, exists, func, insert, select, update
 
+from . import series
 from .database import Database, now_iso
 from .rows import from_row
 from .schema import book_characters, books, scenes
 
 BOOK_COLUMNS = (books.c.id, books.c.user_id, books.c.title, books.c.premise, books.c.age_band, books.c.style,
-                books.c.language, books.c.scene_count, books.c.status, books.c.error, books.c.created_at, books.c.author)
+                books.c.language, books.c.scene_count, books.c.status, books.c.error, books.c.created_at, books.c.author,
+                books.c.series_id)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,17 @@ class BookRow:
     error: str | None
     created_at: str
     author: str | None = None  # the title page's "by ..." line; None: the account's name
+    series_id: int | None = None  # the first book of the series this one continues (`data.series`)
+
+
+@dataclass(frozen=True)
+class ShelfRecord(BookRow):
+    """A book on the shelf with its place in its series (a book of no series is a series of one)."""
+
+    group_id: int = 0  # the series' first book (the book itself when it begins none)
+    series_title: str = ""  # the title of that first book
+    series_number: int = 1
+    series_size: int = 1
 
 
 @dataclass(frozen=True)
@@ -127,6 +140,27 @@ def list_for(db: Database, user_id: int, limit: int, offset: int = 0) -> list[Bo
     return [from_row(BookRow, row) for row in rows]
 
 
+def shelf(db: Database, user_id: int, limit: int, offset: int = 0) -> list[ShelfRecord]:
+    """The user's books for My Books: a series' books together, in series order, where its newest book
+    would stand; other books newest first as in `list_for`. One statement, so paging stays one query."""
+    group = series.GROUP
+    ranked = select(
+        *BOOK_COLUMNS,
+        group.label("group_id"),
+        func.count().over(partition_by=group).label("series_size"),
+        func.row_number().over(partition_by=group, order_by=books.c.id).label("series_number"),
+        func.first_value(books.c.title).over(partition_by=group, order_by=books.c.id).label("series_title"),
+        func.max(books.c.created_at).over(partition_by=group).label("group_newest"),
+        func.max(books.c.id).over(partition_by=group).label("group_last"),
+    ).where(books.c.user_id == user_id).subquery()
+    with db.read() as conn:
+        rows = conn.execute(
+            select(ranked).order_by(ranked.c.group_newest.desc(), ranked.c.group_last.desc(), ranked.c.id)
+            .limit(limit).offset(offset)
+        ).all()
+    return [from_row(ShelfRecord, row) for row in rows]
+
+
 def count_for(db: Database, user_id: int) -> int:
     with db.read() as conn:
         return int(conn.execute(select(func.count()).select_from(books).where(books.c.user_id == user_id)).scalar_one())
@@ -152,9 +186,10 @@ def cast_avatars(db: Database, user_id: int, book_id: int) -> list[str]:
 
 
 def delete(db: Database, user_id: int, book_id: int) -> bool:
-    """Delete the user's book; its cast, scenes, jobs and usage go with it (ON DELETE CASCADE).
-    False when the user has no such book."""
+    """Delete the user's book; its cast, scenes, jobs and usage go with it (ON DELETE CASCADE), and the
+    series it began stays one (`series.regroup`). False when the user has no such book."""
     with db.write() as conn:
+        series.regroup(db, user_id, book_id)
         result = conn.execute(sql_delete(books).where(books.c.id == book_id, books.c.user_id == user_id))
         return result.rowcount == 1
 

@@ -60,7 +60,12 @@ books = Table(
     Column("updated_at", Text, nullable=False),
     Column("author", Text),  # the title page's "by ..." line; NULL: the account's name
     Column("narration_voice", Text),  # the voice model's voice for this book; NULL: the setting's
+    # The first book of the series this one continues; NULL for a first book or one of no series. Deleting
+    # a first book hands the role to the next one first (`data.series.regroup`); no ON DELETE rule, so a
+    # delete that skipped that is refused rather than silently splitting the series.
+    Column("series_id", ID, ForeignKey("books.id")),
     Index("idx_books_user", "user_id", "created_at"),
+    Index("idx_books_series", "series_id"),
 )
 
 book_characters = Table(

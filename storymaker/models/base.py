@@ -31,6 +31,7 @@ class StoryBrief:
     style: str = "watercolor"
     language: str = "English"
     scene_count: int = 10
+    earlier: tuple[str, ...] = ()  # the titles of the earlier books of its series, oldest first
 
 
 @dataclass(frozen=True)

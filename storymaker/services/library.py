@@ -15,6 +15,7 @@ from ..books import Book
 from ..engine import Engine
 from ..errors import NotFound
 from ..files import StoredFile, layout
+from ..series import SeriesPlace
 from .studio import MissingPictures
 
 PER_PAGE = 24
@@ -28,6 +29,7 @@ class ShelfBook:
     pages_done: int = 0
     waiting: str | None = None  # why the book is waiting before it tries again, in words
     missing: MissingPictures = MissingPictures()  # drawn pictures no longer on disk
+    series: SeriesPlace | None = None  # its place in its series; None for a book of no series
 
 
 def shelf_pages(engine: Engine, user_id: int, per_page: int = PER_PAGE) -> int:
@@ -36,10 +38,11 @@ def shelf_pages(engine: Engine, user_id: int, per_page: int = PER_PAGE) -> int:
 
 
 def shelf(engine: Engine, user_id: int, page: int = 1, per_page: int = PER_PAGE) -> list[ShelfBook]:
-    """One page (1-based) of the user's books, newest first."""
+    """One page (1-based) of the user's books, newest first, a series' books together in series order
+    where its newest book would stand (a series may run on to the next page)."""
     page = max(1, int(page))
     items = []
-    for book in books.list_for(engine.db(), user_id, limit=per_page, offset=(page - 1) * per_page):
+    for book, place in books.shelf(engine.db(), user_id, limit=per_page, offset=(page - 1) * per_page):
         progress, done, waiting, missing = None, 0, None, MissingPictures()
         if book.status == books.GENERATING:
             try:
@@ -51,7 +54,7 @@ def shelf(engine: Engine, user_id: int, page: int = 1, per_page: int = PER_PAGE)
             # The book is the user's (list_for read it for them); which pictures are missing needs its rows.
             missing = studio.missing_in(engine, book.id, books.scene_rows(engine.db(), book.id))
         thumb = engine.store.stat(layout.thumb_key(book.id, layout.COVER))
-        items.append(ShelfBook(book, thumb, progress, done, waiting, missing))
+        items.append(ShelfBook(book, thumb, progress, done, waiting, missing, place))
     return items
 
 

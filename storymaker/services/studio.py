@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 
 from .. import avatars, books, characters, illustrate, jobs, safety, status, storage, styles, takes
 from ..data import books as book_rows
+from ..data import series as series_rows
 from ..books import Book, BookOptions, SceneRow
 from ..characters import Character
 from ..data import Database, parse_id
@@ -25,8 +26,10 @@ def _own_book(engine: Engine, user_id: int, book_id: int) -> Book:
     return books.own(engine.db(), user_id, book_id)
 
 
-def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids: Sequence[int]) -> int:
-    """Create a book from the user's characters and queue its story and cover at once.
+def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids: Sequence[int],
+               sequel_of: int | None = None) -> int:
+    """Create a book from the user's characters and queue its story and cover at once; with `sequel_of`
+    (one of the user's books), the new book continues that book's series.
 
     What was typed is checked for safety first (`safety.InputRefused`, a `BookError` naming each
     refused field; `safety.SafetyUnavailable` when the check cannot be made): nothing is stored,
@@ -37,6 +40,11 @@ def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids
     # One transaction: nobody ever sees the book without its jobs, a failure leaves no book behind,
     # and no chosen character can be deleted between being read and being copied into the cast.
     with db.write():
+        series_id = None
+        if sequel_of is not None:
+            series_id = series_rows.hold_first_book(db, user_id, parse_id(sequel_of) or 0)
+            if series_id is None:
+                raise books.BookError({"series": "The book this one was to continue is no longer in your library."})
         chosen = characters.for_cast(db, user_id, character_ids)
         cast = []
         for character_id in character_ids:
@@ -45,7 +53,7 @@ def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids
                 raise books.BookError({"characters": "One of the chosen characters no longer exists."})
             cast.append((character.id, CharacterLook(character.name, character.look, character.personality),
                          character.avatar_path))
-        book_id = books.create(db, user_id, options, cast)
+        book_id = books.create(db, user_id, options, cast, series_id)
         queue_new_book(engine, book_id)
     jobs.wake()  # the runners look once the book and its jobs are committed
     return book_id

@@ -332,7 +332,19 @@ def write_book(brief: StoryBrief) -> list[dict]:
     plan = _plan(brief, world, _hero_first(actors, brief.title), rng)
     composer = Composer(rng, WORDS_PER_PAGE[_band(brief)])
     used_titles: set[str] = set()
-    return [_write_page(plan, composer, i, kind, used_titles) for i, kind in enumerate(plan.beats)]
+    pages = [_write_page(plan, composer, i, kind, used_titles) for i, kind in enumerate(plan.beats)]
+    return _refer_back(pages, brief.earlier, plan.keys["all"])
+
+
+def _refer_back(pages: list[dict], earlier: tuple[str, ...], cast: str) -> list[dict]:
+    """A sequel's opening page remembers the series' latest earlier book, once. The title is the
+    reader's own words: it is set in the sentence as it is, never read as a phrase template."""
+    if not earlier or not pages or not earlier[-1].strip():
+        return pages
+    title = " ".join(earlier[-1].split())
+    opening = pages[0]
+    remembered = f"Ever since the adventure of “{title}”, {cast} had hoped for another one."
+    return [{**opening, "text": f"{opening['text']} {remembered}"}, *pages[1:]]
 
 
 def _band(brief: StoryBrief) -> str:

@@ -7,6 +7,7 @@ from storymaker.books import Book
 from storymaker.illustrate import cover_prompt, page_prompt
 from storymaker.models.base import CharacterLook
 from storymaker.scenes import Scene
+from storymaker.series import EarlierBook
 from storymaker.story import story_messages
 
 SAMPLES = {
@@ -15,6 +16,7 @@ SAMPLES = {
         title="The Lighthouse Cat", language="English", age_guidance="ages 6 to 8", words=(25, 70),
         premise="being brave", scene_count=10,
         characters=[{"name": "Mia", "look": "red boots", "personality": "curious"}],
+        earlier_books=[{"title": "The Lighthouse Cat", "summary": "Mia and Pip kept the light burning."}],
     ),
     "repair_story.md": dict(problems=["expected 10 scenes, found 9"], scene_count=10, names=["Mia"]),
     "rewrite_unsafe.md": dict(pages=[{"scene": 3, "reason": "graphic violence"}], strict=True, scene_count=10,
@@ -61,6 +63,16 @@ def test_template_syntax_in_user_text_stays_literal(evil):
     scene = Scene(1, evil, evil, evil, (b.cast[0].name,))
     assert evil in page_prompt(b, scene)
     assert evil in cover_prompt(b)
+
+
+@pytest.mark.parametrize("evil", ["{{ 7*7 }}", "{% for x in y %}", "{{ ''.__class__.__mro__ }}", "{# c #}"])
+def test_a_sequels_prompt_names_the_earlier_books_and_keeps_their_words_literal(evil):
+    earlier = [EarlierBook(f"First {evil}", f"It began {evil}."), EarlierBook("Second", "")]
+    user_message = story_messages(book(), earlier)[1].content
+    assert "This book continues a series" in user_message and "Refer back to one of them lightly, once" in user_message
+    assert f'- "First {evil}": It began {evil}.' in user_message and '- "Second"\n' in user_message
+    assert "49" not in user_message
+    assert "continues a series" not in story_messages(book())[1].content  # a first book: no such lines
 
 
 def test_the_environment_is_sandboxed(tmp_path):
