@@ -1,4 +1,7 @@
-"""My Books: every book of the user's as a card; open, retry, delete; a sample book for a new account."""
+"""My Books: every book of the user's as a card, a series' books together; open, retry, delete; a sample
+book for a new account."""
+
+from itertools import groupby
 
 import streamlit as st
 
@@ -64,11 +67,16 @@ def book_card(item: library.ShelfBook) -> None:
     if book.status == books.NEEDS_ATTENTION and book.error:
         st.error(render.md_escape(book.error))
     missing_pictures.notice(engine, user, book.id, item.missing, key=f"redraw_missing_{book.id}", compact=True)
+    if item.series:
+        st.caption(f"Book {item.series.number} of {item.series.size} in the series")
     st.caption(render.friendly_date(book.created_at))
     with st.container(horizontal=True, vertical_alignment="center"):
         st.page_link("app_pages/reader.py", label="Read", icon=":material/menu_book:", query_params={"book": str(book.id)})
         st.page_link("app_pages/studio.py", label="Continue in the Studio", icon=":material/palette:",
                      query_params={"book": str(book.id)})
+        if book.status == books.READY:
+            st.page_link("app_pages/studio.py", label="New adventure with this cast", icon=":material/auto_stories:",
+                         query_params={"after": str(book.id)})
         sharing.share_button(engine, user, book, key="card")
         if book.status == books.NEEDS_ATTENTION and st.button("Try again", key=f"retry_{book.id}"):
             studio.retry_failed(engine, user.id, book.id)
@@ -91,10 +99,17 @@ def shelf() -> None:
     items = library.shelf(engine, user.id, shelf_page)
     if generating and not library.any_generating(engine, user.id):
         st.rerun()  # all done: a full run redraws the page without the timer
-    grid = st.grid("auto", min_column_width=220, border=True, gap="medium")
-    for item in items:
-        with grid.cell():
-            book_card(item)
+    # A series' books come together (library.shelf), under one header; other books share a grid.
+    for first_id, run in groupby(items, key=lambda i: i.series.first_id if i.series else None):
+        cards = list(run)
+        with st.container(border=first_id is not None, key=f"series_{first_id}" if first_id else None):
+            if cards[0].series:
+                st.subheader(render.md("Series: {} · {} books", cards[0].series.first_title, cards[0].series.size),
+                             anchor=False)
+            grid = st.grid("auto", min_column_width=220, border=True, gap="medium")
+            for item in cards:
+                with grid.cell():
+                    book_card(item)
 
 
 shelf()

@@ -15,6 +15,11 @@ from app_ui.studio_progress import is_making, show_progress
 from app_ui.studio_review import review_screen
 
 
+def new_adventure(book_id: int) -> None:
+    """The form, prefilled from this book (`studio_form.new_adventure`), on the run this click starts."""
+    st.query_params.from_dict({"after": str(book_id)})
+
+
 def book_screen(engine: Engine, user: User, book_id: int) -> None:
     book = book_service.get(engine, user.id, book_id)  # only the user's own: anybody else's id is not found
     if book is None:
@@ -31,6 +36,11 @@ def book_screen(engine: Engine, user: User, book_id: int) -> None:
         render.status_badge(book.status)
         st.page_link("app_pages/reader.py", label="Read it", icon=":material/menu_book:", query_params={"book": str(book.id)})
         st.page_link("app_pages/my_books.py", label="My Books", icon=":material/auto_stories:")
+        if book.status == books.READY:
+            st.button("New adventure with this cast", icon=":material/auto_stories:", type="tertiary",
+                      key="studio_sequel", on_click=new_adventure, args=(book.id,),
+                      help="A new book with the same characters, art style, age band and language, in this "
+                           "book's series.")
         if st.button("Start another book", icon=":material/add:", type="tertiary", key="studio_new"):
             st.query_params.clear()
             st.rerun()

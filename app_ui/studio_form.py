@@ -1,5 +1,9 @@
 """Studio, step 1: the new-book form and its submit callback.
 
+With `?after=ID` (New adventure with this cast) the form is prefilled once from that book
+(`services.series.new_adventure`): its cast, style, age band and language, an empty title and
+premise, and a box saying which book of its series the new one is, ticked to keep it in the series.
+
 Generate's callback runs at the start of the next run, before anything is drawn: it keeps each
 field's problem in session state (shown under that field) and, once the book is queued,
 sets `?book`, so that same run shows the book instead of the form. A field's own on_change
@@ -15,7 +19,10 @@ from storymaker.services import studio
 from storymaker.accounts import User
 from storymaker.books import BookError, BookOptions
 from storymaker.engine import Engine
+from storymaker.errors import NotFound
 from storymaker.services import characters as cast_service
+from storymaker.services import series as series_service
+from storymaker.services.series import NewAdventure
 from app_ui import render, session
 from app_ui.studio_common import notice, offline_cannot_write, show_notice
 
@@ -23,7 +30,8 @@ LANGUAGES = ["English", "Spanish", "French", "German", "Italian", "Portuguese", 
              "Turkish", "Ukrainian", "Chinese", "Japanese", "Korean", "Hindi", "Arabic"]
 FORM_ERRORS = "studio_form_errors"
 FIELD = {name: f"studio_{name}" for name in ("title", "author", "characters", "premise", "age_band", "style", "language",
-                                             "scene_count")}
+                                             "scene_count", "in_series")}
+PREFILLED = "studio_prefilled_after"  # the book a new adventure's form was last prefilled from
 
 
 STYLE_CSS = """<style>
@@ -89,14 +97,16 @@ def choose_style(key: str) -> None:
     recheck("style")
 
 
-def generate(engine: Engine, user: User) -> None:
-    """Generate's callback: every bad field is named at once; nothing typed is lost."""
+def generate(engine: Engine, user: User, after: int | None = None) -> None:
+    """Generate's callback: every bad field is named at once; nothing typed is lost. `after`: the book a
+    new adventure follows, whose series the new book joins while its box stays ticked."""
     state = st.session_state
     options, chosen = chosen_options()
     problems = problems_with(options, chosen)
+    sequel_of = after if after is not None and state.get(FIELD["in_series"], True) else None
     if not problems:
         try:
-            book_id = studio.start_book(engine, user.id, options.cleaned(), chosen)
+            book_id = studio.start_book(engine, user.id, options.cleaned(), chosen, sequel_of=sequel_of)
         except BookError as error:  # a safety refusal too (`safety.InputRefused`), under its field
             problems.update(error.fields)
         except safety.SafetyUnavailable as error:  # fails closed: said under Generate, nothing started
@@ -104,7 +114,7 @@ def generate(engine: Engine, user: User) -> None:
     state[FORM_ERRORS] = problems
     if problems:
         return
-    for key in (FIELD["title"], FIELD["premise"]):  # a fresh form next time
+    for key in (FIELD["title"], FIELD["premise"], FIELD["in_series"], PREFILLED):  # a fresh form next time
         state.pop(key, None)
     if offline_cannot_write(engine, options.language):
         notice("warning", render.md("The offline writer cannot write {}, so this story is written in English.",
@@ -131,11 +141,62 @@ def style_picker() -> None:
                       help=f"Paint the book in {art.label.lower()}" + (" (chosen)" if picked else ""))
 
 
-def new_book_form(engine: Engine, user: User) -> None:
+def prefill(adventure: NewAdventure) -> None:
+    """The form as a new adventure of `adventure.book` starts: set once, then it is the person's to change."""
+    state, book = st.session_state, adventure.book
+    # Once per visit: a widget's value is forgotten when the person leaves the Studio, so coming back
+    # through New adventure finds the cast gone from the state and prefills again.
+    if state.get(PREFILLED) == book.id and FIELD["characters"] in state:
+        return
+    state[PREFILLED] = book.id
+    for key in (FIELD["title"], FIELD["premise"], FIELD["age_band"], FIELD["scene_count"]):
+        state.pop(key, None)  # age band and scenes: their widgets' defaults are the book's (`new_book_form`)
+    state[FIELD["characters"]] = list(adventure.character_ids)
+    state[FIELD["style"]], state[FIELD["language"]] = book.style, book.language
+    if book.author is not None:  # the same "by ..." line; None: the account's name, the form's own default
+        state[FIELD["author"]] = book.author
+    state[FIELD["in_series"]] = True
+    state[FORM_ERRORS] = {}
+
+
+def series_box(adventure: NewAdventure) -> None:
+    place = adventure.series
+    with st.container(border=True, key="studio_series"):
+        st.markdown(render.md("**A new adventure** with the cast of “{}”", adventure.book.title))
+        st.checkbox(render.md("Book {} in the series of “{}”", place.number, place.first_title),
+                    key=FIELD["in_series"],
+                    help="Its story may refer back to the earlier books, and My Books shows the series together. "
+                         "Untick it to make a book of its own.")
+        if adventure.gone_note:
+            st.caption(render.md_escape(adventure.gone_note))
+        field_error("series")
+
+
+def new_adventure(engine: Engine, user: User, after: int | None) -> NewAdventure | None:
+    """The new adventure `?after=ID` asks for, prefilled into the form; None without one (or for a book
+    the person does not have, which is said)."""
+    if after is None:
+        st.session_state.pop(PREFILLED, None)  # the next New adventure prefills again
+        return None
+    try:
+        adventure = series_service.new_adventure(engine, user.id, after)
+    except NotFound:
+        st.warning("The book for this new adventure is not in your library; start a book of your own here.")
+        return None
+    prefill(adventure)
+    return adventure
+
+
+def new_book_form(engine: Engine, user: User, after: int | None = None) -> None:
     st.title("Studio")
     st.write("A title and a few characters in, an illustrated picture book out.")
     render.models_notice(engine)
     show_notice()
+    adventure = new_adventure(engine, user, after)
+    if adventure is None:
+        after = None
+    else:
+        series_box(adventure)
     cast = cast_service.list_for(engine, user.id)
     if not cast:
         st.info("A book needs at least one character, and you have none yet.", icon=":material/face:")
@@ -162,13 +223,16 @@ def new_book_form(engine: Engine, user: User) -> None:
                      placeholder="Keeping a promise, even when it is hard", persist_state="session",
                      on_change=recheck, args=("premise",))
         field_error("premise")
+        age_band = adventure.book.age_band if adventure else styles.DEFAULT_AGE_BAND
         st.radio("Age band", list(styles.AGE_BANDS), key=FIELD["age_band"], horizontal=True,
-                 index=list(styles.AGE_BANDS).index(styles.DEFAULT_AGE_BAND), format_func=lambda a: f"Ages {a}",
-                 on_change=recheck, args=("age_band",))
+                 index=list(styles.AGE_BANDS).index(age_band) if age_band in styles.AGE_BANDS else 0,
+                 format_func=lambda a: f"Ages {a}", on_change=recheck, args=("age_band",))
         field_error("age_band")
         style_picker()
         field_error("style")
-        st.selectbox("Language", LANGUAGES, key=FIELD["language"], accept_new_options=True,
+        language = st.session_state.get(FIELD["language"])
+        st.selectbox("Language", LANGUAGES + ([language] if language and language not in LANGUAGES else []),
+                     key=FIELD["language"], accept_new_options=True,
                      help="Type another language if it is not in the list.", on_change=recheck, args=("language",))
         if engine.text_model.is_offline and engine.text_model.languages:
             st.caption("The offline writer writes in " + ", ".join(engine.text_model.languages) +
@@ -176,11 +240,12 @@ def new_book_form(engine: Engine, user: User) -> None:
         field_error("language")
         # No min_value/max_value: Streamlit would refuse an out-of-range number with its own generic
         # words; the count is checked here and named under the field like every other problem.
-        st.number_input("Number of scenes", value=styles.DEFAULT_SCENES, step=1, key=FIELD["scene_count"],
+        st.number_input("Number of scenes", value=adventure.book.scene_count if adventure else styles.DEFAULT_SCENES, step=1,
+                        key=FIELD["scene_count"],
                         help=f"{styles.MIN_SCENES} to {styles.MAX_SCENES}. One picture and a little text per scene.",
                         on_change=recheck, args=("scene_count",))
         field_error("scene_count")
         # The callback runs before the next run's script, so it is handed this run's engine and user.
         st.button("Generate", type="primary", icon=":material/auto_awesome:", on_click=generate,
-                  args=(engine, user), key="studio_generate")
+                  args=(engine, user, after), key="studio_generate")
         field_error("generate")
