@@ -26,17 +26,18 @@ pytestmark = pytest.mark.sqlite_only
 
 @pytest.fixture
 def install(mock_engine, monkeypatch):
-    """An install as a person has it after a while: two accounts, three books, a character
-    with an avatar, and a page job a worker was running when it stopped."""
+    """An install as a person has it after a while: two accounts, three books (the third continuing
+    the second's series), a character with an avatar, and a page job a worker was running when it stopped."""
     monkeypatch.setenv("STORYMAKER_DATA_DIR", str(mock_engine.settings.data_dir))
     ada = accounts.get_or_create(mock_engine.db(), "ada")
     grace = accounts.sign_up(mock_engine.db(), "grace", "correct horse")
     make_book(mock_engine, ada.id, "The Lighthouse Cat")
     pip = characters.create(mock_engine.db(), grace.id, "Pip", "a tiny grey cat")
     cast_service.set_avatar(mock_engine, grace.id, pip.id, png())
-    make_book(mock_engine, grace.id, "Pip Goes to Sea", scenes=4)
-    make_book(mock_engine, grace.id, "The Night Garden", scenes=6)
+    sea = make_book(mock_engine, grace.id, "Pip Goes to Sea", scenes=4)
+    garden = make_book(mock_engine, grace.id, "The Night Garden", scenes=6)
     with mock_engine.db().write() as conn:
+        conn.execute(update(schema.books).where(schema.books.c.id == garden).values(series_id=sea))
         conn.execute(update(schema.jobs).where(schema.jobs.c.id == 3).values(
             status="running", worker="gone-worker", lease_until=2e9))
     return mock_engine
