@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 
 from .database import Database
 from .rows import from_row
@@ -88,14 +88,20 @@ def earlier(db: Database, user_id: int, book_id: int, first_id: int, limit: int)
 
 def regroup(db: Database, user_id: int, book_id: int) -> None:
     """Before the user's book `book_id` is deleted: when it begins a series, the next book of it begins
-    it now, so the others stay one series (without it)."""
+    it now, so the others stay one series (without it). Both rows are held, so neither a sequel being
+    started nor that next book being deleted at the same time can slip between."""
     with db.write() as conn:
         row = conn.execute(select(books.c.series_id).where(books.c.id == book_id, books.c.user_id == user_id)
                            .with_for_update()).first()
         if row is None or row.series_id is not None:
             return
-        following = conn.execute(select(func.min(books.c.id)).where(books.c.series_id == book_id)).scalar()
-        if following is None:
-            return
-        conn.execute(update(books).where(books.c.id == following).values(series_id=None))
-        conn.execute(update(books).where(books.c.series_id == book_id).values(series_id=following))
+        for _ in range(_TRIES):
+            following = conn.execute(select(books.c.id).where(books.c.series_id == book_id)
+                                     .order_by(books.c.id).limit(1).with_for_update()).scalar()
+            if following is not None:
+                conn.execute(update(books).where(books.c.id == following).values(series_id=None))
+                conn.execute(update(books).where(books.c.series_id == book_id).values(series_id=following))
+                return
+            # None: no other book, or (PostgreSQL) the next one was deleted while we waited for it.
+            if not conn.execute(select(exists().where(books.c.series_id == book_id))).scalar():
+                return
