@@ -11,7 +11,7 @@ from alembic import op
 
 from storymaker.data.schema import ID
 
-revision = "0011"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
