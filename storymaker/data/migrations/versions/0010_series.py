@@ -1,6 +1,6 @@
 """Series: a book may continue another (`books.series_id`, the id of the series' first book).
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0009
 """
 
