@@ -74,7 +74,10 @@ def _compare(engine: Engine, user: User, book_id: int, proposal: page_words.Prop
             again = st.button("Try another", icon=":material/refresh:",
                               key=f"studio_proposal_again_{book_id}_{proposal.number}")
             keep = st.button("Keep the old words", key=f"studio_proposal_keep_{book_id}_{proposal.number}")
-    if use:
+    if use and proposal.number in studio_review.pending_edits(book_id):
+        st.error(f"Page {proposal.number} has unsaved edits in the grid (made after these words were proposed): "
+                 "save or discard them first, then propose again.", icon=":material/edit_note:")
+    elif use:
         try:
             page_words.accept(engine, user.id, book_id, proposal)
         except StorymakerError as error:
