@@ -12,7 +12,7 @@ page's picture (and its takes) still fit, and Regenerate draws anew when the per
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from . import prompts, safety, styles, usage
 from .books import Book
@@ -96,7 +96,7 @@ def _schema(fields: Sequence[str], names: Sequence[str]) -> dict[str, Any]:
 
 
 def _ask(engine: Engine, book: Book, messages: tuple[Message, ...], task: PageTask, fields: Sequence[str],
-         keep: dict[str, Any], number: int, same_as: Any) -> Scene:
+         keep: dict[str, Any], number: int, same_as: Callable[[Scene], bool]) -> Scene:
     model = engine.text_model
     schema = _schema(fields, book.names) if model.supports_schema else None
     problems: list[str] = []

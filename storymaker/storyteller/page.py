@@ -39,9 +39,7 @@ LONGER = re.compile(r"\b(long|longer|lengthen|more words|more detail|expand|rich
 
 @dataclass(frozen=True)
 class _Source:
-    brief: StoryBrief  # the brief as the book was planned (its scene count may differ from the book's now)
-    plan: _Plan
-    written: list[dict]  # the book as the plan writes it
+    plan: _Plan  # the plan the book's words came from (its scene count may differ from the book's now)
     beat_of: dict[int, int]  # page number -> the plan's beat index
 
 
@@ -150,7 +148,7 @@ def _source(brief: StoryBrief, pages: Sequence[Scene]) -> _Source:
         written = write_book(planned)
         beat_of, score = _match(pages, written)
         if score > best_score:
-            best, best_score = _Source(planned, plan, written, beat_of), score
+            best, best_score = _Source(plan, beat_of), score
         if pages and score >= 0.6 * len(pages):
             break
     assert best is not None
