@@ -24,7 +24,7 @@ from storymaker.accounts import User
 from storymaker.engine import Engine
 from storymaker.errors import Busy, NotFound, StorymakerError
 from storymaker.scenes import SceneError
-from app_ui import downloads, grid, narration, render, session, studio_takes
+from app_ui import downloads, grid, narration, render, session, studio_rewrite, studio_takes
 from app_ui.studio_common import notice
 
 PREVIEW, REWRITING = "studio_preview", "studio_rewriting"
@@ -143,6 +143,7 @@ def preview_dialog(engine: Engine, user: User, book_id: int, scene: int) -> None
         render.reading_text(page.scene.text)
         st.caption("Picture: " + render.md_escape(page.scene.illustration))
         redraw_with_note(engine, user, book_id, scene)
+    studio_rewrite.panel(engine, user, book_id, page.scene)
     studio_takes.panel(engine, user, book_id, scene)
 
 

@@ -19,8 +19,8 @@ import io
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Mapping, Sequence
 
 from . import user_text
 from .errors import Invalid
@@ -140,6 +140,54 @@ def parse_answer(text: str, scene_count: int, names: Sequence[str]) -> list[Scen
     if rows is None:
         raise SceneError(["the answer holds no scene list (expected JSON with a 'scenes' list, or CSV)"])
     return validate(rows, scene_count, names, strict_columns=False)
+
+
+def parse_page(text: str, names: Sequence[str], number: int, fixed: Mapping[str, Any] | None = None) -> Scene:
+    """One page from a model's answer, numbered `number`, or SceneError.
+
+    The answer is JSON of one scene (bare, under "page" or "scene", or the one item of a "scenes"
+    list), fenced or wrapped in prose like any answer; `fixed` fields are taken as given instead of
+    the answer's (the picture and cast of a page whose words alone are rewritten). Checked against
+    the same contract as a whole story: every field filled in, within its length, the book's names.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise SceneError(["the answer was empty"])
+    if len(text) > MAX_ANSWER_CHARS:
+        raise SceneError([f"the answer is too long ({len(text):,} characters)"])
+    row = _page_row(text)
+    if row is None:
+        raise SceneError(["the answer holds no page (expected JSON with a title and a text)"])
+    row = {**row, **(fixed or {}), "scene": 1}
+    [scene] = validate([row], 1, names, strict_columns=False)
+    return replace(scene, scene=number)
+
+
+def _page_row(text: str) -> dict[str, Any] | None:
+    decoder = json.JSONDecoder()
+    for candidate in _candidates(text):
+        for start in (m.start() for m in re.finditer(r"[\[{]", candidate)):
+            try:
+                value, _ = decoder.raw_decode(candidate, start)
+            except (ValueError, RecursionError):
+                continue
+            row = _page_in(value)
+            if row is not None:
+                return row
+    return None
+
+
+def _page_in(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, list):
+        return _page_in(value[0]) if value else None
+    if not isinstance(value, dict):
+        return None
+    row = {str(k).strip().lower(): v for k, v in value.items()}
+    if "title" in row or "text" in row:
+        return row
+    for key in ("page", "scene", "scenes", "pages"):
+        if isinstance(row.get(key), (dict, list)):
+            return _page_in(row[key])
+    return None
 
 
 def _candidates(text: str) -> Iterable[str]:

@@ -13,6 +13,8 @@ from typing import Any, Literal, Sequence
 
 from PIL import Image
 
+from ..scenes import Scene
+
 
 @dataclass(frozen=True)
 class CharacterLook:
@@ -41,11 +43,25 @@ class Message:
 
 
 @dataclass(frozen=True)
+class PageTask:
+    """One page instead of a whole book: "rewrite" page `number` (following `instruction`), or a "new"
+    page to go after page `number` (0: before the first). `pages` are the book's pages as they are now;
+    another `attempt` asks for other words."""
+
+    kind: Literal["rewrite", "new"]
+    number: int
+    pages: tuple[Scene, ...]
+    instruction: str = ""
+    attempt: int = 0
+
+
+@dataclass(frozen=True)
 class TextRequest:
     messages: tuple[Message, ...]
     schema: dict[str, Any] | None = None  # JSON schema for structured output, when wanted
     schema_name: str = "answer"
     brief: StoryBrief | None = None
+    task: PageTask | None = None  # set when one page is asked for; the answer is then one page's JSON
 
 
 @dataclass(frozen=True)

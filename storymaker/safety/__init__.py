@@ -32,10 +32,10 @@ def describe(engine: "Engine") -> list[str]:
             where += f"; the server has no moderation endpoint for {model.model_id}"
     else:
         where = f"the moderation model {model.model_id}"
-    lines = [f"What you type (titles, premises, characters, edits, uploaded story.csv, notes for a redraw) is checked by {where} "
+    lines = [f"What you type (titles, premises, characters, edits, uploaded story.csv, notes for a redraw, instructions for new words) is checked by {where} "
              "before anything is made.",
              "Each story is checked page by page before it is kept; a refused page is rewritten once, then "
-             "the book stops and says why."]
+             "the book stops and says why. New words proposed for a page are checked before they are shown."]
     if engine.image_model.is_offline:
         lines.append("Pictures come from the offline painter, which draws only from the checked words, so they "
                      "need no check of their own.")

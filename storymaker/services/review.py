@@ -16,9 +16,10 @@ from typing import Any, Mapping, Sequence
 from .. import books, safety, story
 from ..books import Book
 from ..data import drafts
+from ..data import jobs as job_rows
 from ..data.drafts import Edits  # {scene: {column: text}}, here and in the app
 from ..engine import Engine
-from ..errors import NotFound
+from ..errors import NotFound, StorymakerError
 from ..files import StoredFile, layout
 from ..scenes import Scene, SceneError, csv_bytes, parse_csv, validate
 
@@ -111,8 +112,20 @@ def thumbnails(engine: Engine, user_id: int, book_id: int) -> dict[int, StoredFi
     return found
 
 
-def save_edits(engine: Engine, user_id: int, book_id: int, edits: Mapping[int, Mapping[str, Any]]) -> list[Scene]:
-    """Apply {scene number: {column: value}} edits; raise SceneError (nothing saved) when any row breaks the contract."""
+class WordsChanged(StorymakerError):
+    """A page's words are no longer those the edit was made from (changed in another tab, say): nothing saved."""
+
+    def __init__(self, pages: Sequence[int], message: str | None = None):
+        self.pages = list(pages)
+        named = ", ".join(str(n) for n in self.pages)
+        super().__init__(message or f"The words of page{'s' if len(self.pages) > 1 else ''} {named} changed "
+                         "meanwhile, so nothing was saved.")
+
+
+def save_edits(engine: Engine, user_id: int, book_id: int, edits: Mapping[int, Mapping[str, Any]],
+               unchanged: Mapping[int, Scene] | None = None) -> list[Scene]:
+    """Apply {scene number: {column: value}} edits; raise SceneError (nothing saved) when any row breaks the contract.
+    `unchanged`: pages whose stored words must still be these when the edits are written (else `WordsChanged`)."""
     book = _book(engine, user_id, book_id)
     current = [r.scene for r in books.scene_rows(engine.db(), book_id)]
     by_number = {s.scene: s.as_row() for s in current}
@@ -128,9 +141,20 @@ def save_edits(engine: Engine, user_id: int, book_id: int, edits: Mapping[int, M
                                 if c != "characters"})
     db = engine.db()
     with db.write():  # saved edits are no longer a draft: both or neither
+        if unchanged:
+            _require_unchanged(engine, book_id, unchanged)
         _store(engine, book_id, scenes)
         drafts.delete(db, user_id, book_id)
     return scenes
+
+
+def _require_unchanged(engine: Engine, book_id: int, expected: Mapping[int, Scene]) -> None:
+    """Inside the caller's write unit, with the book held: the pages' stored words are still `expected`."""
+    db = engine.db()
+    job_rows.lock_book(db, book_id)
+    changed = [n for n, scene in sorted(expected.items()) if books.get_scene(db, book_id, n) != scene]
+    if changed:
+        raise WordsChanged(changed)
 
 
 def import_csv(engine: Engine, user_id: int, book_id: int, data: bytes | str) -> list[Scene]:

@@ -324,12 +324,7 @@ class _Plan:
 
 
 def write_book(brief: StoryBrief) -> list[dict]:
-    rng = _seed(brief)
-    actors = [read_actor(c, i) for i, c in enumerate(brief.characters) if (c.name or "").strip()]
-    if not actors:
-        raise ValueError("a story needs at least one named character")
-    world = choose_world(brief.title, brief.premise, actors, rng)
-    plan = _plan(brief, world, _hero_first(actors, brief.title), rng)
+    plan, rng = plan_book(brief)
     composer = Composer(rng, WORDS_PER_PAGE[_band(brief)])
     used_titles: set[str] = set()
     pages = [_write_page(plan, composer, i, kind, used_titles) for i, kind in enumerate(plan.beats)]
@@ -345,6 +340,16 @@ def _refer_back(pages: list[dict], earlier: tuple[str, ...], cast: str) -> list[
     opening = pages[0]
     remembered = f"Ever since the adventure of “{title}”, {cast} had hoped for another one."
     return [{**opening, "text": f"{opening['text']} {remembered}"}, *pages[1:]]
+
+
+def plan_book(brief: StoryBrief) -> tuple[_Plan, random.Random]:
+    """The brief's plan, and its random source as the pages' composer goes on from it."""
+    rng = _seed(brief)
+    actors = [read_actor(c, i) for i, c in enumerate(brief.characters) if (c.name or "").strip()]
+    if not actors:
+        raise ValueError("a story needs at least one named character")
+    world = choose_world(brief.title, brief.premise, actors, rng)
+    return _plan(brief, world, _hero_first(actors, brief.title), rng), rng
 
 
 def _band(brief: StoryBrief) -> str:

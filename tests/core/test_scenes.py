@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from storymaker import user_text
 from storymaker.scenes import (
-    COLUMNS, MAX_SHOWN_PROBLEMS, Scene, SceneError, csv_bytes, json_schema, parse_answer, parse_csv, to_csv,
+    COLUMNS, MAX_SHOWN_PROBLEMS, Scene, SceneError, csv_bytes, json_schema, parse_answer, parse_csv, parse_page, to_csv,
 )
 
 from tests.fakes.models import story_json
@@ -343,3 +343,41 @@ def test_problems_with_the_whole_file_come_before_the_rows():
     assert error.problems[:3] == ["expected 2 scenes, found 30", "duplicate scene number: 1", "missing scene number: 2"]
     assert error.problems[3] == "row 1 (scene 1): text is empty"
     assert error.more == 3 + 2 * 30 - MAX_SHOWN_PROBLEMS
+
+
+# ---------------------------------------------------------------- one page (a rewrite, a new page)
+
+PAGE = {"title": "Up We Go", "text": "Mia and Pip climb the stairs.", "illustration": "a lighthouse stair",
+        "characters": ["mia", "Pip"]}
+
+
+@pytest.mark.parametrize("answer", [
+    json.dumps(PAGE),
+    "Here is the page:\n```json\n" + json.dumps(PAGE) + "\n```\nEnjoy!",
+    json.dumps({"page": PAGE}),
+    json.dumps({"scenes": [{**PAGE, "scene": 4}]}),
+    json.dumps([{**{k.upper(): v for k, v in PAGE.items()}}]),
+], ids=["bare", "fenced-in-prose", "under-page", "one-of-scenes", "list-capitalised"])
+def test_one_page_is_found_however_it_is_wrapped(answer):
+    page = parse_page(answer, ["Mia", "Pip"], 7)
+    assert page == Scene(7, "Up We Go", "Mia and Pip climb the stairs.", "a lighthouse stair", ("Mia", "Pip"))
+
+
+def test_fixed_fields_win_over_the_answers():
+    page = parse_page(json.dumps({"title": "T", "text": "New words.", "characters": ["Zed"]}), ["Mia"], 2,
+                      {"illustration": "the old picture", "characters": ["Mia"]})
+    assert (page.illustration, page.characters, page.text) == ("the old picture", ("Mia",), "New words.")
+
+
+@pytest.mark.parametrize("answer,problem", [
+    ("", "the answer was empty"),
+    ("I'd rather not.", "the answer holds no page"),
+    (json.dumps({**PAGE, "text": ""}), "text is empty"),
+    (json.dumps({**PAGE, "text": "x" * 2001}), "text is too long"),
+    (json.dumps({**PAGE, "characters": ["Zed"]}), "unknown character 'Zed'"),
+    (json.dumps({"title": "T", "text": "Words."}), "missing column"),
+], ids=["empty", "prose", "empty-text", "long-text", "stranger", "no-illustration"])
+def test_a_page_that_breaks_the_contract_says_why(answer, problem):
+    with pytest.raises(SceneError) as error:
+        parse_page(answer, ["Mia", "Pip"], 1)
+    assert problem in str(error.value)

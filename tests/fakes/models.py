@@ -32,6 +32,18 @@ def story_json(names: list[str], count: int, **overrides) -> str:
     return json.dumps({"scenes": scenes})
 
 
+def page_json(request: TextRequest) -> str:
+    """One page for a `PageTask`: a rewrite adds a sentence to the page's words, a new page stars the first character."""
+    task = request.task
+    assert task is not None and request.brief is not None
+    if task.kind == "rewrite":
+        old = next(p for p in task.pages if p.scene == task.number)
+        return json.dumps({"title": f"{old.title} Anew", "text": f"{old.text} Everyone smiled ({task.attempt + 1})."})
+    hero = request.brief.characters[0].name
+    return json.dumps({"title": "One More Try", "text": f"{hero} had one more idea.",
+                       "illustration": f"a sunny garden, {hero} trying a new idea", "characters": [hero]})
+
+
 class MockTextModel(TextModel):
     model_id = "mock-text"
     is_offline = False
@@ -46,6 +58,8 @@ class MockTextModel(TextModel):
         self.requests.append(request)
         if self.replies:
             reply = self.replies.popleft()
+        elif request.task is not None:  # one page asked for: one page
+            reply = page_json(request)
         else:  # default: a valid story for the brief
             brief = request.brief
             reply = story_json([c.name for c in brief.characters], brief.scene_count)

@@ -39,6 +39,7 @@ import itertools
 import socket
 import json as jsonlib
 import random
+import re
 import threading
 import time
 from collections import deque
@@ -379,8 +380,12 @@ class FakeOpenAI:
 def default_story_answer(request_json: dict) -> str:
     """A valid story as a JSON string, shaped by the request's JSON schema when there is one.
 
-    Without a schema: {"scenes": [...]} with 10 scenes starring "Mia".
+    Without a schema: {"scenes": [...]} with 10 scenes starring "Mia". Asked for one page (the prompts
+    `rewrite_page.md` and `write_page.md`, known by their first line), one page: `page_answer`.
     """
+    page = page_answer(request_json)
+    if page is not None:
+        return page
     schema = _request_schema(request_json)
     if schema is None:
         schema = {
@@ -401,6 +406,34 @@ def default_story_answer(request_json: dict) -> str:
             },
         }
     return jsonlib.dumps(_instance(schema, schema, index=0, key=""), ensure_ascii=False)
+
+
+REWRITE_MARKER = "Rewrite the words of one page of a children's picture book."
+NEW_PAGE_MARKER = "Write one new page for a children's picture book"
+
+
+def page_answer(request_json: dict) -> str | None:
+    """One page's JSON for a page prompt, None for any other request. A rewrite keeps the page's first
+    sentence and tells the rest anew ("shorter" in the instruction: only the first sentence); a new page
+    stars the book's first character."""
+    asks = [str(m.get("content") or "") for m in request_json.get("messages", []) if m.get("role") == "user"]
+    prompt = next((a for a in asks if a.startswith((REWRITE_MARKER, NEW_PAGE_MARKER))), None)
+    if prompt is None:
+        return None
+    if prompt.startswith(REWRITE_MARKER):
+        found = re.search(r"^Page (\d+) as it is now:\nTitle: (.*)\nText: (.*?)\nWhat its picture shows:", prompt,
+                          re.MULTILINE | re.DOTALL)
+        number, title, text = (found.group(1), found.group(2), found.group(3)) if found else ("1", "Page", "")
+        wish = re.search(r"^The author asks for this change.*?: (.*)$", prompt, re.MULTILINE)
+        first = re.split(r"(?<=[.!?])\s+", text.strip())[0] if text.strip() else f"Page {number} begins."
+        told = first if wish and "shorter" in wish.group(1).lower() else (
+            f"{first} Then, with a smile and a wave, the friends went on together, one happy step at a time.")
+        return jsonlib.dumps({"title": f"{title} Anew", "text": told}, ensure_ascii=False)
+    names = re.findall(r"^- ([^:;\n]+?)(?::|;|$)", prompt.split("The book's pages as they are now:")[0], re.MULTILINE)
+    hero = names[0] if names else "Mia"
+    return jsonlib.dumps({"title": "One More Try", "text": f"{hero} had one more idea, and tried it with a grin.",
+                          "illustration": f"A sunny afternoon in the garden; {hero} tries a new idea, smiling.",
+                          "characters": [hero]}, ensure_ascii=False)
 
 
 def _request_schema(request_json: dict) -> dict | None:

@@ -28,6 +28,19 @@ SAMPLES = {
     ),
     "generate_cover.md": dict(book_title="T", age_band="3-5", premise="", style_prompt="crayon", characters=[]),
     "generate_avatar.md": dict(name="Mia", look="red boots", personality="", style_prompt="ink"),
+    "rewrite_page.md": dict(
+        title="The Lighthouse Cat", language="English", age_guidance="ages 6 to 8", words=(25, 70), premise="",
+        characters=[{"name": "Mia", "look": "red boots", "personality": ""}],
+        pages=[Scene(1, "Up", "They climb.", "a lighthouse", ("Mia",))],
+        page=Scene(1, "Up", "They climb.", "a lighthouse", ("Mia",)), attempt=1, instruction="shorter",
+    ),
+    "write_page.md": dict(
+        title="The Lighthouse Cat", language="English", age_guidance="ages 6 to 8", words=(25, 70), premise="",
+        characters=[{"name": "Mia", "look": "red boots", "personality": ""}],
+        pages=[Scene(1, "Up", "They climb.", "a lighthouse", ("Mia",))],
+        previous=Scene(1, "Up", "They climb.", "a lighthouse", ("Mia",)), following=None, attempt=0, after=1,
+    ),
+    "repair_page.md": dict(problems=["row 1 (scene 1): text is empty"], names=["Mia"], fields=["title", "text"]),
 }
 
 
@@ -87,3 +100,17 @@ def test_chapter_prompt_carries_the_scene_style_and_looks():
     assert "a stormy beach at dusk" in text
     assert "soft watercolour" in text
     assert "Pip: a look" in text and "Mia" not in text  # only who is on the page
+
+
+@pytest.mark.parametrize("evil", ["{{ 7*7 }}", "{% for x in y %}", "{{ ''.__class__.__mro__ }}", "{# c #}"])
+def test_user_text_in_the_page_prompts_stays_literal(evil):
+    from storymaker.page_writer import _book_facts
+
+    b = book(title=evil, premise=evil, names=(evil.replace(";", ""),))
+    page = Scene(1, evil, evil, evil, (b.cast[0].name,))
+    facts = _book_facts(b, [page])
+    rewrite = prompts.render("rewrite_page.md", **facts, page=page, instruction=evil, attempt=0)
+    assert rewrite.count(evil) >= 6 and "49" not in rewrite  # title, premise, name, page, instruction
+    new = prompts.render("write_page.md", **facts, after=1, previous=page, following=None, attempt=2)
+    assert new.count(evil) >= 5 and "49" not in new
+    assert "This is try 3" in new and "after page 1" in new
