@@ -4,15 +4,18 @@ PostgreSQL); the concurrency cases drive the queue by hand, as tests/jobs/ do.""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
 import pytest
+from PIL import Image
 from sqlalchemy import update
 
-from storymaker import accounts, books, jobs, styles
+from storymaker import accounts, books, jobs, storage, styles
 from storymaker.data.schema import takes as takes_table
 from storymaker.engine import Engine
 from storymaker.errors import Invalid, NotFound
+from storymaker.exports import book as export_book
 from storymaker.files import layout
 from storymaker.handlers import Kind
 from storymaker.runner import Runner, execute
@@ -247,3 +250,21 @@ def test_restyle_draws_through_an_openai_compatible_server_and_switching_back_as
         assert restyle.restyle(engine, user.id, book_id, "watercolor").instant
         assert len(fake.requests) == asked  # no request of any kind
         assert shown(engine, book_id) == before
+
+
+def test_the_print_redraw_paints_each_page_in_the_style_it_shows(offline_engine):
+    """After a restyle stopped halfway, a page still in the old style is repainted in it for print."""
+    engine = offline_engine
+    user = accounts.get_or_create(engine.db(), "ada")
+    book_id = make_book(engine, user.id)
+    db = engine.db()
+    restyle.restyle(engine, user.id, book_id, "crayon")
+    execute(engine, jobs.claim(db, "w"))  # the cover
+    execute(engine, jobs.claim(db, "w"))  # page 1
+    studio.cancel(engine, user.id, book_id)
+    exported = export_book.snapshot(engine, user.id, book_id)
+    assert exported.redraw is not None
+    for number in (1, 2):  # crayon, still watercolour
+        picture = exported.pages[number - 1].picture
+        size = Image.open(io.BytesIO(picture)).size
+        assert storage.png_bytes(exported.redraw(number, size)) == picture
