@@ -34,7 +34,7 @@ from .data import books as book_rows
 from .data import jobs as job_rows
 from .data import takes as take_rows
 from .engine import Engine
-from .errors import Invalid
+from .errors import Invalid, NotFound
 from .handlers import Kind
 from .status import JobStatus
 from .takes import TakeRow
@@ -133,9 +133,11 @@ def _check_style(style: str) -> None:
 
 
 def _adopt(engine: Engine, book: Book) -> None:
-    """Pictures from before takes become takes first: a restyle must keep them to switch back to."""
+    """Pictures from before takes become takes first: a restyle must keep them to switch back to.
+    Only pages drawn since their words were written can have one (`takes.adopt`)."""
     rows = books.scene_rows(engine.db(), book.id)
-    takes.adopt_book(engine, book.id, [takes.COVER] + [takes.Page(r.id, r.scene.scene) for r in rows])
+    takes.adopt_book(engine, book.id, [takes.COVER] + [takes.Page(r.id, r.scene.scene) for r in rows
+                                                       if r.image_version])
 
 
 def plan(engine: Engine, book: Book, style: str) -> Plan:
@@ -168,7 +170,7 @@ def restyle(engine: Engine, book_id: int, style: str) -> Plan:
     db = engine.db()
     book = books.get_any(db, book_id)
     if book is None:
-        raise Invalid("That book is not there any more.")
+        raise NotFound("That book is not there any more.")
     _adopt(engine, book)
     with db.write():
         job_rows.lock_book(db, book_id)

@@ -175,15 +175,17 @@ def show(engine: Engine, book_id: int, page: Page, take: TakeRow, since_job: int
 
 
 def adopt_book(engine: Engine, book_id: int, pages: list[Page]) -> None:
-    """`adopt` every page of `pages` (the cover is `COVER`) that has no takes yet; a write unit only when
-    one has none, so a book made with takes pays one read."""
+    """`adopt` every page of `pages` (the cover is `COVER`) that has no takes yet but a picture; a write
+    unit only for such a page, so a book made with takes pays one read."""
     db = engine.db()
     counts = repository.counts_of_book(db, book_id)
-    if all(counts.get(page.scene_id) for page in pages):
+    bare = [page for page in pages if not counts.get(page.scene_id)
+            and engine.store.version(layout.picture_key(book_id, page.stem)) is not None]
+    if not bare:
         return
     with db.write():
         job_rows.lock_book(db, book_id)
-        for page in pages:
+        for page in bare:
             adopt(engine, book_id, page)
 
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 from PIL import Image
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import update
 
 from storymaker import accounts, books, jobs, storage, styles
@@ -212,6 +213,17 @@ def test_takes_from_before_fits_were_kept_still_switch_back_at_once(mock_engine,
         conn.execute(update(takes_table).values(fit=None))
     before = shown(mock_engine, book_id)
     assert restyle.styles_of(mock_engine, user.id, book_id).choices[0].ready  # watercolour: what it shows
+    restyle.restyle(mock_engine, user.id, book_id, "crayon")
+    Runner(mock_engine).run_until_idle()
+    assert restyle.restyle(mock_engine, user.id, book_id, "watercolor").instant
+    assert shown(mock_engine, book_id) == before
+
+
+def test_a_book_from_before_takes_keeps_its_pictures_to_switch_back_to(mock_engine, user, book_id):
+    with mock_engine.db().write() as conn:  # the old layout: pictures at the page keys, no takes
+        conn.execute(sql_delete(takes_table))
+    mock_engine.store.delete_prefix(layout.book_prefix(book_id) + "takes/")
+    before = shown(mock_engine, book_id)
     restyle.restyle(mock_engine, user.id, book_id, "crayon")
     Runner(mock_engine).run_until_idle()
     assert restyle.restyle(mock_engine, user.id, book_id, "watercolor").instant
