@@ -24,7 +24,7 @@ from storymaker.accounts import User
 from storymaker.engine import Engine
 from storymaker.errors import Busy, NotFound, StorymakerError
 from storymaker.scenes import SceneError
-from app_ui import downloads, grid, narration, render, session, studio_rewrite, studio_takes
+from app_ui import downloads, grid, narration, render, session, studio_restyle, studio_rewrite, studio_takes
 from app_ui.studio_common import notice
 
 PREVIEW, REWRITING = "studio_preview", "studio_rewriting"
@@ -319,6 +319,8 @@ def book_actions(engine: Engine, user: User, book: books.Book, rows: list[review
         elif pressed:
             st.rerun()  # the notice says what to fix
 
+    studio_restyle.panel(engine, user, book, save_first=lambda: save_first(engine, user, book.id))
+    studio_takes.cover(engine, user, book.id)
     k = keys(book.id)
     # A tracked expander: it stays as the person left it when messages above it come and go
     # (an untracked one is drawn anew, folded, and hides the file just chosen and its button).
@@ -346,8 +348,10 @@ def book_actions(engine: Engine, user: User, book: books.Book, rows: list[review
 
 
 def open_dialog(engine: Engine, user: User, book: books.Book) -> None:
-    """At most one dialog, and only for this book: a rewrite to confirm, else a page to preview."""
-    if (rewriting := st.session_state.get(REWRITING)) is not None:
+    """At most one dialog, and only for this book: a rewrite or a restyle to confirm, else a page to preview."""
+    if (style := studio_restyle.wanted(book.id)) is not None:
+        studio_restyle.confirm(engine, user, book.id, style)
+    elif (rewriting := st.session_state.get(REWRITING)) is not None:
         if rewriting == book.id:
             confirm_rewrite(engine, user, book)
         else:

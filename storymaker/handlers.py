@@ -97,7 +97,7 @@ class CoverHandler(Handler):
         with publish(()):
             _clean(engine, book)
             takes.store(engine, book.id, takes.COVER, picture, job_id=job.id, note=None, style=book.style,
-                        seed=illustrate.cover_request(engine, book).seed)
+                        seed=illustrate.cover_request(engine, book).seed, fit=illustrate.cover_fit(book))
 
 
 class PageHandler(Handler):
@@ -118,7 +118,8 @@ class PageHandler(Handler):
             _clean(engine, book)
             # Kept as a new take; it becomes the page's picture unless a take was chosen since this request.
             takes.store(engine, book.id, takes.Page(row.id, scene.scene), picture, job_id=job.id, note=row.note,
-                        style=book.style, seed=illustrate.page_seed(book, scene, row.image_version))
+                        style=book.style, seed=illustrate.page_seed(book, scene, row.image_version),
+                        fit=illustrate.page_fit(book, scene))
 
     @staticmethod
     def _mark(db: Database, book_id: int, scene: int | None, status: PageStatus,

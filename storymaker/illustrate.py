@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Callable
 
 from PIL import Image
@@ -84,6 +86,22 @@ def page_request(engine: Engine, book: Book, scene: Scene, take: int = 0, note: 
         size=image_size(engine),
         seed=page_seed(book, scene, take),
     )
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+
+
+def page_fit(book: Book, scene: Scene) -> str:
+    """What a page's picture is drawn from but for its style, note and seed (`page_request`): a take
+    fits its page while this is unchanged. Not the page's number: a page moved elsewhere keeps its takes."""
+    return _fingerprint("page", book.title, book.age_band, scene.illustration,
+                        [(c.name, c.look) for c in _looks(book, scene.characters)])
+
+
+def cover_fit(book: Book) -> str:
+    """What the cover is drawn from but for its style (`cover_request`)."""
+    return _fingerprint("cover", book.title, book.age_band, book.premise, [(c.name, c.look) for c in book.cast])
 
 
 def render_page(

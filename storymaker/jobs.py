@@ -106,6 +106,21 @@ def enqueue_pages(db: Database, book_id: int, scenes: Sequence[int]) -> list[int
     return enqueue_all(db, book_id, [(Kind.PAGE, scene) for scene in scenes])
 
 
+def settle_all(db: Database, book_id: int, targets: Sequence[tuple[str, int | None]]) -> list[int]:
+    """Requests met at once, with nothing to run (a restyle making a take already drawn current): each
+    supersedes its target's active jobs, as a queued request would, and is recorded as succeeded, so
+    the last request still wins and the book's status counts it. Their ids, in order."""
+    with db.write():
+        rows.lock_book(db, book_id)
+        ids = []
+        for kind, scene in targets:
+            rows.cancel_active(db, book_id, "superseded by a newer request", now_iso(), kind=kind, scene=scene)
+            ids.append(rows.insert_done(db, book_id, kind, scene, now_iso()))
+            handlers.of(kind).succeeded(db, book_id, scene)
+        _refresh_book(db, book_id)
+    return ids
+
+
 def claim(
     db: Database, worker: str, kinds: Sequence[str] | None = None, lease_s: float = LEASE_S
 ) -> Job | None:

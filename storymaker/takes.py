@@ -32,8 +32,8 @@ from .files import layout
 
 MAX_NOTE = 200
 
-__all__ = ["MAX_NOTE", "BookTakes", "Page", "TakeRow", "adopt", "clean_note", "delete", "delete_all_but_current",
-           "drop_page_takes", "of_page", "store", "use"]
+__all__ = ["MAX_NOTE", "BookTakes", "Page", "TakeRow", "adopt", "adopt_book", "clean_note", "delete",
+           "delete_all_but_current", "drop_page_takes", "of_page", "show", "store", "use"]
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def adopt(engine: Engine, book_id: int, page: Page) -> TakeRow | None:
 
 def store(
     engine: Engine, book_id: int, page: Page, encoded: tuple[bytes, bytes], *, job_id: int, note: str | None,
-    style: str, seed: str,
+    style: str, seed: str, fit: str | None = None,
 ) -> tuple[TakeRow, bool]:
     """Keep a picture a job drew as the page's newest take, inside the job's publish step (which
     holds the book); it becomes current, and is copied to the page's keys, unless a take was chosen
@@ -110,7 +110,7 @@ def store(
     db = engine.db()
     adopt(engine, book_id, page)
     take = repository.add(db, book_id, page.scene_id, _keys(book_id), note=note, style=style, seed=seed,
-                          size=len(encoded[0]) + len(encoded[1]))
+                          size=len(encoded[0]) + len(encoded[1]), fit=fit)
     _write(engine, take, encoded)
     current = next((t for t in repository.of_page(db, book_id, page.scene_id) if t.current), None)
     chosen = current is None or job_id > current.current_since_job
@@ -157,15 +157,36 @@ def use(engine: Engine, book_id: int, take_id: int) -> TakeRow:
     db = engine.db()
     with db.write():
         take = _held(db, book_id, take_id)
-        png, thumb = engine.store.get(take.picture_key), engine.store.get(take.thumb_key)
-        if png is None or thumb is None:
-            raise Invalid(f"Take {take.number}'s picture is missing from the book's folder; delete it or choose another.")
         page = _page_of_take(db, book_id, take)
-        repository.make_current(db, book_id, take.scene_id, take.id, repository.newest_job(db, book_id))
-        storage.write_picture(engine.store, book_id, page.stem, (png, thumb))
+        show(engine, book_id, page, take, repository.newest_job(db, book_id))
         if page.number is not None:
             book_rows.picture_changed(db, book_id, page.number)
     return take
+
+
+def show(engine: Engine, book_id: int, page: Page, take: TakeRow, since_job: int) -> None:
+    """Make the take the page's current one and copy its picture to the page's keys, inside the caller's
+    unit holding the book; a page job at or below `since_job` was asked for before, so keeps its take unshown."""
+    png, thumb = engine.store.get(take.picture_key), engine.store.get(take.thumb_key)
+    if png is None or thumb is None:
+        raise Invalid(f"Take {take.number}'s picture is missing from the book's folder; delete it or choose another.")
+    repository.make_current(engine.db(), book_id, take.scene_id, take.id, since_job)
+    storage.write_picture(engine.store, book_id, page.stem, (png, thumb))
+
+
+def adopt_book(engine: Engine, book_id: int, pages: list[Page]) -> None:
+    """`adopt` every page of `pages` (the cover is `COVER`) that has no takes yet but a picture; a write
+    unit only for such a page, so a book made with takes pays one read."""
+    db = engine.db()
+    counts = repository.counts_of_book(db, book_id)
+    bare = [page for page in pages if not counts.get(page.scene_id)
+            and engine.store.version(layout.picture_key(book_id, page.stem)) is not None]
+    if not bare:
+        return
+    with db.write():
+        job_rows.lock_book(db, book_id)
+        for page in bare:
+            adopt(engine, book_id, page)
 
 
 def _held(db: Database, book_id: int, take_id: int) -> TakeRow:

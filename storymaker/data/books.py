@@ -199,6 +199,12 @@ def set_status(db: Database, book_id: int, status: str, error: str | None = None
         conn.execute(update(books).where(books.c.id == book_id).values(status=status, error=error, updated_at=now_iso()))
 
 
+def set_style(db: Database, book_id: int, style: str) -> None:
+    """The art style the book's pictures are drawn in from now on."""
+    with db.write() as conn:
+        conn.execute(update(books).where(books.c.id == book_id).values(style=style, updated_at=now_iso()))
+
+
 # ---------------------------------------------------------------- scenes
 
 

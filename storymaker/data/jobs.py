@@ -137,6 +137,14 @@ def insert(db: Database, book_id: int, kind: str, scene: int | None, max_attempt
         return int(job_id)
 
 
+def insert_done(db: Database, book_id: int, kind: str, scene: int | None, at: str) -> int:
+    """A job recorded as succeeded when asked for: a request met at once, with nothing to run."""
+    with db.write() as conn:
+        return int(conn.execute(jobs.insert().values(status=str(JobStatus.SUCCEEDED)).returning(jobs.c.id), {
+            "book_id": book_id, "kind": str(kind), "scene": scene, "max_attempts": 1, "created_at": at,
+            "started_at": at, "finished_at": at}).scalar_one())
+
+
 _CANCEL = update(jobs).where(jobs.c.book_id == bindparam("of_book"), jobs.c.status.in_(_ACTIVE)).values(
     status=str(JobStatus.CANCELED), error=bindparam("reason"), finished_at=bindparam("at"), lease_until=None)
 _CANCEL_PAGE = _CANCEL.where(jobs.c.kind == bindparam("of_kind"), jobs.c.scene == bindparam("of_scene"))

@@ -235,6 +235,10 @@ takes = Table(
     # requested earlier, so its take is kept but not made current (the last request wins).
     Column("current_since_job", ID, nullable=False, server_default="0"),
     Column("created_at", Text, nullable=False),
+    # What the picture was drawn from, but for its style and note (`illustrate.page_fit`): a take fits
+    # its page while this equals the page's fit now, so a restyle back reuses only pictures of the
+    # words as they are. NULL for takes from before it was kept.
+    Column("fit", Text),
     Index("idx_takes_page", "book_id", "scene_id"),
 )
 

@@ -33,6 +33,7 @@ class TakeRow:
     current: int
     current_since_job: int
     created_at: str
+    fit: str | None = None  # what it was drawn from (`illustrate.page_fit`); None: from before it was kept
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def current_of_book(db: Database, book_id: int) -> dict[int | None, TakeRow]:
 
 def add(
     db: Database, book_id: int, scene_id: int | None, keys: Callable[[int], tuple[str, str]], *,
-    note: str | None, style: str, seed: str, size: int,
+    note: str | None, style: str, seed: str, size: int, fit: str | None = None,
 ) -> TakeRow:
     """Store a new take, not current, numbered after the page's others; `keys(take id)` names its files."""
     with db.write() as conn:
@@ -98,13 +99,25 @@ def add(
             select(func.coalesce(func.max(takes.c.number), 0)).where(_page(book_id, scene_id))).scalar_one() + 1
         take_id = conn.execute(insert(takes).values(
             book_id=book_id, scene_id=scene_id, number=number, picture_key="", thumb_key="", note=note, style=style,
-            seed=seed, bytes=size, current=0, current_since_job=0, created_at=now_iso(),
+            seed=seed, bytes=size, current=0, current_since_job=0, created_at=now_iso(), fit=fit,
         ).returning(takes.c.id)).scalar_one()
         picture_key, thumb_key = keys(int(take_id))
         conn.execute(update(takes).where(takes.c.id == take_id).values(picture_key=picture_key, thumb_key=thumb_key))
     found = get(db, book_id, int(take_id))
     assert found is not None  # just written in this unit
     return found
+
+
+def of_book(db: Database, book_id: int) -> list[TakeRow]:
+    """Every take of the book, the cover's too, oldest first per page."""
+    with db.read() as conn:
+        rows = conn.execute(select(takes).where(takes.c.book_id == book_id).order_by(takes.c.id)).all()
+    return [from_row(TakeRow, row) for row in rows]
+
+
+def set_fit(db: Database, book_id: int, take_id: int, fit: str) -> None:
+    with db.write() as conn:
+        conn.execute(update(takes).where(takes.c.id == take_id, takes.c.book_id == book_id).values(fit=fit))
 
 
 def make_current(db: Database, book_id: int, scene_id: int | None, take_id: int, since_job: int) -> None:

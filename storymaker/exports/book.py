@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 
 from PIL import Image
 
-from .. import books, illustrate, narration, takes
+from .. import books, illustrate, narration, styles, takes
 from ..data import accounts as stored_accounts
 from ..engine import Engine
 from ..errors import Invalid, NotFound
@@ -153,15 +153,20 @@ def _painter_redraw(engine: Engine, book: books.Book, rows) -> tuple[Redraw | No
     # As the page jobs saw it: with the cast's avatars (the painter follows them), and the
     # take each picture was drawn as (its count of drawings bumps once it is stored).
     book = books.get(engine.db(), book.user_id, book.id, engine.store) or book
-    # The current take's seed and note where the page has takes (an older take may be the one shown).
+    # The current take's seed, note and style where the page has takes (an older take may be the one
+    # shown; after a restyle stopped halfway, some pages are still in the book's previous style).
     current = takes.current_of_book(engine.db(), book.id)
+
+    def drawn_as(take: takes.TakeRow | None) -> books.Book:
+        return replace(book, style=take.style) if take and take.style in styles.ART_STYLES else book
+
     requests = {}
     for row in rows:
         take = current.get(row.id)
-        request = illustrate.page_request(engine, book, row.scene, max(0, row.image_version - 1),
+        request = illustrate.page_request(engine, drawn_as(take), row.scene, max(0, row.image_version - 1),
                                           take.note if take else None)
         requests[row.scene.scene] = replace(request, seed=take.seed) if take and take.seed else request
-    requests[COVER_ART] = illustrate.cover_request(engine, book)
+    requests[COVER_ART] = illustrate.cover_request(engine, drawn_as(current.get(None)))
     model = engine.image_model
 
     def redraw(number: int, size: tuple[int, int]) -> Image.Image:

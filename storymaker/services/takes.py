@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .. import books, takes
 from ..engine import Engine
-from ..files import StoredFile
+from ..files import StoredFile, layout
 from ..takes import BookTakes
 
 
@@ -40,6 +40,12 @@ def of_page(engine: Engine, user_id: int, book_id: int, scene: int | None) -> li
     return [Take(t.id, t.number, t.note, t.style, t.created_at, t.bytes, bool(t.current),
                  engine.store.stat(t.thumb_key))
             for t in found]
+
+
+def cover(engine: Engine, user_id: int, book_id: int) -> StoredFile | None:
+    """The user's book's cover as it is shown (its current take), None before it is drawn."""
+    books.own(engine.db(), user_id, book_id)
+    return engine.store.stat(layout.cover_key(book_id))
 
 
 def use(engine: Engine, user_id: int, book_id: int, take_id: int) -> int:
