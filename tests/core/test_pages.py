@@ -3,10 +3,15 @@ jobs follow. On both databases (the `mock_engine` fixture runs on SQLite and Pos
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from sqlalchemy import delete as sql_delete
 
 from storymaker import books, handlers, jobs, styles
 from storymaker.data import jobs as job_rows
+from storymaker.data.schema import takes as takes_table
+from storymaker.engine import Engine
 from storymaker.errors import Invalid, NotFound
 from storymaker.exports import book as export_book
 from storymaker.files import layout
@@ -20,6 +25,8 @@ from storymaker.services import pages as page_service
 from storymaker.services import takes as take_service
 from storymaker.status import BookStatus, JobStatus
 from tests.conftest import make_book
+from tests.fakes.models import MockTextModel
+from tests.fakes.openai_server import FakeOpenAI
 
 NEW = Scene(0, "A new page", "Pip finds a shell on the sand.", "Pip holding a shell on a beach", ("Pip",))
 
@@ -300,8 +307,6 @@ def test_the_last_request_for_a_moved_page_still_wins(mock_engine, user, book_id
 
 
 def test_an_old_book_without_takes_keeps_every_picture_through_a_move(mock_engine, user, book_id):
-    from sqlalchemy import delete as sql_delete
-    from storymaker.data.schema import takes as takes_table
     with mock_engine.db().write() as conn:  # as made before takes: pictures at the page keys only
         conn.execute(sql_delete(takes_table))
     pictures = [page_png(mock_engine, book_id, n) for n in range(1, 5)]
@@ -309,3 +314,26 @@ def test_an_old_book_without_takes_keeps_every_picture_through_a_move(mock_engin
     assert [page_png(mock_engine, book_id, n) for n in range(1, 5)] == [pictures[1], pictures[0], pictures[2],
                                                                          pictures[3]]
     pictures_follow(mock_engine, user, book_id)
+
+
+def test_add_move_and_remove_with_pictures_from_an_openai_compatible_server(settings, user):
+    with FakeOpenAI(image_size=(64, 64)) as fake:
+        engine = Engine(replace(settings, provider="openai", api_key="sk-test", base_url=fake.base_url,
+                                      image_timeout=5.0), text_model=MockTextModel())
+        book_id = make_book(engine, user.id)
+        drawn = len(fake.requests_for("images"))
+        assert page_service.add_page(engine, user.id, book_id, 2, NEW) == 3
+        Runner(engine).run_until_idle()
+        assert len(fake.requests_for("images")) == drawn + 1  # only the new page is drawn
+        assert "Pip holding a shell on a beach" in fake.requests_for("images")[-1].json["prompt"]
+        new_png = page_png(engine, book_id, 3)
+        assert new_png is not None
+        assert page_service.move_page(engine, user.id, book_id, 3, 1) == 4
+        assert page_png(engine, book_id, 4) == new_png
+        removed = page_service.remove_page(engine, user.id, book_id, 4)
+        assert "A new page" not in titles(engine, book_id) and page_png(engine, book_id, 5) is None
+        assert page_service.undo_remove(engine, user.id, book_id, removed.scene_id) == 4
+        assert page_png(engine, book_id, 4) == new_png
+        assert len(fake.requests_for("images")) == drawn + 1  # moves, removals and Undo draw nothing
+        pictures_follow(engine, user, book_id)
+        assert export_book.snapshot(engine, user.id, book_id).pages[3].title == "A new page"
