@@ -244,6 +244,18 @@ def test_a_page_job_claimed_before_a_move_draws_and_publishes_its_own_page(mock_
     pictures_follow(mock_engine, user, book_id)
 
 
+def test_a_page_job_failing_after_a_move_marks_its_own_page(mock_engine, user, book_id):
+    db = mock_engine.db()
+    third = books.get_scene_row(db, book_id, 3)
+    job = claim_page(mock_engine, book_id, 3)
+    page_service.move_page(mock_engine, user.id, book_id, 3, -1)
+    jobs.fail(db, job, "The picture service said no.")
+    moved, other = books.get_scene_row(db, book_id, 2), books.get_scene_row(db, book_id, 3)
+    assert (moved.id, moved.status, moved.error) == (third.id, books.FAILED, "The picture service said no.")
+    assert other.status == books.DONE
+    assert jobs.errors(db, book_id, Kind.PAGE) == {2: "The picture service said no."}
+
+
 def test_a_page_moved_while_its_picture_is_drawn_gets_it_under_its_new_number(mock_engine, user, book_id):
     db = mock_engine.db()
     second = books.get_scene_row(db, book_id, 2)
