@@ -24,7 +24,8 @@ from storymaker.accounts import User
 from storymaker.engine import Engine
 from storymaker.errors import Busy, NotFound, StorymakerError
 from storymaker.scenes import SceneError
-from app_ui import downloads, grid, narration, render, session, studio_restyle, studio_rewrite, studio_takes
+from app_ui import (downloads, grid, narration, render, session, studio_pages, studio_restyle, studio_rewrite,
+                    studio_takes)
 from app_ui.studio_common import notice
 
 PREVIEW, REWRITING = "studio_preview", "studio_rewriting"
@@ -142,6 +143,7 @@ def preview_dialog(engine: Engine, user: User, book_id: int, scene: int) -> None
         st.subheader(f"{page.scene.scene}. {render.md_escape(page.scene.title)}", anchor=False)
         render.reading_text(page.scene.text)
         st.caption("Picture: " + render.md_escape(page.scene.illustration))
+        studio_pages.panel(engine, user, book_id, scene)
         redraw_with_note(engine, user, book_id, scene)
     studio_rewrite.panel(engine, user, book_id, page.scene)
     studio_takes.panel(engine, user, book_id, scene)
@@ -348,7 +350,10 @@ def book_actions(engine: Engine, user: User, book: books.Book, rows: list[review
 
 
 def open_dialog(engine: Engine, user: User, book: books.Book) -> None:
-    """At most one dialog, and only for this book: a rewrite or a restyle to confirm, else a page to preview."""
+    """At most one dialog, and only for this book: a page to add or remove, a rewrite or a restyle to
+    confirm, else a page to preview."""
+    if studio_pages.open_dialog(engine, user, book):
+        return
     if (style := studio_restyle.wanted(book.id)) is not None:
         studio_restyle.confirm(engine, user, book.id, style)
     elif (rewriting := st.session_state.get(REWRITING)) is not None:
@@ -376,7 +381,8 @@ def review_screen(engine: Engine, user: User, book: books.Book, under_grid: Call
 
     st.subheader("Pages", anchor=False)
     st.caption("Double-click a cell to edit it, then **Save**. **Regenerate** draws that page again from its row; "
-               "**Open** shows the page at full size.")
+               "**Open** shows the page at full size, to move it, add a page after it or remove it.")
+    studio_pages.undo_bar(engine, user, book.id)
     pending = review_grid(engine, user, book, rows)
     if under_grid is not None:
         under_grid()

@@ -245,6 +245,11 @@ def scene_rows(db: Database, book_id: int) -> list[SceneRow]:
     return [_scene_row(record) for record in repository.scene_rows(db, book_id)]
 
 
+def set_aside(db: Database, book_id: int) -> list[SceneRow]:
+    """The book's page set aside for Undo, if any (`storymaker.pages`; its number is minus its old place)."""
+    return [_scene_row(record) for record in repository.set_aside_rows(db, book_id)]
+
+
 def get_scene(db: Database, book_id: int, number: int) -> Scene | None:
     row = get_scene_row(db, book_id, number)
     return row.scene if row else None
@@ -253,6 +258,18 @@ def get_scene(db: Database, book_id: int, number: int) -> Scene | None:
 def get_scene_row(db: Database, book_id: int, number: int) -> SceneRow | None:
     records = repository.scene_rows(db, book_id, number)
     return _scene_row(records[0]) if records else None
+
+
+def scene_of_job(db: Database, job_id: int) -> SceneRow | None:
+    """The page a job is for now (a page moved since its claim is found where it went); None when gone."""
+    record = repository.scene_of_job(db, job_id)
+    return _scene_row(record) if record else None
+
+
+def scene_row_by_id(db: Database, book_id: int, scene_id: int) -> SceneRow | None:
+    """The book's page with this row id where it is now; None when it is gone or set aside for Undo."""
+    record = repository.scene_by_id(db, book_id, scene_id)
+    return _scene_row(record) if record and record.scene > 0 else None
 
 
 def set_scene_status(

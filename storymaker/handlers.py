@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, ContextManager, Sequence
 from . import books, illustrate, narration, storage, story, takes
 from .books import Book
 from .data import Database
+from .data import jobs as job_rows
 from .engine import Engine
 from .files import layout
 from .models.errors import ModelError
@@ -107,7 +108,8 @@ class PageHandler(Handler):
         return f"page {scene}"
 
     def run(self, engine: Engine, book: Book, job: Job, checkpoint: Callable[[], None], publish: Publish) -> None:
-        row = books.get_scene_row(engine.db(), book.id, int(job.scene or 0))
+        # Found through the job, not the number it was claimed with: pages may have moved since.
+        row = books.scene_of_job(engine.db(), job.id)
         if row is None:
             raise ModelError(f"Page {job.scene} is no longer in the story.")
         scene = row.scene
@@ -116,10 +118,14 @@ class PageHandler(Handler):
         picture = storage.encode_picture(drawn.image, drawn.png)
         with publish(()):
             _clean(engine, book)
-            # Kept as a new take; it becomes the page's picture unless a take was chosen since this request.
-            takes.store(engine, book.id, takes.Page(row.id, scene.scene), picture, job_id=job.id, note=row.note,
-                        style=book.style, seed=illustrate.page_seed(book, scene, row.image_version),
-                        fit=illustrate.page_fit(book, scene))
+            # The row by its id, with the book held: where the page is now (moved while this was drawn),
+            # or nothing to publish when it was set aside or replaced (its jobs were canceled with it).
+            now = books.scene_row_by_id(engine.db(), book.id, row.id)
+            if now is not None:
+                # Kept as a new take; it becomes the page's picture unless a take was chosen since this request.
+                takes.store(engine, book.id, takes.Page(now.id, now.scene.scene), picture, job_id=job.id,
+                            note=row.note, style=book.style, seed=illustrate.page_seed(book, scene, row.image_version),
+                            fit=illustrate.page_fit(book, scene))
 
     @staticmethod
     def _mark(db: Database, book_id: int, scene: int | None, status: PageStatus,
@@ -157,7 +163,9 @@ class NarrationHandler(Handler):
         return "the cover's narration" if not scene else f"page {scene}'s narration"
 
     def run(self, engine: Engine, book: Book, job: Job, checkpoint: Callable[[], None], publish: Publish) -> None:
-        made = narration.make_page(engine, book, int(job.scene or 0), checkpoint)
+        # The page's number now: a page moved since the claim took its jobs' numbers with it. The
+        # audio is kept under its words' fingerprint, so whichever words it says, it labels them right.
+        made = narration.make_page(engine, book, int(job_rows.scene_of(engine.db(), job.id) or 0), checkpoint)
         with publish(()):
             if made is not None:
                 narration.keep(engine, book.id, made)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from time import gmtime, strftime
 from typing import Iterator, Sequence
 
@@ -138,6 +138,12 @@ def heartbeat(db: Database, worker: str, job_ids: Sequence[int], lease_s: float 
     rows.extend_leases(db, worker, job_ids, clock.now() + lease_s)
 
 
+def _as_now(db: Database, job: Job) -> Job:
+    """The job naming the page it is for now, inside a unit holding its book: a page moved since the
+    claim took its jobs' numbers with it (`pages`), so the hooks mark the moved page's row."""
+    return job if job.scene is None else replace(job, scene=rows.scene_of(db, job.id))
+
+
 def check(db: Database, job: Job) -> None:
     """Raise JobLost if this runner no longer owns the job; called between steps."""
     # The attempt number tells this claim from a later one by the same runner (after a sweep).
@@ -161,6 +167,7 @@ def publishing(
             raise JobLost(job.id)
         yield
         rows.finish(db, job, JobStatus.SUCCEEDED, None, now_iso())
+        job = _as_now(db, job)
         handlers.of(job.kind).succeeded(db, job.book_id, job.scene)
         for kind, scene in follow_ups:
             _queue(db, job.book_id, kind, scene)
@@ -173,6 +180,7 @@ def fail(db: Database, job: Job, message: str) -> None:
     with db.write():
         rows.lock_book(db, job.book_id)
         if rows.finish(db, job, JobStatus.FAILED, message, now_iso()):
+            job = _as_now(db, job)
             handlers.of(job.kind).failed(db, job.book_id, job.scene, message)
             _refresh_book(db, job.book_id)
     wake()
@@ -224,6 +232,7 @@ def retry_later(
         spent_so_far = rows.budget(db, job)
         if spent_so_far is None:
             return False
+        job = _as_now(db, job)
         retries, spent, deadline = spent_so_far.retries, spent_so_far.http_tries + max(1, tries), \
             spent_so_far.retry_deadline
         if deadline is None:  # the first transient failure opens the window
@@ -268,6 +277,7 @@ def requeue_soon(db: Database, job: Job, reason: str, delay: float = 5.0) -> boo
         rows.lock_book(db, job.book_id)
         if not rows.requeue(db, job, clock.now() + delay, reason):
             return False
+        job = _as_now(db, job)
         handlers.of(job.kind).requeued(db, job.book_id, job.scene)
     wake()
     return True
@@ -346,6 +356,18 @@ def cancel_book(db: Database, book_id: int) -> int:
             handler.book_canceled(db, book_id)
         _refresh_book(db, book_id)
     return count
+
+
+def cancel_page(db: Database, book_id: int, scene: int, reason: str) -> int:
+    """Cancel the queued and running jobs of one page (its picture, its narration) inside the caller's
+    unit holding the book, which refreshes the book once its pages are settled (`refresh_book`)."""
+    return sum(rows.cancel_active(db, book_id, reason, now_iso(), kind=kind, scene=scene)
+               for kind in (Kind.PAGE, Kind.NARRATION))
+
+
+def refresh_book(db: Database, book_id: int) -> None:
+    """The book's status from its jobs again, inside the caller's unit holding the book (after its pages changed)."""
+    _refresh_book(db, book_id)
 
 
 def sweep(db: Database, now: float | None = None) -> tuple[int, int]:

@@ -210,10 +210,13 @@ def _narration(engine: Engine, page: int, text: str, row: NarrationRow, with_aud
 
 
 def prune(engine: Engine, book: books.Book) -> int:
-    """Drop the narration of words the book no longer has (or of another voice or model); how many."""
+    """Drop the narration of words the book no longer has (or of another voice or model); how many.
+    A page set aside for Undo still has its words."""
     db = engine.db()
     kept = repository.for_book(db, book.id)
     live = {row.id for row in current(engine, book, kept=kept).values()}
+    # A page set aside for Undo keeps its narration until it is purged.
+    live |= {row.id for row in current(engine, book, books.set_aside(db, book.id), kept).values()}
     gone = [row for row in kept if row.id not in live]
     repository.remove(db, book.id, [row.id for row in gone])
     for row in gone:

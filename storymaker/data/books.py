@@ -3,6 +3,10 @@
 Rules (who may make what, how many characters, which words) live in `storymaker.books`;
 this module only stores and reads rows. Functions that take a `user_id` touch only
 that user's books; the ones without it serve background jobs, which act for the owner.
+
+A page removed from a book is set aside for Undo, not deleted: its row keeps everything and
+takes a negative number (minus its old place), so UNIQUE(book_id, scene) still holds and every
+read of the book's pages (`_IN_BOOK`) leaves it out. A book keeps at most one (`storymaker.pages`).
 """
 
 from __future__ import annotations
@@ -11,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import bindparam, case, exists, func, insert, select, update
 
 from . import series
 from .database import Database, now_iso
 from .rows import from_row
-from .schema import book_characters, books, scenes
+from .schema import book_characters, books, jobs, scenes
 
 BOOK_COLUMNS = (books.c.id, books.c.user_id, books.c.title, books.c.premise, books.c.age_band, books.c.style,
                 books.c.language, books.c.scene_count, books.c.status, books.c.error, books.c.created_at, books.c.author,
@@ -102,7 +106,9 @@ _BOOK = select(*BOOK_COLUMNS).where(books.c.id == bindparam("book_id"))
 _USERS_BOOK = _BOOK.where(books.c.user_id == bindparam("user_id"))
 _CAST = select(book_characters).where(book_characters.c.book_id == bindparam("book_id")) \
     .order_by(book_characters.c.position)
-_SCENES = select(scenes).where(scenes.c.book_id == bindparam("book_id")).order_by(scenes.c.scene)
+# A page of the book, not one set aside for Undo (those have negative numbers).
+_IN_BOOK = scenes.c.scene > 0
+_SCENES = select(scenes).where(scenes.c.book_id == bindparam("book_id"), _IN_BOOK).order_by(scenes.c.scene)
 _SCENE = _SCENES.where(scenes.c.scene == bindparam("scene"))
 
 
@@ -260,7 +266,7 @@ def set_scenes_status(db: Database, book_id: int, among: Sequence[str], status: 
     """Set the status of every page of the book whose status is one of `among`; how many changed."""
     with db.write() as conn:
         result = conn.execute(
-            update(scenes).where(scenes.c.book_id == book_id, scenes.c.status.in_(list(among)))
+            update(scenes).where(scenes.c.book_id == book_id, _IN_BOOK, scenes.c.status.in_(list(among)))
             .values(status=status, error=error, updated_at=now_iso())
         )
         return int(result.rowcount)
@@ -274,7 +280,8 @@ def set_scene_note(db: Database, book_id: int, number: int, note: str | None) ->
 
 def clear_notes(db: Database, book_id: int) -> None:
     with db.write() as conn:
-        conn.execute(update(scenes).where(scenes.c.book_id == book_id, scenes.c.note.is_not(None)).values(note=None))
+        conn.execute(update(scenes).where(scenes.c.book_id == book_id, _IN_BOOK, scenes.c.note.is_not(None))
+                     .values(note=None))
 
 
 def picture_changed(db: Database, book_id: int, number: int) -> None:
@@ -282,3 +289,75 @@ def picture_changed(db: Database, book_id: int, number: int) -> None:
     with db.write() as conn:
         conn.execute(update(scenes).where(scenes.c.book_id == book_id, scenes.c.scene == number)
                      .values(image_version=scenes.c.image_version + 1, updated_at=now_iso()))
+
+
+# ---------------------------------------------------------------- pages added, moved, set aside
+
+# Where a renumbering parks its rows between its two statements: far above any page number.
+_PARKED = 100_000
+
+
+def insert_scene(db: Database, book_id: int, words: Mapping[str, Any], status: str) -> int:
+    """One new scene row (`words` as for `replace_scenes`; its number must be free), never drawn; its id."""
+    with db.write() as conn:
+        return int(conn.execute(insert(scenes).values(
+            book_id=book_id, scene=words["scene"], title=words["title"], text=words["text"],
+            illustration=words["illustration"], characters=words["characters"], status=status,
+            updated_at=now_iso()).returning(scenes.c.id)).scalar_one())
+
+
+def renumber_scenes(db: Database, book_id: int, moves: Mapping[int, int]) -> None:
+    """Give the book's scene rows new numbers ({old: new}; the news free once the olds are left).
+    Both databases check UNIQUE(book_id, scene) row by row, so a swap cannot be one UPDATE: the rows
+    are parked far above any page first, then set to their new numbers."""
+    moves = {old: new for old, new in moves.items() if old != new}
+    if not moves:
+        return
+    parked = {old: _PARKED + i for i, old in enumerate(moves)}
+    with db.write() as conn:
+        conn.execute(update(scenes).where(scenes.c.book_id == book_id, scenes.c.scene.in_(list(moves)))
+                     .values(scene=case(parked, value=scenes.c.scene), updated_at=now_iso()))
+        conn.execute(update(scenes).where(scenes.c.book_id == book_id, scenes.c.scene >= _PARKED)
+                     .values(scene=case({parked[old]: new for old, new in moves.items()}, value=scenes.c.scene)))
+
+
+_BY_ID = select(scenes).where(scenes.c.book_id == bindparam("book_id"), scenes.c.id == bindparam("scene_id"))
+
+
+def scene_by_id(db: Database, book_id: int, scene_id: int) -> SceneRecord | None:
+    """The scene row with this id, wherever it is now (a set-aside one has a negative number)."""
+    with db.read() as conn:
+        row = conn.execute(_BY_ID, {"book_id": book_id, "scene_id": scene_id}).first()
+    return from_row(SceneRecord, row) if row else None
+
+
+_OF_JOB = (select(scenes).join(jobs, (jobs.c.book_id == scenes.c.book_id) & (jobs.c.scene == scenes.c.scene))
+           .where(jobs.c.id == bindparam("job_id"), _IN_BOOK))
+
+
+def scene_of_job(db: Database, job_id: int) -> SceneRecord | None:
+    """The page a job is for now, in one statement: a page moved after the job was claimed is
+    still found (its jobs' numbers follow it), and never another page that took its old number."""
+    with db.read() as conn:
+        row = conn.execute(_OF_JOB, {"job_id": job_id}).first()
+    return from_row(SceneRecord, row) if row else None
+
+
+def set_aside_rows(db: Database, book_id: int) -> list[SceneRecord]:
+    """The book's pages set aside for Undo (at most one, by the rules of `storymaker.pages`)."""
+    with db.read() as conn:
+        rows = conn.execute(select(scenes).where(scenes.c.book_id == book_id, scenes.c.scene < 0)
+                            .order_by(scenes.c.id)).all()
+    return [from_row(SceneRecord, row) for row in rows]
+
+
+def delete_scenes(db: Database, book_id: int, scene_ids: Sequence[int]) -> None:
+    """Delete these scene rows of the book (their takes' rows go with them, ON DELETE CASCADE)."""
+    if scene_ids:
+        with db.write() as conn:
+            conn.execute(sql_delete(scenes).where(scenes.c.book_id == book_id, scenes.c.id.in_(list(scene_ids))))
+
+
+def set_scene_count(db: Database, book_id: int, count: int) -> None:
+    with db.write() as conn:
+        conn.execute(update(books).where(books.c.id == book_id).values(scene_count=count, updated_at=now_iso()))

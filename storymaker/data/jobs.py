@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from sqlalchemy import Float, bindparam, cast, func, select, update
+from sqlalchemy import Float, bindparam, case, cast, func, or_, select, update
 
 from ..status import ACTIVE, JobStatus
 from . import notify
@@ -34,6 +34,10 @@ from .schema import books, jobs
 
 QUEUED, RUNNING = str(JobStatus.QUEUED), str(JobStatus.RUNNING)
 _ACTIVE = [str(s) for s in ACTIVE]
+# A job for the book as it is: not one of a page set aside for Undo (it took the page's negative number).
+_IN_BOOK = or_(jobs.c.scene.is_(None), jobs.c.scene >= 0)
+# The number the jobs of a page deleted for good keep: no page, set aside or not, ever has it.
+GONE = -1_000_000
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,26 @@ def cancel_active(db: Database, book_id: int, reason: str, finished_at: str,
     statement = _CANCEL if kind is None else _CANCEL_SCENELESS if scene is None else _CANCEL_PAGE
     with db.write() as conn:
         return conn.execute(statement, params).rowcount
+
+
+def follow_pages(db: Database, book_id: int, moves: dict[int, int]) -> None:
+    """The book's jobs that name a page by number (pages, narration) follow their page to its new
+    number ({old: new}; page numbers are never 0, the cover's narration), whatever their status:
+    a job's history stays its page's, set aside with it too. One statement (nothing unique to keep)."""
+    moves = {old: new for old, new in moves.items() if old != new}
+    if moves:
+        with db.write() as conn:
+            conn.execute(update(jobs).where(jobs.c.book_id == book_id, jobs.c.scene.in_(list(moves)))
+                         .values(scene=case(moves, value=jobs.c.scene)))
+
+
+_SCENE_OF = select(jobs.c.scene).where(jobs.c.id == bindparam("job_id"))
+
+
+def scene_of(db: Database, job_id: int) -> int | None:
+    """The page the job is for now (its number follows a moved page); None for a job without one."""
+    with db.read() as conn:
+        return conn.execute(_SCENE_OF, {"job_id": job_id}).scalar()
 
 
 # ---------------------------------------------------------------------- claiming and owning
@@ -327,7 +351,8 @@ def requeue_lost(db: Database, job_id: int) -> None:
 
 
 _NEWEST = select(jobs.c.kind, jobs.c.scene, jobs.c.status).where(jobs.c.id.in_(
-    select(func.max(jobs.c.id)).where(jobs.c.book_id == bindparam("book_id")).group_by(jobs.c.kind, jobs.c.scene)
+    select(func.max(jobs.c.id)).where(jobs.c.book_id == bindparam("book_id"), _IN_BOOK)
+    .group_by(jobs.c.kind, jobs.c.scene)
 )).order_by(jobs.c.id)
 
 
@@ -338,7 +363,7 @@ def newest(db: Database, book_id: int) -> list[JobState]:
 
 
 _LAST_FAILURE = (select(jobs.c.kind, jobs.c.scene, jobs.c.error)
-                 .where(jobs.c.book_id == bindparam("book_id"), jobs.c.status == str(JobStatus.FAILED))
+                 .where(jobs.c.book_id == bindparam("book_id"), jobs.c.status == str(JobStatus.FAILED), _IN_BOOK)
                  .order_by(jobs.c.id.desc()).limit(1))
 
 
@@ -354,7 +379,7 @@ def failures(db: Database, book_id: int, kind: str) -> dict[int | None, str]:
     """scene -> the error of its newest failed job of `kind` (older failures of a target are replaced)."""
     with db.read() as conn:
         found = conn.execute(select(jobs.c.scene, jobs.c.error).where(
-            jobs.c.book_id == book_id, jobs.c.kind == kind, jobs.c.status == str(JobStatus.FAILED))
+            jobs.c.book_id == book_id, jobs.c.kind == kind, jobs.c.status == str(JobStatus.FAILED), _IN_BOOK)
             .order_by(jobs.c.id)).all()
     return {row.scene: row.error or "" for row in found}
 

@@ -14,6 +14,7 @@ from storymaker.handlers import Kind
 from storymaker.models.openai_models import OpenAISpeechModel
 from storymaker.runner import Runner
 from storymaker.services import narration as service
+from storymaker.services import pages as page_service
 from storymaker.services import review
 from storymaker.status import BookStatus
 
@@ -322,3 +323,19 @@ def test_narration_is_kept_in_an_s3_compatible_bucket(fake, tmp_path, seaweed_se
     # Another process (a fresh engine over the same bucket) plays it and makes nothing again.
     again = Engine(settings, text_model=MockTextModel(), image_model=MockImageModel())
     assert service.status(again, ada.id, book_id).done and service.make(again, ada.id, book_id) == 0
+
+
+def test_a_moved_removed_and_undone_page_keeps_its_narration(engine, fake, ada, book):
+    narrate(engine, ada.id, book.id)
+    second = service.page(engine, ada.id, book.id, 2)
+    page_service.move_page(engine, ada.id, book.id, 2, 1)
+    assert service.page(engine, ada.id, book.id, 3).audio == second.audio  # found by its words, at its new place
+    page_service.add_page(engine, ada.id, book.id, 4, books.get_scene(engine.db(), book.id, 1))
+    Runner(engine).run_until_idle(timeout=30)
+    removed = page_service.remove_page(engine, ada.id, book.id, 3)
+    spoken = len(fake.requests_for("speech"))
+    assert narrate(engine, ada.id, book.id) == 0  # the added page says page 1's words: nothing new to make
+    assert len(fake.requests_for("speech")) == spoken  # and the set-aside page's audio was not pruned
+    page_service.undo_remove(engine, ada.id, book.id, removed.scene_id)
+    assert service.page(engine, ada.id, book.id, 3).audio == second.audio
+    assert service.status(engine, ada.id, book.id).done
