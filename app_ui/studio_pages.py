@@ -19,7 +19,7 @@ from storymaker.errors import NotFound, StorymakerError
 from storymaker.pages import TOO_FEW, TOO_MANY
 from storymaker.scenes import MAX_FIELD_CHARS, Scene, SceneError
 from storymaker.services import books as book_service
-from storymaker.services import pages, review
+from storymaker.services import page_words, pages, review
 from app_ui import render, session, studio_review
 
 ADDING, REMOVING, UNDO = "studio_adding", "studio_removing", "studio_undo"
@@ -87,7 +87,7 @@ def open_dialog(engine: Engine, user: User, book: books.Book) -> bool:
 
 def _end_adding() -> None:
     st.session_state.pop(ADDING, None)
-    for field in FIELDS:
+    for field in (*FIELDS, "drafts"):
         for key in [k for k in st.session_state if str(k).startswith(f"page_new_{field}_")]:
             st.session_state.pop(key, None)
 
@@ -107,7 +107,30 @@ def add_dialog(engine: Engine, user: User, book: books.Book, after: int) -> None
         + " Its picture is drawn as soon as it is added.")
     if _form_key(book.id, "title") not in st.session_state:
         fill_form(book.id, Scene(0, "", "", "", _neighbours_cast(engine, user, book, after)))
+    let_the_writer_draft_it(engine, user, book, after)
     write_it_myself(engine, user, book, after)
+
+
+def let_the_writer_draft_it(engine: Engine, user: User, book: books.Book, after: int) -> None:
+    """The text model writes the page from its neighbours and the book's arc into the form below, to be
+    read and changed before it is added; pressed again, it drafts another."""
+    drafts = _form_key(book.id, "drafts")
+    attempt = st.session_state.get(drafts, 0)
+    label = "Draft another" if attempt else "Let the writer draft it"
+    if engine.text_model.is_offline:
+        st.caption("The offline writer drafts a page that fits this place in the story: a try, a helper, a "
+                   "celebration. Or write it yourself below.")
+    if not st.button(label, icon=":material/edit_note:", key=f"page_draft_{book.id}"):
+        return
+    try:
+        with st.spinner("Writing the page..."):
+            drafted = page_words.draft_new_page(engine, user.id, book.id, after, attempt)
+    except StorymakerError as error:
+        st.error(render.md_escape(error))
+        return
+    fill_form(book.id, drafted)
+    st.session_state[drafts] = attempt + 1
+    st.rerun()
 
 
 def _neighbours_cast(engine: Engine, user: User, book: books.Book, after: int) -> tuple[str, ...]:

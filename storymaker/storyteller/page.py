@@ -94,8 +94,20 @@ def other_words(brief: StoryBrief, pages: Sequence[Scene], number: int, instruct
 
 def extra_page(brief: StoryBrief, pages: Sequence[Scene], after: int, attempt: int = 0) -> dict:
     """A new page to go after page `after` (0: before the first): a beat that fits that place in the arc
-    with its own picture and cast, numbered `after + 1`."""
+    with its own picture and cast, numbered `after + 1`. Each attempt avoids the sentences of the
+    attempts before it, so "Draft another" never hands back the same words, even for a book whose
+    pages the plan does not know (written by another model), where every draft is the same beat."""
     source = _source(brief, pages)
+    avoid = _sentences(pages)
+    written: dict = {}
+    for earlier in range(max(0, int(attempt)) + 1):
+        written = _extra_page(brief, source, pages, after, earlier, avoid)
+        avoid = avoid | {norm(s) for s in sentences(written["text"])}
+    return written
+
+
+def _extra_page(brief: StoryBrief, source: _Source, pages: Sequence[Scene], after: int, attempt: int,
+                avoid: set[str]) -> dict:
     plan = source.plan
     before, kinds = _place(source, after)
     kind = kinds[attempt % len(kinds)]
@@ -113,7 +125,7 @@ def extra_page(brief: StoryBrief, pages: Sequence[Scene], after: int, attempt: i
         # The first game the book has not played yet.
         extended = replace(extended, plays=_rotated(plan.plays, sum(b in ("play", "play2") for b in plan.beats) + turn))
     composer = Composer(_rng(brief, "new", after, kind, attempt), WORDS_PER_PAGE[_band(brief)])
-    composer.used |= _sentences(pages)
+    composer.used |= avoid
     written = _write_page(extended, composer, at, kind, {p.title.lower() for p in pages})
     return {**written, "scene": after + 1}
 

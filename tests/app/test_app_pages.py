@@ -114,3 +114,24 @@ def test_an_undo_that_can_no_longer_happen_says_so(app_env):
     at = click(at, "Undo")
     assert not at.exception
     assert "That page cannot be put back any more" in texts(at)
+
+
+def test_the_writer_drafts_a_page_into_the_form_to_read_before_it_is_added(app_env):
+    user = app_env.user()
+    book_id = app_env.ready_book(user)
+    at = click(open_page(app_env, user, book_id, 2), "Add a page after this one")
+    at = click(at, "Let the writer draft it")
+    assert not at.exception
+    first = at.text_area(key=f"page_new_text_{book_id}").value
+    assert first and at.text_input(key=f"page_new_title_{book_id}").value
+    assert at.text_area(key=f"page_new_illustration_{book_id}").value
+    assert len(titles(app_env, book_id)) == 4  # drafted, not added: the author reads it first
+    at = click(at, "Draft another")
+    assert not at.exception
+    second = at.text_area(key=f"page_new_text_{book_id}").value
+    assert second and second != first
+    at = click(at, "Add the page")
+    assert not at.exception
+    Runner(app_env.engine).run_until_idle()
+    assert len(titles(app_env, book_id)) == 5
+    assert books.get_scene(app_env.engine.db(), book_id, 3).text == second  # the draft, as the author saw it

@@ -40,7 +40,7 @@ def page_json(request: TextRequest) -> str:
         old = next(p for p in task.pages if p.scene == task.number)
         return json.dumps({"title": f"{old.title} Anew", "text": f"{old.text} Everyone smiled ({task.attempt + 1})."})
     hero = request.brief.characters[0].name
-    return json.dumps({"title": "One More Try", "text": f"{hero} had one more idea.",
+    return json.dumps({"title": "One More Try", "text": f"{hero} had one more idea ({task.attempt + 1}).",
                        "illustration": f"a sunny garden, {hero} trying a new idea", "characters": [hero]})
 
 

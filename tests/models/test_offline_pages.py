@@ -116,3 +116,14 @@ def test_the_offline_model_answers_a_page_task_with_one_page():
     result = model.complete(TextRequest((), brief=BRIEF, task=PageTask("new", 5, pages)))
     assert json.loads(result.text)["scene"] == 6
 
+
+
+def test_each_new_page_draft_says_something_the_drafts_before_it_did_not():
+    # A book another model wrote: the plan knows none of its pages, so every draft is the same beat.
+    pages = [Scene(n, f"Page {n}", f"Mia and Pip walked on, and the wind sang number {n}.", "a beach", ("Mia",))
+             for n in range(1, 5)]
+    drafts = [extra_page(BRIEF, pages, 2, attempt)["text"] for attempt in range(4)]
+    for i, text in enumerate(drafts):
+        assert text
+        earlier = set().union(*(said(t) for t in drafts[:i]))
+        assert not {s for s in said(text) if len(s.split()) >= 3} & earlier, f"draft {i} repeats an earlier draft"
