@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Callable, ContextManager, Sequence
 from . import books, illustrate, narration, storage, story, takes
 from .books import Book
 from .data import Database
+from .data import books as book_rows
 from .data import jobs as job_rows
 from .engine import Engine
 from .files import layout
@@ -84,6 +85,9 @@ def _clean(engine: Engine, book: Book) -> None:
 
 class StoryHandler(Handler):
     service = "text"
+
+    def queued(self, db: Database, book_id: int, scene: int | None) -> None:
+        book_rows.being_made(db, book_id)  # its pages are new until the book is next ready
 
     def run(self, engine: Engine, book: Book, job: Job, checkpoint: Callable[[], None], publish: Publish) -> None:
         scenes = story.ask_for_scenes(engine, book, checkpoint)

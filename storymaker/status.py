@@ -59,12 +59,16 @@ def book_status(job_statuses: Iterable[str]) -> BookStatus:
     return BookStatus.READY if seen else BookStatus.DRAFT
 
 
-def is_making(book: str, story: str | None, pages: Iterable[tuple[str, int]]) -> bool:
+def is_making(book: str, story: str | None, pages: Iterable[tuple[str, int]], made: bool = False) -> bool:
     """Is the book being made (its story, or pages never drawn yet), rather than a made book having
-    pages redrawn? `book` is its status, `story` its story job's status, `pages` (status, image
-    version) per scene row. Making shows progress only; redrawing keeps the grid, each page updating in it."""
+    pages redrawn or added? `book` is its status, `story` its story job's status, `pages` (status, image
+    version) per scene row, `made` whether it was ready once since its story was written (a page added
+    to it is never drawn yet, but the book is not being made). Making shows progress only; redrawing
+    keeps the grid, each page updating in it."""
     if book != BookStatus.GENERATING:
         return False
+    if story in ACTIVE:
+        return True
     pages = list(pages)
-    return story in ACTIVE or not pages or any(
+    return not pages or not made and any(
         version == 0 and status in (PageStatus.PENDING, PageStatus.DRAWING) for status, version in pages)

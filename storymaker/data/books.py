@@ -24,7 +24,7 @@ from .schema import book_characters, books, jobs, scenes
 
 BOOK_COLUMNS = (books.c.id, books.c.user_id, books.c.title, books.c.premise, books.c.age_band, books.c.style,
                 books.c.language, books.c.scene_count, books.c.status, books.c.error, books.c.created_at, books.c.author,
-                books.c.series_id)
+                books.c.series_id, books.c.made_at)
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class BookRow:
     created_at: str
     author: str | None = None  # the title page's "by ..." line; None: the account's name
     series_id: int | None = None  # the first book of the series this one continues (`data.series`)
+    made_at: str | None = None  # when it was first ready; None while it is being made
 
 
 @dataclass(frozen=True)
@@ -201,8 +202,18 @@ def delete(db: Database, user_id: int, book_id: int) -> bool:
 
 
 def set_status(db: Database, book_id: int, status: str, error: str | None = None) -> None:
+    """The book's status; the first time it is ready, it is made (`made_at`)."""
+    now = now_iso()
+    made = func.coalesce(books.c.made_at, now) if status == "ready" else books.c.made_at
     with db.write() as conn:
-        conn.execute(update(books).where(books.c.id == book_id).values(status=status, error=error, updated_at=now_iso()))
+        conn.execute(update(books).where(books.c.id == book_id).values(status=status, error=error, updated_at=now,
+                                                                        made_at=made))
+
+
+def being_made(db: Database, book_id: int) -> None:
+    """A new story is on its way: the book is being made again until it is next ready."""
+    with db.write() as conn:
+        conn.execute(update(books).where(books.c.id == book_id).values(made_at=None))
 
 
 def set_style(db: Database, book_id: int, style: str) -> None:

@@ -64,6 +64,9 @@ books = Table(
     # a first book hands the role to the next one first (`data.series.regroup`); no ON DELETE rule, so a
     # delete that skipped that is refused rather than silently splitting the series.
     Column("series_id", ID, ForeignKey("books.id")),
+    # When the book was first ready; NULL while it is being made (again, after a new story). A page
+    # added to a made book is drawn with the grid on screen, not the progress of a book being made.
+    Column("made_at", Text),
     Index("idx_books_user", "user_id", "created_at"),
     Index("idx_books_series", "series_id"),
 )

@@ -113,7 +113,8 @@ class Progress:
     @property
     def making(self) -> bool:
         """Being made (its story, or pages never drawn yet) rather than a made book having pages redrawn."""
-        return status.is_making(self.book.status, self.story, ((r.status, r.image_version) for r in self.scenes))
+        return status.is_making(self.book.status, self.story, ((r.status, r.image_version) for r in self.scenes),
+                                made=self.book.made_at is not None)
 
     @property
     def fraction(self) -> float:

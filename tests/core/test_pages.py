@@ -17,7 +17,7 @@ from storymaker.exports import book as export_book
 from storymaker.files import layout
 from storymaker.handlers import Kind
 from storymaker.jobs import JobLost
-from storymaker.runner import Runner
+from storymaker.runner import Runner, run_job
 from storymaker.safety import InputRefused
 from storymaker.scenes import Scene, SceneError
 from storymaker.services import library, review, studio
@@ -116,6 +116,23 @@ def test_a_page_added_after_any_page_is_drawn_and_the_rest_follow(mock_engine, u
     pictures_follow(mock_engine, user, book_id)
     assert books.get(mock_engine.db(), user.id, book_id).status == BookStatus.READY
     review.save_edits(mock_engine, user.id, book_id, {5: {"title": "Edited after the add"}})  # the grid's count follows
+
+
+def test_a_page_added_to_a_made_book_keeps_the_grid_but_a_new_story_is_making_it_again(
+        mock_engine, user, book_id):
+    assert not studio.progress(mock_engine, user.id, book_id).making
+    page_service.add_page(mock_engine, user.id, book_id, 2, NEW)
+    now = studio.progress(mock_engine, user.id, book_id)
+    assert now.running and not now.making  # the Studio keeps the grid while the new page is drawn
+    Runner(mock_engine).run_until_idle()
+    studio.rewrite_story(mock_engine, user.id, book_id)
+    assert studio.progress(mock_engine, user.id, book_id).making
+    run_job(mock_engine, jobs.claim(mock_engine.db(), "test", [Kind.STORY]))
+    now = studio.progress(mock_engine, user.id, book_id)
+    assert now.story == JobStatus.SUCCEEDED and now.making  # its new pages are not drawn yet
+    Runner(mock_engine).run_until_idle()
+    assert not studio.progress(mock_engine, user.id, book_id).making
+    assert books.get(mock_engine.db(), user.id, book_id).made_at is not None
 
 
 def test_a_new_pages_words_are_checked_like_a_grid_row(mock_engine, user, book_id):

@@ -31,3 +31,10 @@ def test_making_a_book_is_told_from_redrawing_pages_of_a_made_one():
     assert is_making("generating", "succeeded", [("drawing", 0)])
     assert not is_making("generating", "succeeded", [("done", 1), ("pending", 1)])  # a redraw
     assert not is_making("generating", "succeeded", [("failed", 0), ("done", 1), ("drawing", 2)])
+
+
+def test_a_page_added_to_a_made_book_is_not_making_it():
+    added = [("done", 1), ("done", 2), ("pending", 0)]
+    assert not is_making("generating", "succeeded", added, made=True)
+    assert is_making("generating", "succeeded", added, made=False)  # the same rows while it is first made
+    assert is_making("generating", "queued", added, made=True)  # a new story is always making it
