@@ -75,8 +75,10 @@ def book_card(item: library.ShelfBook) -> None:
         st.page_link("app_pages/studio.py", label="Continue in the Studio", icon=":material/palette:",
                      query_params={"book": str(book.id)})
         if book.status == books.READY:
-            st.page_link("app_pages/studio.py", label="New adventure with this cast", icon=":material/auto_stories:",
-                         query_params={"after": str(book.id)})
+            # Short: a card is narrow; the tooltip says the rest.
+            st.page_link("app_pages/studio.py", label="New adventure", icon=":material/auto_stories:",
+                         query_params={"after": str(book.id)},
+                         help="A new book with the same characters, art style and age band, in this book's series.")
         sharing.share_button(engine, user, book, key="card")
         if book.status == books.NEEDS_ATTENTION and st.button("Try again", key=f"retry_{book.id}"):
             studio.retry_failed(engine, user.id, book.id)
