@@ -20,10 +20,12 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from . import user_text
 from .errors import Invalid
+
+_T = TypeVar("_T")
 
 COLUMNS = ("scene", "title", "text", "illustration", "characters")
 MAX_FIELD_CHARS = {"title": 120, "text": 2000, "illustration": 1200}
@@ -163,17 +165,7 @@ def parse_page(text: str, names: Sequence[str], number: int, fixed: Mapping[str,
 
 
 def _page_row(text: str) -> dict[str, Any] | None:
-    decoder = json.JSONDecoder()
-    for candidate in _candidates(text):
-        for start in (m.start() for m in re.finditer(r"[\[{]", candidate)):
-            try:
-                value, _ = decoder.raw_decode(candidate, start)
-            except (ValueError, RecursionError):
-                continue
-            row = _page_in(value)
-            if row is not None:
-                return row
-    return None
+    return _first_json(text, _page_in)
 
 
 def _page_in(value: Any) -> dict[str, Any] | None:
@@ -197,6 +189,11 @@ def _candidates(text: str) -> Iterable[str]:
 
 
 def _rows_from_json(text: str) -> list[dict[str, Any]] | None:
+    return _first_json(text, _rows_in)
+
+
+def _first_json(text: str, pick: Callable[[Any], _T | None]) -> _T | None:
+    """The first JSON value in the answer (fenced first, then anywhere) that `pick` makes something of."""
     decoder = json.JSONDecoder()
     for candidate in _candidates(text):
         # Try every place a JSON value could start, so prose before it is skipped.
@@ -205,9 +202,9 @@ def _rows_from_json(text: str) -> list[dict[str, Any]] | None:
                 value, _ = decoder.raw_decode(candidate, start)
             except (ValueError, RecursionError):
                 continue
-            rows = _rows_in(value)
-            if rows is not None:
-                return rows
+            found = pick(value)
+            if found is not None:
+                return found
     return None
 
 

@@ -15,34 +15,20 @@ import pytest
 from PIL import Image
 
 from app_ui import grid as grid_ui
-from storymaker import accounts, books, characters
-from storymaker.books import BookOptions
-from storymaker.config import Settings
-from storymaker.engine import Engine
-from storymaker.runner import Runner
-from storymaker.services import studio
+from storymaker import books
 
-from .support import SHOTS, data_dir, idle, opened, settle
+from .support import SHOTS, idle, opened, settle
 from .test_browser_studio import HEADER_PX, WIDTHS, column_x
-from .test_browser_takes import sign_in_to_the_studio
+from .test_browser_takes import a_made_book, sign_in_to_the_studio
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 from playwright.sync_api import expect  # noqa: E402
 
 
-def a_made_book(tmp_path):
-    engine = Engine(Settings(provider="offline", data_dir=data_dir(tmp_path)))
-    lena = accounts.sign_up(engine.db(), "lena", "correct horse")
-    cast = [characters.create(engine.db(), lena.id, "Mia", "a curious girl with red boots").id]
-    book_id = studio.start_book(engine, lena.id, BookOptions("The Moon Garden", scene_count=4), cast)
-    Runner(engine).run_until_idle()
-    return engine, book_id
-
-
 @pytest.mark.parametrize("width", [1280, 390])
 def test_moving_a_page_down_reorders_the_grid_and_the_reader(server, tmp_path, width):
-    engine, book_id = a_made_book(tmp_path)
+    engine, _lena, book_id = a_made_book(tmp_path)
     second, third = (books.get_scene(engine.db(), book_id, n) for n in (2, 3))
     with opened(server, f"pages-{width}-failed.png", width=width, height=1000) as page:
         sign_in_to_the_studio(page)

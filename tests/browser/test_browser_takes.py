@@ -31,12 +31,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 from playwright.sync_api import expect  # noqa: E402
 
 
-def book_with_two_takes(tmp_path):
+def a_made_book(tmp_path):
+    """Lena's four-page book, made offline in the server's data folder."""
     engine = Engine(Settings(provider="offline", data_dir=data_dir(tmp_path)))
     lena = accounts.sign_up(engine.db(), "lena", "correct horse")
     cast = [characters.create(engine.db(), lena.id, "Mia", "a curious girl with red boots").id]
     book_id = studio.start_book(engine, lena.id, BookOptions("The Moon Garden", scene_count=4), cast)
     Runner(engine).run_until_idle()
+    return engine, lena, book_id
+
+
+def book_with_two_takes(tmp_path):
+    engine, lena, book_id = a_made_book(tmp_path)
     studio.regenerate_page(engine, lena.id, book_id, 2, "at night")
     Runner(engine).run_until_idle()
     return engine, lena, book_id
