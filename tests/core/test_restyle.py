@@ -280,3 +280,31 @@ def test_the_print_redraw_paints_each_page_in_the_style_it_shows(offline_engine)
         picture = exported.pages[number - 1].picture
         size = Image.open(io.BytesIO(picture)).size
         assert storage.png_bytes(exported.redraw(number, size)) == picture
+
+
+def test_pages_moved_removed_and_restyled_in_an_s3_compatible_bucket(settings, seaweed_server):
+    """The author's edits keep every page's picture at its keys in a real bucket: a move, a removal
+    and its Undo, a restyle and the switch back; a second process over the bucket sees the same."""
+    from storymaker.services import pages
+    from tests.conftest import SEAWEED_BUCKET
+
+    args = seaweed_server.store_args()
+    in_bucket = replace(settings, storage_url=f"s3://{SEAWEED_BUCKET}/edits-{settings.data_dir.parent.name}",
+                         aws_endpoint_url=args["endpoint"], aws_region=args["region"],
+                         aws_access_key_id=args["access_key_id"], aws_secret_access_key=args["secret_access_key"])
+    engine = Engine(in_bucket, text_model=MockTextModel())
+    user = accounts.get_or_create(engine.db(), "ada")
+    book_id = make_book(engine, user.id, scenes=5)
+    before = shown(engine, book_id)  # the cover and pages 1 to 4
+    pages.move_page(engine, user.id, book_id, 2, 1)
+    assert shown(engine, book_id)["scene_03"] == before["scene_02"]
+    removed = pages.remove_page(engine, user.id, book_id, 1)
+    pages.undo_remove(engine, user.id, book_id, removed.scene_id)
+    restyle.restyle(engine, user.id, book_id, "crayon")
+    Runner(engine).run_until_idle()
+    assert current_styles(engine, user, book_id) == {"crayon"} and at_keys_are_current_takes(engine, user, book_id)
+    restyle.restyle(engine, user.id, book_id, styles.DEFAULT_STYLE)
+    assert jobs.active_count(engine.db(), book_id) == 0
+    again = Engine(in_bucket, text_model=MockTextModel())
+    assert at_keys_are_current_takes(again, user, book_id)
+    assert shown(again, book_id)["scene_03"] == before["scene_02"] and not (settings.data_dir / "storymaker").exists()
