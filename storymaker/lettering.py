@@ -14,9 +14,10 @@ import random
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 from importlib.resources import files
 
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 RGB = tuple[int, int, int]
@@ -86,9 +87,11 @@ def picture_colour(image: Image.Image) -> RGB:
     w, h = image.size
     small = image.convert("RGB").crop((0, int(h * 0.35), w, h)).resize((48, 32), Image.Resampling.BOX)
     quant = small.quantize(10, method=Image.Quantize.MEDIANCUT)
-    pal = quant.getpalette() or []
+    pal: list[int] = quant.getpalette() or []
     best, score = (90, 120, 200), -1.0
-    for count, idx in sorted(quant.getcolors() or [], reverse=True):
+    # a palette picture counts palette indices (ints), at most 10 of them here
+    counts = cast("list[tuple[int, int]]", quant.getcolors() or [])
+    for count, idx in sorted(counts, reverse=True):
         rgb = (pal[idx * 3], pal[idx * 3 + 1], pal[idx * 3 + 2])
         chroma = max(rgb) - min(rgb)
         if count < 0.03 * 48 * 32 or chroma < 40:
@@ -146,7 +149,7 @@ def title_block(image: Image.Image, title: str, author: str = "", style: str = "
             break
         size = int(size * 0.9)
     font = _face(title, TITLE_FACE, size)
-    author_size = max(12, int(size * 0.42))
+    author_size = max(12, int(size * 0.5))
     top = int(h * 0.06)
     placed = []
     for i, line in enumerate(lines):
@@ -245,7 +248,7 @@ def _ribbon(cover: Image.Image, b: TitleBlock, rng: random.Random) -> None:
     h = y1 - y0
     tail = h * 0.45
     under = _towards((255 - b.colour[0], 255 - b.colour[1], 255 - b.colour[2]), 200)
-    shapes = [
+    shapes: list[tuple[list[tuple[float, float]], RGB]] = [
         ([(x0 - tail, y0 + h * 0.25), (x0 + tail, y0 + h * 0.25), (x0 + tail, y1 + h * 0.15),
           (x0 - tail, y1 + h * 0.15), (x0 - tail * 0.5, y0 + h * 0.7)], _towards(b.colour, 60)),
         ([(x1 + tail, y0 + h * 0.25), (x1 - tail, y0 + h * 0.25), (x1 - tail, y1 + h * 0.15),
