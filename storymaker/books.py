@@ -8,6 +8,7 @@ from typing import Sequence
 from . import styles, user_text
 from .characters import read_avatar, release_avatar
 from .data import Database, parse_id
+from .data import accounts as stored_accounts
 from .data import books as repository
 from .data.books import BookRow, CastMember, SceneRecord
 from .data.series import SeriesPlace
@@ -282,3 +283,14 @@ def set_scene_status(
 def cancel_unfinished_scenes(db: Database, book_id: int, error: str) -> None:
     """Mark every page of the book still waiting or being drawn as failed with `error` (its jobs were canceled)."""
     repository.set_scenes_status(db, book_id, (PENDING, DRAWING), FAILED, error)
+
+
+def author_line(db: Database, book: Book) -> str:
+    """The "by ..." name of the title page and the cover: the book's own line, else the account's
+    name (an organisation account's name is a code, so it gives none)."""
+    if book.author is not None:
+        return book.author.strip()
+    name = stored_accounts.name_of(db, book.user_id) or ""
+    from .accounts import IDENTITY_PREFIX  # the one place the prefix is defined
+
+    return "" if name.startswith(IDENTITY_PREFIX) else name

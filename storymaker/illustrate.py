@@ -8,7 +8,7 @@ from typing import Callable
 
 from PIL import Image
 
-from . import lettering, prompts, safety, storage, styles, usage
+from . import books, lettering, prompts, safety, storage, styles, usage
 from .books import Book
 from .engine import Engine
 from .files import layout
@@ -132,10 +132,11 @@ def cover_request(engine: Engine, book: Book) -> ImageRequest:
 
 
 def render_cover(engine: Engine, book: Book, checkpoint: Checkpoint = lambda: None) -> Image.Image:
-    """Draw the cover art and set the title on it; needs only the title, cast and style."""
+    """Draw the cover art and set its title block (title and author line) on it in the book's style."""
     request = cover_request(engine, book)
     checkpoint()
-    return lettering.set_title(_draw(engine, book, request, "the cover picture").image, book.title)
+    art = _draw(engine, book, request, "the cover picture").image
+    return lettering.set_title(art, book.title, books.author_line(engine.db(), book), book.style)
 
 
 def store_page(engine: Engine, book_id: int, scene: int, encoded: tuple[bytes, bytes]) -> None:

@@ -16,7 +16,6 @@ from typing import Callable, Mapping
 from PIL import Image
 
 from .. import books, illustrate, narration, styles, takes
-from ..data import accounts as stored_accounts
 from ..engine import Engine
 from ..errors import Invalid, NotFound
 from ..files import layout
@@ -74,14 +73,8 @@ def slug(title: str, book_id: int) -> str:
 
 
 def author_line(engine: Engine, book: books.Book) -> str:
-    """The title page's "by ..." name: the book's own line, else the account's name (an
-    organisation account's name is a code, so it gives none)."""
-    if book.author is not None:
-        return book.author.strip()
-    name = stored_accounts.name_of(engine.db(), book.user_id) or ""
-    from ..accounts import IDENTITY_PREFIX  # the one place the prefix is defined
-
-    return "" if name.startswith(IDENTITY_PREFIX) else name
+    """The title page's "by ..." name (`books.author_line`)."""
+    return books.author_line(engine.db(), book)
 
 
 NO_PICTURE = "Page {} has no picture yet. Draw it in the Studio, then export again."

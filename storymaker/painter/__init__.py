@@ -12,13 +12,13 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageOps
 
 from ..models.base import ImageRequest
 from .canvas import WORK_SHORT_SIDE, Canvas, gradient
 from .figures import draw_figure, expression_for
 from .finish import Style, style_for
-from .looks import character_colors, read_look
+from .looks import avatar_colors, character_colors, framed_avatar, read_look
 from .palette import lighten, mix, stable_int
 from .scene import Scene, read_scene
 from .scenery import paint_background
@@ -83,13 +83,20 @@ def _page(request: ImageRequest, scene: Scene, looks, size: tuple[int, int], sty
         request.kind,
         calm=0.3 if request.kind == "cover" else 0.0,
     )
+    portrait = next((look.avatar_key for look in looks if look.avatar_key and avatar_colors(look.avatar_key)), None)
+    if portrait:
+        c.notes["portrait"] = True
     paint_background(c)
     style.treat_background(c)
     # Square-pixel enlargement keeps washes smooth and edges crisp, and keeps the
     # saved PNG small and quick to write (a filtered enlargement doubles that time).
     img = c.img.resize(size, Image.Resampling.NEAREST) if work != size else c.img
+    if portrait:
+        _hang_portrait(img, c, portrait, 1 / k if work != size else 1.0, request.kind == "cover")
     floor = 0.93 if request.kind == "cover" else 0.9
     spots = arrange(len(looks), size, request.kind, rng, floor)
+    if portrait and request.kind == "cover":  # the cast steps aside for the cameo on the right
+        spots = [replace(spot, x=spot.x - w * 0.06) for spot in spots]
     order = sorted(range(len(looks)), key=lambda i: spots[i].y)
     expression = expression_for(scene)
     for i in order:
@@ -102,6 +109,39 @@ def _page(request: ImageRequest, scene: Scene, looks, size: tuple[int, int], sty
         window = tuple(int(v / k) for v in window)
     overlay(img, scene, rng, min(w, h) / 100, window if scene.indoor else None, c.calm)
     return img
+
+
+def _hang_portrait(img: Image.Image, c: Canvas, avatar: bytes, scale: float, cover: bool) -> None:
+    """An avatar shown as a picture in the scene, in the scene's light: framed on the wall a room
+    left room for, or as an oval cameo beside the cast on the cover. Outdoors on a page it is not
+    shown: the figure, drawn in the avatar's colours, is the character there."""
+    if cover:
+        side = round(min(img.size) * 0.17)
+        box = (round(img.width * 0.97) - side, round(img.height * (c.calm + 0.01)))
+        size, oval = (side, round(side * 1.22)), True
+    elif "frame" in c.notes:
+        x0, y0, x1, y1 = (round(v * scale) for v in c.notes["frame"])
+        box, size, oval = (x0, y0), (x1 - x0, y1 - y0), False
+    else:
+        return
+    frame = (196, 150, 60) if cover else (150, 100, 70)
+    picture = framed_avatar(avatar, size, frame, oval)
+    if picture is None:
+        return
+    tint = c.lit((255, 255, 255))
+    if tint != (255, 255, 255) and not cover:  # the portrait is in the same light as the room
+        rgb = ImageChops.multiply(picture.convert("RGB"), Image.new("RGB", picture.size, tint))
+        rgb.putalpha(picture.getchannel("A"))
+        picture = rgb
+    d = ImageDraw.Draw(img, "RGBA")
+    u = min(img.size) / 100
+    if cover:  # the ribbon it hangs from
+        d.line((box[0] + size[0] / 2, box[1] - 6 * u, box[0] + size[0] / 2, box[1] + 2 * u), fill=frame + (255,),
+               width=max(2, round(0.8 * u)))
+    else:  # a nail and a soft shadow on the wall
+        d.rectangle((box[0] + 0.6 * u, box[1] + 0.8 * u, box[0] + size[0] + 0.6 * u, box[1] + size[1] + 0.8 * u),
+                    fill=(40, 30, 30, 50))
+    img.paste(picture, box, picture)
 
 
 def _stand(img: Image.Image, look, spot, expression: str, arms: str, style: Style) -> None:

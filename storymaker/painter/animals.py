@@ -33,7 +33,7 @@ ANATOMY: dict[str, tuple[str, str, str]] = {
 }
 
 
-def animal(p: Pen, look: Look, col: dict[str, RGB], arms: str, head: bool = True) -> None:
+def animal(p: Pen, look: Look, col: dict[str, RGB], arms: str) -> None:
     sp, f = look.species, look.features
     main, belly, dark = col["main"], col["skin"], col["hair"]
     ears, snout, tail = ANATOMY.get(sp, ("round", "bear", ""))
@@ -87,8 +87,6 @@ def animal(p: Pen, look: Look, col: dict[str, RGB], arms: str, head: bool = True
         scarf(p, col["neck"], small="scarf" not in f)
     if f & {"backpack", "satchel", "rucksack"}:
         p.rrect(14, -48, 24, -26, 3, col["bag"])
-    if not head:
-        return  # the avatar portrait is the head
     if look.kind == "lion":
         for i in range(12):
             a = i * math.tau / 12

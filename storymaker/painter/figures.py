@@ -11,8 +11,7 @@ from __future__ import annotations
 from PIL import Image, ImageDraw
 
 from .animals import animal, fish, robot
-from .looks import Look, avatar_image, round_avatar
-from .palette import shade
+from .looks import Look
 from .parts import SIDE, TOP, face, headwear, umbrella
 from .pen import Pen
 from .people import human
@@ -48,28 +47,17 @@ def draw_figure(
     f = look.features
     if "umbrella" in f:
         arms = "reach"
-    avatar = look.avatar_key if look.avatar_key and avatar_ok(look.avatar_key) else None
-    has_portrait = avatar is not None
+    # An avatar only colours the figure (see `looks`); its picture hangs in the scene instead.
     if look.species == "fish":
         fish(pen, col, f)
     elif look.species == "robot":
         robot(pen, col, arms)
     elif look.human:
-        human(pen, look, col, arms, head=not has_portrait)
+        human(pen, look, col, arms)
     else:
-        animal(pen, look, col, arms, head=not has_portrait)
-    head_y = -62 if look.species == "fish" else -66
-    if avatar is not None:
-        # the avatar is the head: a framed round portrait, pre-mirrored so it reads right
-        d = int(50 * k)
-        portrait = round_avatar(avatar, d, style.ink or shade(col["accent"], 0.9))
-        assert portrait is not None  # avatar_ok said these bytes are a readable picture
-        if flip:
-            portrait = portrait.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-        sheet.alpha_composite(portrait, (int(SIDE * k - d / 2), int((TOP + head_y) * k - d / 2)))
-    else:
-        face(pen, look, col, expression, head_y)
-        headwear(pen, look, col)
+        animal(pen, look, col, arms)
+    face(pen, look, col, expression, -62 if look.species == "fish" else -66)
+    headwear(pen, look, col)
     if "umbrella" in f:
         umbrella(pen, col["umbrella"])
     feet = (sheet.width // 2, int(TOP * k))
@@ -91,7 +79,3 @@ def draw_figure(
         sheet = sheet.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
         feet = (sheet.width - feet[0], feet[1])
     return sheet, feet
-
-
-def avatar_ok(data: bytes) -> bool:
-    return avatar_image(data) is not None

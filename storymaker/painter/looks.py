@@ -239,17 +239,19 @@ def read_look(name: str, look: str, avatar: bytes | None = None) -> Look:
     parts, loose = _read_colors(tokens)
     features = frozenset(t for t in tokens if t in FEATURES)
     key = (name or look or "friend").lower()
-    pic = avatar_image(avatar) if avatar else None
+    # What the look's words do not name is taken from the avatar, so the character drawn is
+    # the one in the picture: its hair, skin and clothes (an animal's coat).
+    sampled = avatar_colors(avatar) if avatar else {}
 
     human = species in HUMAN
     main_part = "clothes" if human else "main"
     main = parts.get(main_part) or parts.get("main" if human else "clothes")
+    if main is None:
+        main = sampled.get("clothes" if human else "coat")
     if main is None and loose:
         main = loose.pop(0)
     if main is None and not human and kind in SPECIES_IMPLIES:
         main = SPECIES_IMPLIES[kind]
-    if main is None and pic is not None:
-        main = pic[1]
     if main is None:
         main = stable_pick(CLOTHES_COLORS if human else FUR[species], key, "main")
     accent = next((parts[p] for p in ACCENT_PARTS if p in parts), None)
@@ -260,8 +262,8 @@ def read_look(name: str, look: str, avatar: bytes | None = None) -> Look:
         accent = stable_pick(options, key, "accent") if options else contrast(main)
     colors: dict[str, RGB] = {"main": main, "accent": accent}
     if human:
-        colors["skin"] = parts.get("skin") or stable_pick(SKIN_TONES, key, "skin")
-        colors["hair"] = parts.get("hair") or stable_pick(HAIR_COLORS, key, "hair")
+        colors["skin"] = parts.get("skin") or sampled.get("skin") or stable_pick(SKIN_TONES, key, "skin")
+        colors["hair"] = parts.get("hair") or sampled.get("hair") or stable_pick(HAIR_COLORS, key, "hair")
         colors["trousers"] = parts.get("trousers") or stable_pick(
             ((60, 80, 140), (70, 110, 170), (90, 70, 60), (60, 60, 70)), key, "legs"
         )
@@ -330,22 +332,90 @@ def dominant_color(pic: Image.Image) -> RGB:
     return best or fallback or (200, 200, 200)
 
 
+def _region(pixels: list[RGB], side: int, box: tuple[float, float, float, float], back: RGB) -> RGB | None:
+    """The most common colour in `box` (fractions of the side) that is not the background:
+    colours are counted in coarse bins and the winning bin's mean is returned."""
+    x0, y0, x1, y1 = (round(v * side) for v in box)
+    bins: dict[tuple[int, int, int], list[RGB]] = {}
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            rgb = pixels[y * side + x]
+            if sum(abs(a - b) for a, b in zip(rgb, back, strict=True)) < 60:
+                continue
+            bins.setdefault((rgb[0] // 40, rgb[1] // 40, rgb[2] // 40), []).append(rgb)
+    if not bins:
+        return None
+    # ties go to the lower bin, so the answer never depends on the order pixels were seen in
+    members = max(sorted(bins.items()), key=lambda kv: len(kv[1]))[1]
+    if len(members) < (x1 - x0) * (y1 - y0) * 0.12:
+        return None  # a few stray pixels are not a part
+    return cast(RGB, tuple(round(sum(c[i] for c in members) / len(members)) for i in range(3)))
+
+
+def _skin_like(rgb: RGB) -> bool:
+    r, g, b = rgb
+    return r >= g >= b - 10 and r - b > 20 and 70 < luminance(rgb) < 245
+
+
+@lru_cache(maxsize=32)
+def avatar_colors(data: bytes) -> dict[str, RGB]:
+    """The colours of the avatar's parts, sampled where a portrait has them: hair at the top,
+    skin in the middle, clothes at the bottom, an animal's coat in the middle; the background
+    (the colour of the rim) is left out. Empty for bytes that are not a picture."""
+    found = avatar_image(data)
+    if not found:
+        return {}
+    side = 32
+    raw = found[0].convert("RGB").resize((side, side), Image.Resampling.BOX).tobytes()
+    pixels: list[RGB] = [(raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw), 3)]
+    rim = [pixels[i] for i in range(side)] + [pixels[i * side] for i in range(side)] + [
+        pixels[i * side + side - 1] for i in range(side)]
+    back = cast(RGB, tuple(sorted(c[i] for c in rim)[len(rim) // 2] for i in range(3)))
+    out: dict[str, RGB] = {}
+    middle = _region(pixels, side, (0.3, 0.35, 0.7, 0.65), back)
+    if middle is not None:
+        out["coat"] = middle
+        if _skin_like(middle):
+            out["skin"] = middle
+    hair = _region(pixels, side, (0.25, 0.04, 0.75, 0.3), back)
+    if hair is not None and sum(abs(a - b) for a, b in zip(hair, out.get("skin", (-99, -99, -99)), strict=True)) > 60:
+        out["hair"] = hair
+    clothes = _region(pixels, side, (0.15, 0.82, 0.85, 1.0), back)
+    if clothes is not None and clothes != out.get("skin"):
+        out["clothes"] = clothes
+    out.setdefault("coat", found[1])
+    out.setdefault("clothes", found[1])
+    return out
+
+
 @lru_cache(maxsize=64)
-def round_avatar(data: bytes, diameter: int, ring: RGB) -> Image.Image | None:
-    """The avatar as a framed round portrait of the given size."""
+def framed_avatar(data: bytes, size: tuple[int, int], frame: RGB, oval: bool = False) -> Image.Image | None:
+    """The avatar as a framed picture of `size` (RGBA): a rectangle in a moulded frame, or an
+    oval cameo. A portrait that hangs in the scene, never one worn as a head."""
     found = avatar_image(data)
     if not found:
         return None
-    pic = found[0]
-    big = diameter * 2  # drawn large and shrunk, for smooth round edges
-    inner = int(big * 0.9)
-    disc = Image.new("RGBA", (big, big), (0, 0, 0, 0))
-    mask = Image.new("L", (big, big), 0)
-    ImageDraw.Draw(mask).ellipse((0, 0, big - 1, big - 1), fill=255)
-    disc.paste(ring + (255,), (0, 0), mask)
-    face = pic.resize((inner, inner), Image.Resampling.BILINEAR)
-    fmask = Image.new("L", (inner, inner), 0)
-    ImageDraw.Draw(fmask).ellipse((0, 0, inner - 1, inner - 1), fill=255)
-    off = (big - inner) // 2
-    disc.paste(face, (off, off), Image.composite(face.getchannel("A"), fmask, fmask))
-    return disc.resize((diameter, diameter), Image.Resampling.LANCZOS)
+    w, h = size
+    k = 2  # drawn large and shrunk, for smooth edges
+    big = (w * k, h * k)
+    t = max(2, round(min(big) * 0.09))
+    sheet = Image.new("RGBA", big, (0, 0, 0, 0))
+    d = ImageDraw.Draw(sheet)
+    inner = (t, t, big[0] - t, big[1] - t)
+    if oval:
+        d.ellipse((0, 0, big[0] - 1, big[1] - 1), fill=frame + (255,))
+        d.ellipse((t // 3, t // 3, big[0] - 1 - t // 3, big[1] - 1 - t // 3), outline=lighten(frame, 0.35) + (255,),
+                  width=max(1, t // 4))
+    else:
+        d.rectangle((0, 0, big[0] - 1, big[1] - 1), fill=frame + (255,))
+        d.rectangle((t // 3, t // 3, big[0] - 1 - t // 3, big[1] - 1 - t // 3), outline=lighten(frame, 0.35) + (255,),
+                    width=max(1, t // 4))
+        d.rectangle((inner[0] - 1, inner[1] - 1, inner[2], inner[3]), fill=shade(frame, 0.6) + (255,))
+    face = ImageOps.fit(found[0], (inner[2] - inner[0], inner[3] - inner[1]), Image.Resampling.BILINEAR)
+    mask = Image.new("L", face.size, 0)
+    if oval:
+        ImageDraw.Draw(mask).ellipse((0, 0, face.width - 1, face.height - 1), fill=255)
+    else:
+        mask.paste(255, (0, 0, face.width, face.height))
+    sheet.paste(face, inner[:2], Image.composite(face.getchannel("A"), mask, mask))
+    return sheet.resize(size, Image.Resampling.LANCZOS)

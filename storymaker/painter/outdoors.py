@@ -106,8 +106,8 @@ def meadow(c) -> None:
         mountains(c, c.hy, 30 * c.u)
     hills(c, c.hy - 5 * c.u, 4 * c.u, (130, 190, 110) if not snowy(c) else SNOW, 0.8, trees=5)
     hills(c, c.hy, 3 * c.u, (110, 180, 90) if not snowy(c) else SNOW, 0.45, "mid", trees=2, waves=2)
-    garden = s.has("garden", "flowers", "flower")
-    path = c.w * c.rand(0.4, 0.6) if s.has("park", "playground", "path", "walk", "road", "journey") else None
+    garden = s.has("flowers", "flower")
+    path = c.w * c.rand(0.4, 0.6) if s.has("path", "walk", "road", "journey") else None
     with c.layer("mid") as d:  # a big friendly tree to one side
         x = c.w * c.rng.choice((c.rand(0.04, 0.14), c.rand(0.86, 0.96)))
         props.tree(c, d, x, c.hy + 8 * c.u, min(44 * c.u, c.hy + 8 * c.u - c.h * c.calm), 0.1)

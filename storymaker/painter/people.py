@@ -10,7 +10,7 @@ from .parts import feet, pattern, scarf
 from .pen import Pen
 
 
-def human(p: Pen, look: Look, col: dict[str, RGB], arms: str, head: bool = True) -> None:
+def human(p: Pen, look: Look, col: dict[str, RGB], arms: str) -> None:
     f = look.features
     skin, hair, main = col["skin"], col["hair"], col["main"]
     girl = look.species == "girl" or bool(
@@ -24,14 +24,14 @@ def human(p: Pen, look: Look, col: dict[str, RGB], arms: str, head: bool = True)
             p.ellipse(s * 6, -62, s * 30, -34, lighten(col["wings"], 0.5))
     if f & {"backpack", "satchel", "rucksack"}:
         p.rrect(-21, -48, -8, -24, 4, col["bag"])
-    if long_hair and "bald" not in f and head:
+    if long_hair and "bald" not in f:
         if f & {"pigtails", "braids", "plaits"}:
             for s in (-1, 1):
                 p.circle(s * 23, -60, 8, hair)
                 p.circle(s * 21, -70, 4, col["accent"])
         else:
             p.ellipse(-23, -90, 23, -44, hair)
-    if "ponytail" in f and head:
+    if "ponytail" in f:
         p.ellipse(14, -86, 30, -56, hair)
     dress = girl and not f & {"trousers", "jeans", "overalls", "dungarees"}
     legs = skin if dress else col["trousers"]
@@ -53,8 +53,6 @@ def human(p: Pen, look: Look, col: dict[str, RGB], arms: str, head: bool = True)
     draw_arms(p, arms, main, skin, 7.5, 4.6)
     if f & {"scarf", "bowtie", "collar"} or ("neck" in dict(col) and "scarf" in f):
         scarf(p, col["neck"])
-    if not head:
-        return  # the avatar portrait is the head
     for s in (-1, 1):
         p.circle(s * 20, -66, 4.2, skin)
     p.circle(0, -68, 20, skin)

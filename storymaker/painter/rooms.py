@@ -126,7 +126,12 @@ def home(c) -> None:
                     )
                     bx += bw + 0.3 * c.u
         px = c.w * (1 - side) if abs((1 - side) - window_x) > 0.3 else c.w * 0.5
-        if not (box[0] - 10 * c.u < px < box[2] + 10 * c.u):
+        if c.notes.get("portrait"):
+            # a character's portrait hangs on the wall; the painter frames the picture in this space
+            spots = [x for x in (1 - side, 0.5, side, 0.3, 0.7) if not box[0] - 9 * c.u < c.w * x < box[2] + 9 * c.u]
+            fx = c.w * spots[0] if spots else px
+            c.notes["frame"] = (int(fx - 6 * c.u), int(c.h * 0.17), int(fx + 6 * c.u), int(c.h * 0.17 + 14 * c.u))
+        elif not (box[0] - 10 * c.u < px < box[2] + 10 * c.u):
             d.rectangle((px - 6 * c.u, c.h * 0.2, px + 6 * c.u, c.h * 0.2 + 9 * c.u), fill=c.lit((190, 140, 80)))
             d.rectangle((px - 5 * c.u, c.h * 0.2 + c.u, px + 5 * c.u, c.h * 0.2 + 8 * c.u), fill=c.lit((170, 220, 240)))
             d.polygon(
@@ -184,6 +189,11 @@ def school(c) -> None:
             d.rectangle((x, fy + 2 * c.u, x + 16 * c.u, fy + 4 * c.u), fill=c.lit((220, 170, 110)))
             d.rectangle((x + c.u, fy + 4 * c.u, x + 2 * c.u, fy + 11 * c.u), fill=c.lit((120, 120, 130)))
             d.rectangle((x + 14 * c.u, fy + 4 * c.u, x + 15 * c.u, fy + 11 * c.u), fill=c.lit((120, 120, 130)))
+        if c.notes.get("portrait"):
+            # the class photo: a character's portrait between the board and the window
+            fx = (bx1 + box[0]) / 2 if box[0] - bx1 > 14 * c.u else bx0 + (bx1 - bx0) * 0.8
+            fy0 = by0 if box[0] - bx1 > 14 * c.u else by1 + 3 * c.u
+            c.notes["frame"] = (int(fx - 5 * c.u), int(fy0), int(fx + 5 * c.u), int(fy0 + 12 * c.u))
         gx, gy = bx1 - 4 * c.u, fy - 12 * c.u
         d.rectangle((gx - 4 * c.u, fy - 6 * c.u, gx + 4 * c.u, fy + 2 * c.u), fill=c.lit((160, 110, 70)))
         d.ellipse((gx - 4 * c.u, gy - 4 * c.u, gx + 4 * c.u, gy + 4 * c.u), fill=c.lit((80, 150, 230)))

@@ -77,6 +77,9 @@ SETTINGS: dict[str, tuple[str, ...]] = {
     "desert": ("desert", "dune", "oasis", "cactus", "cacti", "pyramid", "camel"),
     "snow": (
         "snowy land",
+        "in the snow",
+        "through the snow",
+        "across the snow",
         "ice",
         "icy",
         "arctic",
@@ -90,7 +93,19 @@ SETTINGS: dict[str, tuple[str, ...]] = {
         "polar",
     ),
     "forest": ("forest", "wood", "woodland", "jungle", "trees", "grove", "rainforest"),
-    "town": ("town", "city", "street", "village", "market", "shop", "square", "road", "bakery", "cafe", "park bench"),
+    "town": ("town", "city", "street", "village", "market", "shop", "square", "road", "bakery", "cafe"),
+    "garden": (
+        "garden",
+        "back garden",
+        "backyard",
+        "vegetable patch",
+        "vegetable bed",
+        "flower bed",
+        "greenhouse",
+        "allotment",
+        "garden shed",
+    ),
+    "park": ("park", "playground", "swings", "swing set", "seesaw", "sandpit", "park bench", "duck pond"),
     "sky": (
         "up in the sky",
         "above the clouds",
@@ -101,7 +116,7 @@ SETTINGS: dict[str, tuple[str, ...]] = {
         "flying high",
         "airship",
     ),
-    "meadow": ("meadow", "field", "garden", "park", "playground", "hill", "grass", "flowers", "picnic", "countryside"),
+    "meadow": ("meadow", "field", "hill", "grass", "flowers", "picnic", "countryside"),
 }
 SETTINGS.pop("underground")
 # Houses and rooms are weak hints: a house is often only where a walk starts.

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from PIL import ImageDraw
 
-from . import coast, elsewhere, outdoors, props, rooms, weather
+from . import coast, elsewhere, outdoors, parks, props, rooms, weather
 from .sky import paint_sky
 
 
@@ -31,6 +31,8 @@ PLACES: dict[str, Place] = {
     "river": Place(outdoors.river, 0.54),
     "castle": Place(outdoors.castle, 0.58),
     "town": Place(outdoors.town, 0.56),
+    "garden": Place(parks.garden, 0.56),
+    "park": Place(parks.park, 0.56),
     "beach": Place(coast.beach, 0.54),
     "lighthouse": Place(coast.lighthouse, 0.54),
     "space": Place(elsewhere.space, 0.66, own_sky=True),
@@ -61,10 +63,10 @@ def paint_background(c) -> None:
             and ("birds" in s.details or c.rng.random() < 0.5)
         ):
             props.birds(c, d, 3 + 2 * ("birds" in s.details))
-        if "butterfly" in s.details or (s.setting in ("meadow", "forest") and not s.dark and c.rng.random() < 0.5):
+        if "butterfly" in s.details or (s.setting in ("meadow", "forest", "garden") and not s.dark and c.rng.random() < 0.5):
             for _ in range(2):
                 props.butterfly(c, d, c.rand(0.1, 0.9) * c.w, c.rand(0.62, 0.75) * c.h, 1.6 * c.u)
-        if s.dark and s.setting in ("forest", "meadow", "river", "farm"):
+        if s.dark and s.setting in ("forest", "meadow", "river", "farm", "garden"):
             for _ in range(12):  # fireflies
                 x, y = c.rand(0, c.w), c.rand(c.hy - 10 * c.u, c.h * 0.9)
                 c.glow((x, y), 2.2 * c.u, (250, 240, 140), 0.9)
