@@ -27,7 +27,7 @@ from ..styles import WORDS_PER_PAGE
 from . import en_story as story
 from . import en_world as lex
 from .cast import BODY, HANDS, Actor, fold, read_actor
-from .compose import Composer, Opt, fill, optional, sentences
+from .compose import Composer, Opt, fill, norm, optional, sentences
 from .world import World, choose_world
 
 LANGUAGES: tuple[str, ...] = ("English",)
@@ -250,7 +250,7 @@ _WEATHER_TAIL = {"storm": "storm clouds, wind and rain", "rain": "soft rain", "r
                  "fog": "thick fog", "wind": "wind blowing", "snow": "snow falling"}
 
 
-_TIME_PIC = {"dawn": "at dawn", "morning": "in the morning", "day": "in the daytime", "afternoon": "in the afternoon",
+_TIME_PIC = {"dawn": "at dawn", "morning": "in the morning", "day": "during the day", "afternoon": "in the afternoon",
              "sunset": "at sunset", "evening": "in the evening", "dusk": "at dusk", "night": "at night"}
 _WEATHER_PIC = {"sunny": "in the sunshine", "rain": "in the rain", "storm": "in a storm", "wind": "in the wind",
                 "fog": "in the fog", "snow": "in the snow", "rainbow": "under a rainbow"}
@@ -568,9 +568,38 @@ def _write_page(plan: _Plan, composer: Composer, i: int, kind: str, used_titles:
     title = composer.title(titles, keys, used_titles) or composer.title(
         [t + " Again" for t in titles] + ["Page {n}"], keys, used_titles) or f"Page {i + 1}"
     on_page = [plan.actors[j] for j in cast]
+    # Everyone in the picture is in the words too (a short line, so it never crowds the page).
+    missing = [a.name for a in on_page if not _named(a.name, text)]
+    if missing:
+        line = composer._pick(_THERE_TOO if len(missing) == 1 else _THERE_TOO_ALL, {"X": join_names(missing)}, set())
+        if line:
+            composer.used.add(norm(line))
+            text = _fit(f"{text} {line}", composer.hi)
     return {"scene": i + 1, "title": title, "text": text,
             "illustration": _illustration(plan, kind, item, keys, on_page, place, time, weather),
             "characters": [a.name for a in on_page]}
+
+
+_THERE_TOO = ("{X} was there too.", "{X} stayed close by.", "{X} was right there, too.", "{X} came along as well.",
+              "{X} watched and waited.", "{X} helped as well.", "{X} kept close.", "{X} stayed near the others.",
+              "{X} was never far away.", "{X} tagged along.", "{X} was there to help.", "{X} stayed right beside them.",
+              "{X} came too.", "{X} was close behind.", "{X} joined in.", "{X} did not go far.")
+
+
+_THERE_TOO_ALL = ("{X} were there too.", "{X} stayed close by.", "{X} came along as well.", "{X} were never far away.",
+                  "{X} kept close.", "{X} joined in.", "{X} were right there, too.", "{X} helped as well.",
+                  "{X} watched and waited.", "{X} tagged along.", "{X} stayed near.", "{X} were close behind.")
+
+
+def _fit(text: str, most: int) -> str:
+    """A page over its band's length loses its short exclamations ("Wow!") from the end first."""
+    parts = sentences(text)
+    while sum(len(p.split()) for p in parts) > most:
+        short = [i for i, p in enumerate(parts) if len(p.split()) <= 2]
+        if not short:
+            break
+        del parts[short[-1]]
+    return " ".join(parts)
 
 
 def _stage(plan: _Plan, i: int, kind: str, time: str) -> tuple[dict, dict, list[int], str | None]:
