@@ -258,10 +258,15 @@ _WEATHER_TAIL = {"storm": "storm clouds, wind and rain", "rain": "soft rain fall
                  "fog": "thick fog", "wind": "wind blowing", "snow": "snow falling"}
 
 
+_SUNLESS = {"house", "bedroom", "kitchen", "space", "moon", "underwater", "cave", "school"}
+
+
 def _picture(place_word: str, setting_pic: str | None, time: str, weather: str, action: str,
              cast: list[tuple[str, str]], mood: str) -> str:
     where = PLACE_PIC.get(place_word, f"in the {place_word}")
-    scene = " ".join(x for x in (where, _TIME_PIC.get(time, time), _WEATHER_PIC.get(weather)) if x)
+    # Sunshine only where and when the sun shines.
+    sun = weather != "sunny" or (time in ("dawn", "morning", "day", "afternoon") and place_word not in _SUNLESS)
+    scene = " ".join(x for x in (where, _TIME_PIC.get(time, time), _WEATHER_PIC.get(weather) if sun else None) if x)
     scene = scene[:1].upper() + scene[1:]
     if setting_pic:
         scene += f": {setting_pic}"

@@ -27,7 +27,7 @@ for _setting, _pic, _words in (
     ("meadow", "meadow", "meadow field fields flower flowers daisy prado campo flor flores"),
     ("garden", "garden", "garden gardens vegetable carrot seed seeds sunflower jardin huerto semilla girasol"),
     ("park", "park", "park playground swing swings slide parque columpio"),
-    ("town", "town", "town city market shop shops bakery bus train station ciudad mercado tienda panaderia"),
+    ("town", "town", "town city market shop shops bakery clock clocks timing tick tock bus train station ciudad mercado tienda panaderia"),
     ("town", "village", "village pueblo aldea"),
     ("town", "street", "street road calle"),
     ("house", "house", "house home attic cottage indoors casa hogar"),
