@@ -75,8 +75,8 @@ FAMILY_WORDS: dict[str, str] = {}
 for _family, _words in (
     ("lost", "lost missing find finding found search gone hide hiding seek treasure hunt perdido perdida "
              "buscar busca encontrar tesoro desaparecido desaparecida"),
-    ("storm", "storm storms stormy thunder lightning rain rainy wind windy gale hurricane tormenta trueno "
-              "lluvia viento rayo tempestad"),
+    # Rain or wind alone is the weather, not a storm plot.
+    ("storm", "storm storms stormy thunder lightning gale hurricane tormenta trueno rayo tempestad"),
     ("friend", "rescue rescuing help helping helper stuck baby home homeward save saving rescate ayuda "
                "ayudar bebe salvar casa"),
     ("contest", "race contest competition prize show fair games match cup champion championship talent "

@@ -266,7 +266,7 @@ PINNED_BRIEFS = [
         ("Under the Sea", (MIA, BO, LEO), "finding a lost toy", "9-12", 14),
     ]
 ]
-PINNED_DIGEST = "daccd5f67944dc753b61104042a36bde8432e11e19e9a72be6d2f01f4022d6bf"
+PINNED_DIGEST = "6e034d978dee5b603e49b30ccff49c02fa4d6dc1399daf53a2bed8c15876f34e"
 
 
 def test_the_offline_books_are_pinned():
