@@ -38,8 +38,8 @@ def character_form(form_key: str, character: characters.Character | None = None)
                                    max_chars=characters.MAX_PERSONALITY, placeholder="shy at first, loyal to the end",
                                    height=80)
         field_error(form_key, "personality")
-        choices = list(characters.PRONOUNS)
-        pronoun = st.selectbox("Pronoun", choices, format_func=characters.PRONOUNS.get,
+        choices: list[str] = list(characters.PRONOUNS)
+        pronoun = st.selectbox("Pronoun", choices, format_func=lambda key: characters.PRONOUNS[key],
                                index=choices.index(character.pronoun) if character and character.pronoun in choices else 0,
                                help="How the story refers back to them.")
         upload = st.file_uploader(
