@@ -27,7 +27,7 @@ from ..styles import WORDS_PER_PAGE
 from . import en_story as story
 from . import en_world as lex
 from .cast import BODY, HANDS, Actor, fold, read_actor
-from .compose import Composer, Opt, fill, norm, optional, sentences
+from .compose import Composer, Opt, fill, norm, optional, whole_sentences
 from .world import World, choose_world
 
 LANGUAGES: tuple[str, ...] = ("English",)
@@ -370,7 +370,8 @@ def introduce(pages: list[dict], keys: dict) -> list[dict]:
     met: set[str] = set()
     out = []
     for page in pages:
-        parts = sentences(page["text"])
+        parts = whole_sentences(page["text"])
+        before = len(parts)
         for a_key, the_key, line in _NPCS:
             a, the = keys.get(a_key), keys.get(the_key)
             if not a or not the or a_key in met:
@@ -384,7 +385,7 @@ def introduce(pages: list[dict], keys: dict) -> list[dict]:
                     met.add(a_key)
                     parts.insert(i, line.format(a[:1].upper() + a[1:]))
                     break
-        out.append({**page, "text": " ".join(parts)})
+        out.append({**page, "text": " ".join(parts)} if len(parts) != before else page)
     return out
 
 
@@ -564,6 +565,8 @@ def _write_page(plan: _Plan, composer: Composer, i: int, kind: str, used_titles:
         weather = "storm"
     if plan.world.weather and plan.family != "storm":
         weather = plan.world.weather
+    if weather == "sunny" and plan.world.setting in ("underwater", "space", "cave"):
+        weather = ""  # no sky, no sun, no breeze
     parts = [_expand(p, plan.specials) for p in _parts(plan, kind, item, time, weather)]
     if kind == "open":
         parts[1:1] = _when_lines(plan)
@@ -598,7 +601,7 @@ _THERE_TOO_ALL = ("{X} were there too.", "{X} stayed close by.", "{X} came along
 
 def _fit(text: str, most: int) -> str:
     """A page over its band's length loses its short exclamations ("Wow!") from the end first."""
-    parts = sentences(text)
+    parts = whole_sentences(text)
     while sum(len(p.split()) for p in parts) > most:
         short = [i for i, p in enumerate(parts) if len(p.split()) <= 2]
         if not short:

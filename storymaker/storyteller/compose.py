@@ -115,6 +115,14 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SPLIT.split(text.strip()) if s]
 
 
+_SPLIT_WHOLE = re.compile(r"(?<=[.!?…][”\"»])\s+(?=[\"“«¿¡]?[A-ZÀ-ÖØ-Þ0-9])|(?<=[.!?…])\s+(?=[\"“«¿¡]?[A-ZÀ-ÖØ-Þ0-9])")
+
+
+def whole_sentences(text: str) -> list[str]:
+    """The sentences with their closing quotes kept, so that joining them gives the text back."""
+    return [s for s in _SPLIT_WHOLE.split(text.strip()) if s]
+
+
 @functools.lru_cache(maxsize=8192)
 def norm(sentence: str) -> str:
     return " ".join(_WORDS.findall(sentence.lower()))

@@ -172,3 +172,16 @@ def test_the_worlds_creatures_are_met_before_they_act():
         pages = write_book(StoryBrief("A New Friend at the Beach", (MIRA,), age_band=band, scene_count=10))
         story = " ".join(p["text"] for p in pages).lower()
         assert story.index("a shy little crab") < story.index("the little crab")
+
+
+def test_every_quote_is_closed_and_no_sun_under_the_sea():
+    for title, cast in (("Finn's Big Day", (FINN, OTTO)), ("A New Friend at the Beach", (MIRA,)),
+                        ("The Rocket Ride", (MIRA, PIP, EMBER))):
+        for band in ("3-5", "6-8", "9-12"):
+            pages = write_book(StoryBrief(title, cast, premise="helping someone who is stuck", age_band=band,
+                                          scene_count=12))
+            for page in pages:
+                assert page["text"].count("“") == page["text"].count("”"), page["text"]
+            if title != "A New Friend at the Beach":
+                story = " ".join(p["text"] for p in pages)
+                assert "The sun was warm" not in story and "sunshine" not in " ".join(p["illustration"] for p in pages)

@@ -266,7 +266,7 @@ PINNED_BRIEFS = [
         ("Under the Sea", (MIA, BO, LEO), "finding a lost toy", "9-12", 14),
     ]
 ]
-PINNED_DIGEST = "6e034d978dee5b603e49b30ccff49c02fa4d6dc1399daf53a2bed8c15876f34e"
+PINNED_DIGEST = "16fcdb82b308b1970b4eef503313e795d53011f5aaecc8f6180e8ef96ccb59ea"
 
 
 def test_the_offline_books_are_pinned():
