@@ -130,14 +130,15 @@ def _some(noun: str, plural: bool) -> str:
     return noun if plural else _article(noun)
 
 
-def pronouns(actor: Actor) -> tuple[str, str, str, str]:
-    """(he, him, his, himself) for the actor's pronoun; "name" repeats the name."""
+def pronouns(actor: Actor) -> tuple[str, str, str, str | None]:
+    """(he, him, his, himself) for the actor's pronoun; "name" repeats the name (and has no "himself":
+    the sentences that need one are left out)."""
     if actor.pronoun == "she":
         return "she", "her", "her", "herself"
     if actor.pronoun == "he":
         return "he", "him", "his", "himself"
     if actor.pronoun == "name":
-        return actor.name, actor.name, actor.name + "'s", actor.name
+        return actor.name, actor.name, actor.name + "'s", None
     return "they", "them", "their", "themselves"
 
 
