@@ -38,6 +38,10 @@ def character_form(form_key: str, character: characters.Character | None = None)
                                    max_chars=characters.MAX_PERSONALITY, placeholder="shy at first, loyal to the end",
                                    height=80)
         field_error(form_key, "personality")
+        choices: list[str] = list(characters.PRONOUNS)
+        pronoun = st.selectbox("Pronoun", choices, format_func=lambda key: characters.PRONOUNS[key],
+                               index=choices.index(character.pronoun) if character and character.pronoun in choices else 0,
+                               help="How the story refers back to them.")
         upload = st.file_uploader(
             "Avatar picture (optional)" if character is None else "Replace the avatar picture (optional)",
             type=["png", "jpg", "jpeg", "webp"],
@@ -52,7 +56,8 @@ def character_form(form_key: str, character: characters.Character | None = None)
     if saved:
         try:
             result = cast_service.save(engine, user.id, character.id if character else None,
-                                       name, look, personality, upload.getvalue() if upload else None)
+                                       name, look, personality, upload.getvalue() if upload else None,
+                                       pronoun or "")
         except safety.InputRefused as refused:  # each message under its field; what was typed stays
             st.session_state[f"{form_key}_errors"] = refused.fields
             st.rerun()

@@ -122,7 +122,7 @@ def create(
         {"title": options.title, "premise": options.premise, "age_band": options.age_band, "style": options.style,
          "language": options.language, "scene_count": options.scene_count, "author": options.author,
          "status": DRAFT, "series_id": series_id},
-        [CastMember(character_id, look.name, look.look, look.personality, avatar_path)
+        [CastMember(character_id, look.name, look.look, look.personality, avatar_path=avatar_path, pronoun=look.pronoun)
          for character_id, look, avatar_path in cast],
     )
 
@@ -158,7 +158,7 @@ def get_any(db: Database, book_id: int | str | None, files: Store | None = None)
 def _with_cast(row: BookRow, cast: Sequence[CastMember], files: Store | None) -> Book:
     """The book with its cast; with `files`, each avatar's picture is read (after the rows, not during)."""
     return _book(row, tuple(
-        CharacterLook(m.name, m.look, m.personality, read_avatar(files, m.avatar_path) if files else None)
+        CharacterLook(m.name, m.look, m.personality, read_avatar(files, m.avatar_path) if files else None, m.pronoun)
         for m in cast
     ))
 

@@ -46,6 +46,17 @@ def parse_spec(spec: str) -> tuple[str, str]:
     return clean_name(name), clean_words(look, MAX_LOOK)
 
 
+# How the story refers back to a character; "" reads it from the look ("a girl" is she).
+PRONOUNS = {"": "from the look", "he": "he", "she": "she", "they": "they", "name": "use the name"}
+
+
+def clean_pronoun(pronoun: str | None) -> str:
+    value = (pronoun or "").strip().lower()
+    if value not in PRONOUNS:
+        raise CharacterError("A character's pronoun is he, she, they, the name, or read from the look.")
+    return value
+
+
 def clean_words(words: str | None, limit: int) -> str:
     """A look or a personality: control and invisible characters dropped, at most `limit` characters."""
     return user_text.block(words)[:limit].rstrip()
@@ -75,9 +86,10 @@ def create(
     look: str = "",
     personality: str = "",
     avatar_path: str | None = None,
+    pronoun: str = "",
 ) -> Character:
     return repository.create(db, user_id, clean_name(name), clean_words(look, MAX_LOOK),
-                             clean_words(personality, MAX_PERSONALITY), avatar_path)
+                             clean_words(personality, MAX_PERSONALITY), avatar_path, clean_pronoun(pronoun))
 
 
 def get(db: Database, user_id: int, character_id: int | str | None) -> Character | None:
@@ -109,13 +121,14 @@ def update(
     name: str,
     look: str = "",
     personality: str = "",
+    pronoun: str = "",
 ) -> Character | None:
     """Change a character's words; None when `user_id` has no such character.
 
     Books keep their own copy of the cast, so a book made earlier does not change.
     """
     return repository.update_words(db, user_id, character_id, clean_name(name), clean_words(look, MAX_LOOK),
-                                   clean_words(personality, MAX_PERSONALITY))
+                                   clean_words(personality, MAX_PERSONALITY), clean_pronoun(pronoun))
 
 
 def save(
@@ -127,6 +140,7 @@ def save(
     look: str = "",
     personality: str = "",
     picture: bytes | None = None,
+    pronoun: str = "",
 ) -> Character:
     """Create (`character_id` None) or edit a character, with an optional uploaded picture.
 
@@ -141,11 +155,11 @@ def save(
     try:
         with db.write():
             if character_id is None:
-                character: Character | None = create(db, user_id, name, look, personality, avatar_path)
+                character: Character | None = create(db, user_id, name, look, personality, avatar_path, pronoun)
                 old = None
             else:
                 before = get(db, user_id, character_id)
-                character = update(db, user_id, character_id, name, look, personality)
+                character = update(db, user_id, character_id, name, look, personality, pronoun)
                 if before is None or character is None:
                     raise CharacterError("That character no longer exists.")
                 old = before.avatar_path

@@ -66,6 +66,7 @@ class CastMember:
     name: str
     look: str = ""
     personality: str = ""
+    pronoun: str = ""  # he, she, they or name; "" when the story reads it from the look
     avatar_path: str | None = None  # the avatar's key in the picture store
 
 
@@ -95,7 +96,8 @@ def create(db: Database, user_id: int, fields: Mapping[str, Any], cast: Sequence
         if cast:
             conn.execute(insert(book_characters), [
                 {"book_id": book_id, "position": position, "character_id": member.character_id, "name": member.name,
-                 "look": member.look, "personality": member.personality, "avatar_path": member.avatar_path}
+                 "look": member.look, "personality": member.personality, "avatar_path": member.avatar_path,
+                 "pronoun": member.pronoun}
                 for position, member in enumerate(cast)
             ])
     return int(book_id)

@@ -17,7 +17,7 @@ from .rows import from_row
 from .schema import book_characters, books, characters
 
 COLUMNS = (characters.c.id, characters.c.user_id, characters.c.name, characters.c.look, characters.c.personality,
-           characters.c.avatar_path)
+           characters.c.avatar_path, characters.c.pronoun)
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Character:
     look: str
     personality: str
     avatar_path: str | None  # the avatar's key in the picture store
+    pronoun: str = ""  # he, she, they or name; "" when the story reads it from the look
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,12 @@ class BookTitle:
 
 
 def create(db: Database, user_id: int, name: str, look: str, personality: str,
-           avatar_path: str | None = None) -> Character:
+           avatar_path: str | None = None, pronoun: str = "") -> Character:
     now = now_iso()
     with db.write() as conn:
         row = conn.execute(
             insert(characters).values(user_id=user_id, name=name, look=look, personality=personality,
-                                      avatar_path=avatar_path, created_at=now, updated_at=now).returning(*COLUMNS)
+                                      pronoun=pronoun, avatar_path=avatar_path, created_at=now, updated_at=now).returning(*COLUMNS)
         ).one()
     return from_row(Character, row)
 
@@ -83,12 +84,12 @@ def list_for(db: Database, user_id: int) -> list[Character]:
 
 
 def update_words(db: Database, user_id: int, character_id: int, name: str, look: str,
-                 personality: str) -> Character | None:
+                 personality: str, pronoun: str = "") -> Character | None:
     """Change the character's words; None when the user has no such character."""
     with db.write() as conn:
         row = conn.execute(
             update(characters).where(characters.c.id == character_id, characters.c.user_id == user_id)
-            .values(name=name, look=look, personality=personality, updated_at=now_iso()).returning(*COLUMNS)
+            .values(name=name, look=look, personality=personality, pronoun=pronoun, updated_at=now_iso()).returning(*COLUMNS)
         ).first()
     return from_row(Character, row) if row else None
 

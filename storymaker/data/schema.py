@@ -39,6 +39,7 @@ characters = Table(
     Column("avatar_path", Text),  # the avatar's key in the picture store
     Column("created_at", Text, nullable=False),
     Column("updated_at", Text, nullable=False),
+    Column("pronoun", Text, nullable=False, server_default=""),  # he, she, they, name; "" reads it from the look
     Index("idx_characters_user", "user_id"),
 )
 
@@ -81,6 +82,7 @@ book_characters = Table(
     Column("look", Text, nullable=False, server_default=""),
     Column("personality", Text, nullable=False, server_default=""),
     Column("avatar_path", Text),
+    Column("pronoun", Text, nullable=False, server_default=""),
     PrimaryKeyConstraint("book_id", "position"),
 )
 

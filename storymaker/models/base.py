@@ -22,6 +22,7 @@ class CharacterLook:
     look: str = ""
     personality: str = ""
     avatar: bytes | None = field(default=None, repr=False)  # PNG bytes of a reference picture
+    pronoun: str = ""  # "he", "she", "they", "name" (the name is repeated), or "" to read it from the look
 
 
 @dataclass(frozen=True)

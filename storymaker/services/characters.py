@@ -29,11 +29,11 @@ def create(engine: Engine, user_id: int, name: str, look: str = "", personality:
 
 
 def save(engine: Engine, user_id: int, character_id: int | None, name: str, look: str, personality: str,
-         avatar: bytes | None = None) -> Character:
+         avatar: bytes | None = None, pronoun: str = "") -> Character:
     """Create (no id) or update; nothing is saved unless everything is right (safe words included)."""
     characters.clean_name(name)  # a name that cannot be used is named before the safety check
     check_words(engine, user_id, name, look, personality)
-    return characters.save(engine.db(), engine.store, user_id, character_id, name, look, personality, avatar)
+    return characters.save(engine.db(), engine.store, user_id, character_id, name, look, personality, avatar, pronoun)
 
 
 def books_using(engine: Engine, user_id: int, character_id: int) -> list[tuple[int, str]]:

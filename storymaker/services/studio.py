@@ -51,7 +51,8 @@ def start_book(engine: Engine, user_id: int, options: BookOptions, character_ids
             character = chosen.get(parse_id(character_id) or 0)
             if character is None:
                 raise books.BookError({"characters": "One of the chosen characters no longer exists."})
-            cast.append((character.id, CharacterLook(character.name, character.look, character.personality),
+            cast.append((character.id, CharacterLook(character.name, character.look, character.personality,
+                                                        pronoun=character.pronoun),
                          character.avatar_path))
         book_id = books.create(db, user_id, options, cast, series_id)
         queue_new_book(engine, book_id)

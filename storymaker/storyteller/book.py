@@ -26,8 +26,8 @@ from ..models.base import StoryBrief
 from ..styles import WORDS_PER_PAGE
 from . import en_story as story
 from . import en_world as lex
-from .cast import Actor, fold, read_actor
-from .compose import Composer, Opt, fill, optional
+from .cast import BODY, HANDS, Actor, fold, read_actor
+from .compose import Composer, Opt, fill, norm, optional, whole_sentences
 from .world import World, choose_world
 
 LANGUAGES: tuple[str, ...] = ("English",)
@@ -125,6 +125,23 @@ def _article(phrase: str) -> str:
     return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
 
 
+def _some(noun: str, plural: bool) -> str:
+    """"red boots", "a red hat": a thing someone has, with its article."""
+    return noun if plural else _article(noun)
+
+
+def pronouns(actor: Actor) -> tuple[str, str, str, str | None]:
+    """(he, him, his, himself) for the actor's pronoun; "name" repeats the name (and has no "himself":
+    the sentences that need one are left out)."""
+    if actor.pronoun == "she":
+        return "she", "her", "her", "herself"
+    if actor.pronoun == "he":
+        return "he", "him", "his", "himself"
+    if actor.pronoun == "name":
+        return actor.name, actor.name, actor.name + "'s", None
+    return "they", "them", "their", "themselves"
+
+
 def _plain(text: str) -> bool:
     return bool(text) and not re.search(r"[{}<>\[\]|#*_`~\\]", text)
 
@@ -138,11 +155,11 @@ def actor_keys(actor: Actor, rng: random.Random) -> dict:
     a_phrase = _article(" ".join(x for x in (adj, colour, kind) if x)) if kind else None
     if actor.trait and kind and not adj and not colour:
         a_phrase = _article(f"{lex.TRAITS[actor.trait][0]} {kind}")
-    g = actor.gender
-    he, him, his, self_ = {"f": ("she", "her", "her", "herself"), "m": ("he", "him", "his", "himself")}.get(
-        g or "", (desc or name, desc or name, "their", "themselves"))
-    k: dict[str, str | bool | None] = {"X": name, "X_s": name + "'s", "X_he": he, "X_him": him, "X_his": his, "X_self": self_,
-         "X_desc": desc, "X_a": a_phrase, "X_kind": kind, "X_body": None}
+    he, him, his, self_ = pronouns(actor)
+    hands, hand, arms = BODY.get(actor.kind or "", HANDS)
+    k: dict[str, str | bool | None] = {"X": name, "X_s": name + "'s", "X_he": he, "X_him": him, "X_his": his,
+                                       "X_self": self_, "X_desc": desc, "X_a": a_phrase, "X_kind": kind, "X_body": None,
+                                       "X_hands": hands, "X_hand": hand, "X_arms": arms}
 
     feats = []
     for colour_key, item in actor.items:
@@ -156,17 +173,16 @@ def actor_keys(actor: Actor, rng: random.Random) -> dict:
             noun, plural, acts, sound = lex.ITEMS[item]
             feats.append((noun, acts, sound, plural))
         k["X_body"] = True
-    look = actor.look.strip().rstrip(".")
-    low = look.lower()
-    if _plain(look) and len(look.split()) <= 14 and (low.startswith(("a ", "an ")) and (kind or feats)):
-        k["X_look"] = look[:1].lower() + look[1:]
-    elif a_phrase and feats and not k.get("X_body"):
-        k["X_look"] = f"{a_phrase} with {feats[0][0]}"
+    # The look in the story's own words, one detail at most: never the look as typed.
+    woven = f"{a_phrase} with {_some(feats[0][0], feats[0][3])}" if a_phrase and feats else ""
+    if woven and not k.get("X_body") and fold(woven) not in fold(actor.look):
+        k["X_look"] = woven
     else:
         k["X_look"] = a_phrase
     if feats:
         f = feats[rng.randrange(len(feats))]
         k["X_feat"], k["X_feat_act"], k["X_feat_sound"] = f[0], rng.choice(f[1]), f[2]
+        k["X_feat_a"] = _some(f[0], f[3])
     trait = lex.TRAITS.get(actor.trait) if actor.trait else None
     if trait:
         k["X_trait"], k["X_habit"], k["X_flavor"] = trait
@@ -235,15 +251,27 @@ _WEATHER_TAIL = {"storm": "storm clouds, wind and rain", "rain": "soft rain", "r
                  "fog": "thick fog", "wind": "wind blowing", "snow": "snow falling"}
 
 
+_TIME_PIC = {"dawn": "at dawn", "morning": "in the morning", "day": "during the day", "afternoon": "in the afternoon",
+             "sunset": "at sunset", "evening": "in the evening", "dusk": "at dusk", "night": "at night"}
+_WEATHER_PIC = {"sunny": "in the sunshine", "rain": "in the rain", "storm": "in a storm", "wind": "in the wind",
+                "fog": "in the fog", "snow": "in the snow", "rainbow": "under a rainbow"}
+_WEATHER_TAIL = {"storm": "storm clouds, wind and rain", "rain": "soft rain falling", "rainbow": "a rainbow in the sky",
+                 "fog": "thick fog", "wind": "wind blowing", "snow": "snow falling"}
+
+
+_SUNLESS = {"house", "bedroom", "kitchen", "space", "moon", "underwater", "cave", "school"}
+
+
 def _picture(place_word: str, setting_pic: str | None, time: str, weather: str, action: str,
              cast: list[tuple[str, str]], mood: str) -> str:
-    lead = f"{_WEATHER_PIC[weather]} {time}" if weather in _WEATHER_PIC else time
-    lead = lead[:1].upper() + lead[1:]
     where = PLACE_PIC.get(place_word, f"in the {place_word}")
-    scene = f"{lead} {where}"
+    # Sunshine only where and when the sun shines.
+    sun = weather != "sunny" or (time in ("dawn", "morning", "day", "afternoon") and place_word not in _SUNLESS)
+    scene = " ".join(x for x in (where, _TIME_PIC.get(time, time), _WEATHER_PIC.get(weather) if sun else None) if x)
+    scene = scene[:1].upper() + scene[1:]
     if setting_pic:
         scene += f": {setting_pic}"
-    if weather in _WEATHER_TAIL and weather != "sunny":
+    if weather in _WEATHER_TAIL:
         scene += f", {_WEATHER_TAIL[weather]}"
     people = "; ".join(f"{name}, {look}" if look else name for name, look in cast)
     text = f"{scene}. {action[:1].upper() + action[1:]}."
@@ -328,7 +356,38 @@ def write_book(brief: StoryBrief) -> list[dict]:
     composer = Composer(rng, WORDS_PER_PAGE[_band(brief)])
     used_titles: set[str] = set()
     pages = [_write_page(plan, composer, i, kind, used_titles) for i, kind in enumerate(plan.beats)]
-    return _refer_back(pages, brief.earlier, plan.keys["all"])
+    return _refer_back(introduce(pages, plan.keys), brief.earlier, plan.keys["all"])
+
+
+# The world's own creatures and people: (its "a ..." key, its "the ..." key, how the reader meets it).
+_NPCS = (("newcomer", "newcomer_the", "There was also {}."), ("borrower", "borrower_the", "{} had borrowed it."),
+         ("creature", "creature_the", "There was also {}."), ("helper", "helper_the", "{} came by."),
+         ("traveller", "traveller_the", "There was also {}."))
+
+
+def introduce(pages: list[dict], keys: dict) -> list[dict]:
+    """Nobody the world brings in ("the little crab") acts before the reader has met them: the first
+    page that names one with "the" meets them first, in a sentence of its own."""
+    met: set[str] = set()
+    out = []
+    for page in pages:
+        parts = whole_sentences(page["text"])
+        before = len(parts)
+        for a_key, the_key, line in _NPCS:
+            a, the = keys.get(a_key), keys.get(the_key)
+            if not a or not the or a_key in met:
+                continue
+            a_rx, the_rx = (re.compile(r"(?<!\w)" + re.escape(x) + r"(?!\w)", re.IGNORECASE) for x in (a, the))
+            for i, sentence in enumerate(parts):
+                if a_rx.search(sentence):
+                    met.add(a_key)
+                    break
+                if the_rx.search(sentence):
+                    met.add(a_key)
+                    parts.insert(i, line.format(a[:1].upper() + a[1:]))
+                    break
+        out.append({**page, "text": " ".join(parts)} if len(parts) != before else page)
+    return out
 
 
 def _refer_back(pages: list[dict], earlier: tuple[str, ...], cast: str) -> list[dict]:
@@ -348,8 +407,9 @@ def plan_book(brief: StoryBrief) -> tuple[_Plan, random.Random]:
     actors = [read_actor(c, i) for i, c in enumerate(brief.characters) if (c.name or "").strip()]
     if not actors:
         raise ValueError("a story needs at least one named character")
+    actors = _hero_first(actors, brief.title)
     world = choose_world(brief.title, brief.premise, actors, rng)
-    return _plan(brief, world, _hero_first(actors, brief.title), rng), rng
+    return _plan(brief, world, actors, rng), rng
 
 
 def _band(brief: StoryBrief) -> str:
@@ -498,20 +558,57 @@ def _write_page(plan: _Plan, composer: Composer, i: int, kind: str, used_titles:
     frac = i / max(1, len(plan.beats) - 1)
     time, weather = _time_weather(plan.family, plan.world.fear, kind, frac, plan.world.setting,
                                   "celebrate" in plan.beats)
+    # The brief's own time of day and weather hold for the whole book.
+    time = plan.world.time or time
     item, keys, cast, place = _stage(plan, i, kind, time)
     weather = item.get("weather") or weather
     if kind in ("attempt",) and plan.family == "storm":
         weather = "storm"
+    if plan.world.weather and plan.family != "storm":
+        weather = plan.world.weather
+    if weather == "sunny" and plan.world.setting in ("underwater", "space", "cave"):
+        weather = ""  # no sky, no sun, no breeze
     parts = [_expand(p, plan.specials) for p in _parts(plan, kind, item, time, weather)]
+    if kind == "open":
+        parts[1:1] = _when_lines(plan)
     text = composer.page(parts, keys)
     titles = item["title"] or ["Page {n}"]
     keys["n"] = str(i + 1)
     title = composer.title(titles, keys, used_titles) or composer.title(
         [t + " Again" for t in titles] + ["Page {n}"], keys, used_titles) or f"Page {i + 1}"
     on_page = [plan.actors[j] for j in cast]
+    # Everyone in the picture is in the words too (a short line, so it never crowds the page).
+    missing = [a.name for a in on_page if not _named(a.name, text)]
+    if missing:
+        line = composer._pick(_THERE_TOO if len(missing) == 1 else _THERE_TOO_ALL, {"X": join_names(missing)}, set())
+        if line:
+            composer.used.add(norm(line))
+            text = _fit(f"{text} {line}", composer.hi)
     return {"scene": i + 1, "title": title, "text": text,
             "illustration": _illustration(plan, kind, item, keys, on_page, place, time, weather),
             "characters": [a.name for a in on_page]}
+
+
+_THERE_TOO = ("{X} was there too.", "{X} stayed close by.", "{X} was right there, too.", "{X} came along as well.",
+              "{X} watched and waited.", "{X} helped as well.", "{X} kept close.", "{X} stayed near the others.",
+              "{X} was never far away.", "{X} tagged along.", "{X} was there to help.", "{X} stayed right beside them.",
+              "{X} came too.", "{X} was close behind.", "{X} joined in.", "{X} did not go far.")
+
+
+_THERE_TOO_ALL = ("{X} were there too.", "{X} stayed close by.", "{X} came along as well.", "{X} were never far away.",
+                  "{X} kept close.", "{X} joined in.", "{X} were right there, too.", "{X} helped as well.",
+                  "{X} watched and waited.", "{X} tagged along.", "{X} stayed near.", "{X} were close behind.")
+
+
+def _fit(text: str, most: int) -> str:
+    """A page over its band's length loses its short exclamations ("Wow!") from the end first."""
+    parts = whole_sentences(text)
+    while sum(len(p.split()) for p in parts) > most:
+        short = [i for i, p in enumerate(parts) if len(p.split()) <= 2]
+        if not short:
+            break
+        del parts[short[-1]]
+    return " ".join(parts)
 
 
 def _stage(plan: _Plan, i: int, kind: str, time: str) -> tuple[dict, dict, list[int], str | None]:
@@ -625,6 +722,16 @@ def _parts(plan: _Plan, kind: str, item: dict, time: str, weather: str) -> list:
             parts.append(optional(*plan.setting["sense"], p=8))
         parts += [optional(line, p=9) for line in story.FILL_ANY]
     return parts
+
+
+def _when_lines(plan: _Plan) -> list:
+    """The opening page says when and in what weather, when the brief asked for it."""
+    lines: list = []
+    if plan.world.time:
+        lines.append(list((story.WHEN_S if plan.form == "s" else story.WHEN)[plan.world.time]))
+    if plan.world.weather:
+        lines.append(list((story.WEATHER_S if plan.form == "s" else story.WEATHER)[plan.world.weather]))
+    return lines
 
 
 def _illustration(plan: _Plan, kind: str, item: dict, keys: dict, on_page: list[Actor], place: str | None,

@@ -182,6 +182,25 @@ _TRAIT_ABILITY = {"curious": "notice", "brave": "climb", "bold": "climb", "cleve
                   "shy": "ears", "quiet": "ears", "careful": "notice", "patient": "ears",
                   "creative": "clever", "energetic": "climb", "helpful": "strong", "kind": "notice"}
 
+# What a kind of creature holds and carries things with: (hands, hand, arms).
+_BODY_GROUPS = (
+    (("paws", "paw", "front paws"), "cat kitten dog puppy rabbit bunny bear teddy fox mouse elephant lion tiger monkey "
+                                    "hedgehog squirrel wolf panda koala kangaroo otter badger hamster raccoon mole "
+                                    "sloth dinosaur"),
+    (("wings", "wing", "wings"), "owl bird duck duckling hen butterfly bee parrot goose swan bat chick firefly ladybird"),
+    (("fins", "fin", "fins"), "fish whale dolphin"),
+    (("flippers", "flipper", "flippers"), "penguin seal turtle"),
+    (("hooves", "hoof", "legs"), "horse pony unicorn pig cow sheep lamb goat deer camel llama"),
+    (("claws", "claw", "claws"), "dragon crab"),
+    (("tentacles", "tentacle", "tentacles"), "octopus"),
+    (("feelers", "feeler", "feelers"), "snail caterpillar"),
+    (("webbed feet", "webbed foot", "legs"), "frog"),
+)
+BODY: dict[str, tuple[str, str, str]] = {k: parts for parts, kinds in _BODY_GROUPS for k in kinds.split()}
+HANDS = ("hands", "hand", "arms")
+
+PRONOUNS = ("he", "she", "they", "name")  # what Characters offers; "" reads it from the look
+
 _WORD = re.compile(r"[\w'-]+", re.UNICODE)
 
 
@@ -200,6 +219,7 @@ class Actor:
     traits: tuple[str, ...] = ()
     ability: str = "notice"
     likes: str | None = None  # "to sing", "books" (English only, as written)
+    pronoun: str = "they"  # he, she, they or name: how the story refers back to the character
     index: int = 0
     extra: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -288,8 +308,15 @@ def read_actor(character: CharacterLook, index: int = 0) -> Actor:
     if m:
         likes = m.group(1).strip()
 
+    chosen = (character.pronoun or "").strip().lower()
+    if chosen in PRONOUNS:
+        pronoun = chosen
+        gender = {"he": "m", "she": "f"}.get(chosen)
+    else:
+        pronoun = {"f": "she", "m": "he"}.get(gender or "", "they")
+
     return Actor(
-        name=character.name.strip(), look=look, kind=kind, gender=gender, cls=cls, size=size,
+        name=character.name.strip(), look=look, kind=kind, gender=gender, cls=cls, size=size, pronoun=pronoun,
         colour=colour, items=tuple(items), traits=tuple(traits[:3]), ability=ability or "notice",
         likes=likes, index=index,
     )

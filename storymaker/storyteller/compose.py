@@ -90,8 +90,18 @@ _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([\"“¡¿—]*)([a-zà-ÿ])")
 _WORDS = re.compile(r"\w+")
 
 
+# A singular "they" takes plural verbs: "they was" -> "they were".
+_THEY_VERBS = {"was": "were", "wasn't": "weren't", "is": "are", "isn't": "aren't", "has": "have",
+               "doesn't": "don't", "does": "do"}
+_THEY = re.compile(r"\b([Tt]hey) (was|wasn't|is|isn't|has|doesn't|does)\b")
+# "a" before a vowel sound ("a acorn" -> "an acorn"); words spoken with a "you" or "won" sound keep "a".
+_A_VOWEL = re.compile(r"\b([Aa]) (?!(?:uni|use|usu|one|once|eu|ewe|ur)\w*)([aeiouAEIOU]\w*)")
+
+
 def tidy(text: str) -> str:
     text = _SPACES.sub(" ", text).strip()
+    text = _THEY.sub(lambda m: f"{m.group(1)} {_THEY_VERBS[m.group(2)]}", text)
+    text = _A_VOWEL.sub(lambda m: f"{m.group(1)}n {m.group(2)}", text)
     text = _SPACE_PUNCT.sub(r"\1", text)
     text = _DOUBLE_STOP.sub(r"\1", text).replace("?.", "?").replace("!.", "!")
     # Capitalise the first letter of each sentence (after quotes too).
@@ -103,6 +113,14 @@ _SPLIT = re.compile(r"(?<=[.!?…])[”\"»]?\s+(?=[\"“«¿¡]?[A-ZÀ-ÖØ-Þ0
 
 def sentences(text: str) -> list[str]:
     return [s for s in _SPLIT.split(text.strip()) if s]
+
+
+_SPLIT_WHOLE = re.compile(r"(?<=[.!?…][”\"»])\s+(?=[\"“«¿¡]?[A-ZÀ-ÖØ-Þ0-9])|(?<=[.!?…])\s+(?=[\"“«¿¡]?[A-ZÀ-ÖØ-Þ0-9])")
+
+
+def whole_sentences(text: str) -> list[str]:
+    """The sentences with their closing quotes kept, so that joining them gives the text back."""
+    return [s for s in _SPLIT_WHOLE.split(text.strip()) if s]
 
 
 @functools.lru_cache(maxsize=8192)

@@ -21,31 +21,31 @@ SETTING_WORDS: dict[str, tuple[str, str]] = {}
 for _setting, _pic, _words in (
     ("lighthouse", "lighthouse", "lighthouse lighthouses keeper faro farero"),
     ("beach", "beach", "beach seaside seashore shore sand sandcastle shell shells coast bay playa arena orilla concha"),
-    ("beach", "sea", "sea ocean boat ship sailor pirate pirates island wave waves harbour harbor mar oceano barco isla pirata"),
-    ("forest", "forest", "forest woods wood woodland tree trees jungle oak pine bosque selva arbol"),
-    ("mountain", "mountain", "mountain mountains hill hills peak summit climb montana cima colina"),
+    ("beach", "sea", "sea seas ocean oceans boat ship sailor sailing pirate pirates island wave waves harbour harbor voyage mar oceano barco isla pirata"),
+    ("forest", "forest", "forest forests woods wood woodland woodlands tree trees jungle oak pine wild wilderness bosque selva arbol"),
+    ("mountain", "mountain", "mountain mountains hill hills peak summit climb climbing volcano montana cima colina"),
     ("meadow", "meadow", "meadow field fields flower flowers daisy prado campo flor flores"),
     ("garden", "garden", "garden gardens vegetable carrot seed seeds sunflower jardin huerto semilla girasol"),
     ("park", "park", "park playground swing swings slide parque columpio"),
-    ("town", "town", "town city market shop shops bakery ciudad mercado tienda panaderia"),
+    ("town", "town", "town city market shop shops bakery clock clocks timing tick tock bus train station ciudad mercado tienda panaderia"),
     ("town", "village", "village pueblo aldea"),
     ("town", "street", "street road calle"),
-    ("house", "house", "house home attic cottage casa hogar"),
-    ("house", "bedroom", "bedroom bed bedtime sleep pillow dormitorio cama dormir"),
+    ("house", "house", "house home attic cottage indoors casa hogar"),
+    ("house", "bedroom", "bedroom bed bedtime sleep sleepy sleepover pillow pyjamas pajamas lullaby goodnight dormitorio cama dormir"),
     ("house", "kitchen", "kitchen cake cookie cookies pancake pancakes baking bake cocina pastel galleta galletas"),
-    ("castle", "castle", "castle king queen princess prince knight dragon tower palace castillo reina rey princesa principe caballero dragon torre palacio"),
-    ("space", "space", "space rocket rockets planet planets star stars astronaut alien galaxy comet espacio cohete planeta estrella estrellas"),
+    ("castle", "castle", "castle castles kingdom king queen princess prince knight knights dragon dragons tower palace throne castillo reina rey princesa principe caballero dragon torre palacio"),
+    ("space", "space", "space spaceship rocket rockets planet planets star stars astronaut astronauts alien aliens galaxy comet espacio cohete planeta estrella estrellas"),
     ("space", "moon", "moon luna"),
     ("water", "river", "river stream brook rio arroyo"),
     ("water", "lake", "lake lago"),
     ("water", "pond", "pond duck ducks frog frogs charca estanque pato"),
-    ("snow", "snow", "snow snowy snowman winter ice icy frost frozen penguin polar arctic sled sledge nieve invierno hielo pinguino trineo"),
+    ("snow", "snow", "snow snowy snowman snowflake snowflakes winter ice icy igloo frost frozen penguin penguins polar arctic sled sledge nieve invierno hielo pinguino trineo"),
     ("desert", "desert", "desert dune dunes camel cactus oasis desierto camello cactus oasis"),
-    ("underwater", "underwater", "underwater reef coral mermaid fish whale dolphin octopus submarine arrecife sirena pez ballena delfin pulpo submarino"),
+    ("underwater", "underwater", "underwater undersea reef coral mermaid fish whale whales dolphin dolphins octopus submarine deep arrecife sirena pez ballena delfin pulpo submarino"),
     ("cave", "cave", "cave caves cavern tunnel underground cueva caverna tunel"),
-    ("school", "school", "school class classroom teacher lesson escuela colegio clase maestra"),
-    ("farm", "farm", "farm farmer barn tractor cow cows pig pigs sheep hen hens chicken horse granja granjero establo tractor vaca cerdo oveja gallina caballo"),
-    ("sky", "sky", "sky cloud clouds balloon kite kites wind rainbow bird birds fly flying cielo nube nubes globo cometa viento arcoiris"),
+    ("school", "school", "school class classroom classmates teacher lesson lessons homework escuela colegio clase maestra"),
+    ("farm", "farm", "farm farms farmyard farmer barn barnyard tractor cow cows pig pigs sheep hen hens chicken chickens horse horses granja granjero establo tractor vaca cerdo oveja gallina caballo"),
+    ("sky", "sky", "sky skies cloud clouds balloon kite kites rainbow bird birds fly flying cielo nube nubes globo cometa viento arcoiris"),
 ):
     for _w in _words.split():
         SETTING_WORDS.setdefault(_w, (_setting, _pic))
@@ -65,20 +65,24 @@ KIND_SETTING = {
     "lion": "desert", "giraffe": "desert", "elephant": "desert", "mole": "garden", "firefly": "meadow",
 }
 
+# A brief that names no place gets one of these (not always the forest).
+DEFAULT_SETTINGS = ("forest", "beach", "park", "garden", "meadow", "town", "farm", "house", "castle", "mountain",
+                    "school", "snow", "water", "lighthouse", "space", "underwater")
+
 FAMILIES = ("lost", "storm", "friend", "contest", "journey", "broken", "fear", "newfriend", "surprise")
 
 FAMILY_WORDS: dict[str, str] = {}
 for _family, _words in (
     ("lost", "lost missing find finding found search gone hide hiding seek treasure hunt perdido perdida "
              "buscar busca encontrar tesoro desaparecido desaparecida"),
-    ("storm", "storm storms stormy thunder lightning rain rainy wind windy gale hurricane tormenta trueno "
-              "lluvia viento rayo tempestad"),
+    # Rain or wind alone is the weather, not a storm plot.
+    ("storm", "storm storms stormy thunder lightning gale hurricane tormenta trueno rayo tempestad"),
     ("friend", "rescue rescuing help helping helper stuck baby home homeward save saving rescate ayuda "
                "ayudar bebe salvar casa"),
     ("contest", "race contest competition prize show fair games match cup champion championship talent "
                 "carrera concurso premio competicion feria campeon"),
     ("journey", "journey trip adventure adventures quest voyage expedition travel travels explore explorer "
-                "great big far away viaje aventura aventuras expedicion explorar"),
+                "far away viaje aventura aventuras expedicion explorar"),
     ("broken", "broken fix fixing mend repair machine clock stopped broke roto rota arreglar reparar reloj "
                "maquina"),
     ("fear", "afraid scared fear fears brave bravery dark darkness night monster monsters shadow shadows "
@@ -163,6 +167,23 @@ SETTING_OBJECT = {"beach": "shell", "lighthouse": "lantern", "forest": "acorn", 
                   "underwater": "shell", "cave": "lantern", "school": "book", "farm": "bell", "sky": "kite"}
 
 
+# A time of day or weather named in the title or premise holds for the whole book.
+TIME_WORDS = {
+    "night": "night", "nights": "night", "nighttime": "night", "midnight": "night", "moonlight": "night",
+    "moonlit": "night", "bedtime": "night", "tonight": "night", "starry": "night", "noche": "night",
+    "evening": "evening", "dusk": "evening", "sunset": "sunset", "twilight": "evening", "tarde": "evening",
+    "dawn": "dawn", "sunrise": "dawn", "amanecer": "dawn", "morning": "morning", "manana": "morning",
+}
+WEATHER_WORDS = {
+    "rain": "rain", "rainy": "rain", "raining": "rain", "rainstorm": "storm", "puddle": "rain", "puddles": "rain",
+    "drizzle": "rain", "lluvia": "rain", "snow": "snow", "snowy": "snow", "snowing": "snow", "snowflake": "snow",
+    "snowflakes": "snow", "blizzard": "snow", "nieve": "snow", "storm": "storm", "stormy": "storm",
+    "thunder": "storm", "thunderstorm": "storm", "lightning": "storm", "tormenta": "storm", "wind": "wind",
+    "windy": "wind", "breezy": "wind", "viento": "wind", "fog": "fog", "foggy": "fog", "mist": "fog",
+    "misty": "fog", "niebla": "fog",
+}
+
+
 @dataclass(frozen=True)
 class World:
     setting: str
@@ -174,6 +195,8 @@ class World:
     obj: str
     fear: str
     title_setting: bool  # the setting came from the title
+    time: str | None = None  # the time of day the title or premise asks for (night, evening, dawn, morning)
+    weather: str | None = None  # the weather it asks for (rain, snow, storm, wind, fog)
 
 
 def _keys(text: str) -> list[str]:
@@ -191,12 +214,14 @@ def choose_world(title: str, premise: str, actors: list[Actor], rng: random.Rand
             break
     from_title = setting is not None and any(SETTING_WORDS.get(w) for w in tw)
     if setting is None:
-        for a in actors:
+        # The characters the title names, else the hero (the cast comes hero first): a penguin means snow.
+        named = [a for a in actors if a.kind and (a.kind in tw or any(w in tw for w in _keys(a.name)))]
+        for a in named + actors[:1]:
             if a.kind in KIND_SETTING:
                 setting = KIND_SETTING[a.kind]
                 break
     if setting is None:
-        setting = rng.choice(("forest", "beach", "park", "garden", "meadow", "town", "farm", "house"))
+        setting = rng.choice(DEFAULT_SETTINGS)
     if pic is None:
         pic = {"water": rng.choice(("river", "lake", "pond")), "town": rng.choice(("town", "village"))}.get(setting, setting)
 
@@ -245,5 +270,7 @@ def choose_world(title: str, premise: str, actors: list[Actor], rng: random.Rand
             motto = p[:1].lower() + p[1:] if not p[:2].isupper() else p
 
     fear = next((FEAR_WORDS[w] for w in tw + pw if w in FEAR_WORDS), SETTING_FEAR.get(setting, "dark"))
+    time = next((TIME_WORDS[w] for w in tw + pw if w in TIME_WORDS), None)
+    weather = next((WEATHER_WORDS[w] for w in tw + pw if w in WEATHER_WORDS), None)
     return World(setting=setting, pic_word=pic, family=family, lesson=lesson, lesson_word=lesson_word,
-                 motto=motto, obj=obj, fear=fear, title_setting=from_title)
+                 motto=motto, obj=obj, fear=fear, title_setting=from_title, time=time, weather=weather)

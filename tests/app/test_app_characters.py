@@ -138,3 +138,17 @@ def test_a_model_error_while_drawing_is_a_message_not_a_traceback(app_env):
         at = click(app_env.app(user, to=PAGE), "Draw an avatar")
     assert not at.exception
     assert "did not accept the API key" in at.error[0].value
+
+
+def test_a_pronoun_is_chosen_in_the_form(app_env):
+    user = app_env.user()
+    at = app_env.app(user, to=PAGE)
+    form = fill(new_form(at), "Pip", "a tiny grey cat")
+    assert form.selectbox[0].label == "Pronoun" and form.selectbox[0].value == ""  # from the look
+    form.selectbox[0].set_value("she")
+    at = submit(at, form)
+    assert not at.exception and "Saved Pip." in texts(at)
+    [pip] = characters.list_for(app_env.engine.db(), user.id)
+    assert pip.pronoun == "she"
+    at = click(at, "Edit")
+    assert at.form(key=f"edit_character_{pip.id}").selectbox[0].value == "she"

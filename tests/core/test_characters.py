@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from storymaker import accounts, avatars, characters
+from storymaker import accounts, avatars, books, characters
 from storymaker.services import studio
 from storymaker.avatars import AvatarError
 from storymaker.books import BookError, BookOptions
@@ -138,3 +138,17 @@ def test_a_book_from_a_character_id_that_is_no_id_gets_the_clear_message(mock_en
         with pytest.raises(BookError, match="no longer exists"):
             studio.start_book(mock_engine, user.id, BookOptions("Pip at Sea", scene_count=4), ids)
     assert studio.books.count_for(mock_engine.db(), user.id) == 0
+
+
+def test_a_chosen_pronoun_is_kept_and_copied_into_a_books_cast(mock_engine, user, data_dir):
+    db = mock_engine.db()
+    pip = characters.save(db, data_dir, user.id, None, "Pip", "a grey cat", pronoun="she")
+    assert characters.get(db, user.id, pip.id).pronoun == "she"
+    book_id = studio.start_book(mock_engine, user.id, BookOptions("Pip at Sea", scene_count=4), [pip.id])
+    assert characters.update(db, user.id, pip.id, "Pip", "a grey cat", pronoun="name").pronoun == "name"
+    # The book keeps the pronoun it was made with, and the writer is told it.
+    assert [c.pronoun for c in books.get(db, user.id, book_id).brief().characters] == ["she"]
+    assert characters.create(db, user.id, "Bo").pronoun == ""  # read from the look
+    with pytest.raises(CharacterError, match="pronoun"):
+        characters.save(db, data_dir, user.id, None, "Zed", pronoun="it")
+    assert [c.name for c in characters.list_for(db, user.id)] == ["Bo", "Pip"]

@@ -266,7 +266,7 @@ PINNED_BRIEFS = [
         ("Under the Sea", (MIA, BO, LEO), "finding a lost toy", "9-12", 14),
     ]
 ]
-PINNED_DIGEST = "daccd5f67944dc753b61104042a36bde8432e11e19e9a72be6d2f01f4022d6bf"
+PINNED_DIGEST = "16fcdb82b308b1970b4eef503313e795d53011f5aaecc8f6180e8ef96ccb59ea"
 
 
 def test_the_offline_books_are_pinned():
