@@ -580,10 +580,15 @@ def _write_page(plan: _Plan, composer: Composer, i: int, kind: str, used_titles:
     # Everyone in the picture is in the words too (a short line, so it never crowds the page).
     missing = [a.name for a in on_page if not _named(a.name, text)]
     if missing:
-        line = composer._pick(_THERE_TOO if len(missing) == 1 else _THERE_TOO_ALL, {"X": join_names(missing)}, set())
+        # "Otto was close behind" needs someone named to be behind; a page naming nobody says who was there.
+        alone = len(missing) == len(on_page)
+        lines = (_THERE_ALONE if alone else _THERE_TOO) if len(missing) == 1 else (
+            _THERE_ALONE_ALL if alone else _THERE_TOO_ALL)
+        line = composer._pick(lines, {"X": join_names(missing)}, set())
         if line:
             composer.used.add(norm(line))
             text = _fit(f"{text} {line}", composer.hi)
+    text = _fewer_exclamations(text)
     return {"scene": i + 1, "title": title, "text": text,
             "illustration": _illustration(plan, kind, item, keys, on_page, place, time, weather),
             "characters": [a.name for a in on_page]}
@@ -598,6 +603,26 @@ _THERE_TOO = ("{X} was there too.", "{X} stayed close by.", "{X} was right there
 _THERE_TOO_ALL = ("{X} were there too.", "{X} stayed close by.", "{X} came along as well.", "{X} were never far away.",
                   "{X} kept close.", "{X} joined in.", "{X} were right there, too.", "{X} helped as well.",
                   "{X} watched and waited.", "{X} tagged along.", "{X} stayed near.", "{X} were close behind.")
+
+
+_THERE_ALONE = ("{X} was there too.", "{X} watched and waited.", "{X} helped as well.", "{X} joined in.",
+                "{X} was there to help.")
+_THERE_ALONE_ALL = ("{X} were there too.", "{X} watched and waited.", "{X} helped as well.", "{X} joined in.",
+                    "{X} were there together.")
+MOST_EXCLAMATIONS = 2  # "Look! Wow! Oh my! Yes!" on one page reads as noise, not as joining in
+
+
+def _fewer_exclamations(text: str) -> str:
+    """At most MOST_EXCLAMATIONS short exclamations ("Wow!") a page, the last ones dropped first, and
+    never a bare "Look!" at a page's end, where there is nothing after it to look at."""
+    parts = whole_sentences(text)
+    short = [i for i, p in enumerate(parts) if len(p.split()) <= 2 and p.endswith("!")]
+    drop = set(short[MOST_EXCLAMATIONS:])
+    while parts and len(parts) - 1 not in drop and parts[-1].strip(" “”\"") == "Look!" and len(parts) > 1:
+        drop.add(len(parts) - 1)
+        break
+    kept = [p for i, p in enumerate(parts) if i not in drop]
+    return " ".join(kept) if kept else text
 
 
 def _fit(text: str, most: int) -> str:

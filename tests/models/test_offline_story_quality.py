@@ -190,3 +190,15 @@ def test_every_quote_is_closed_and_no_sun_under_the_sea():
             if title != "A New Friend at the Beach":
                 story = " ".join(p["text"] for p in pages)
                 assert "The sun was warm" not in story and "sunshine" not in " ".join(p["illustration"] for p in pages)
+
+
+def test_a_page_has_at_most_two_short_exclamations_and_never_ends_on_look():
+    from storymaker.storyteller.book import MOST_EXCLAMATIONS
+    from storymaker.storyteller.compose import whole_sentences
+
+    cast = (CharacterLook("Mira", "a small girl with a red hat"), CharacterLook("Otto", "a turtle with a green scarf"))
+    for title in ("The Timing Book", "Bedtime for Otto", "Lost in the Woods", "The Snowy Race"):
+        for page in write_book(StoryBrief(title, cast, age_band="3-5", scene_count=8)):
+            parts = whole_sentences(page["text"])
+            assert sum(len(p.split()) <= 2 and p.endswith("!") for p in parts) <= MOST_EXCLAMATIONS, page["text"]
+            assert parts[-1] != "Look!", page["text"]

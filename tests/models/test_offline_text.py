@@ -266,7 +266,7 @@ PINNED_BRIEFS = [
         ("Under the Sea", (MIA, BO, LEO), "finding a lost toy", "9-12", 14),
     ]
 ]
-PINNED_DIGEST = "16fcdb82b308b1970b4eef503313e795d53011f5aaecc8f6180e8ef96ccb59ea"
+PINNED_DIGEST = "efc4d9037cf39ac65980f5cc362ed70f61a6f360f74360118065c5065e703807"
 
 
 def test_the_offline_books_are_pinned():
