@@ -666,8 +666,9 @@ def _stage(plan: _Plan, i: int, kind: str, time: str) -> tuple[dict, dict, list[
         lead = (attempt_i - 1) % len(actors) if attempt_i else 0
         keys.update(_role("L", keys_of[lead]))
         keys.update(_role("P", keys_of[(lead + 1) % len(actors)] if len(actors) > 1 else companion))
-        if fear_story:
+        if fear_story:  # the one who is afraid feels low; the partner is somebody else ("Mira gave Ember a hug")
             keys.update(_role("L", keys_of[fear_index]))
+            keys.update(_role("P", keys_of[(fear_index + 1) % len(actors)] if len(actors) > 1 else companion))
     elif kind == "helper":
         item = story.HELPER
         keys.update(_role("L", keys_of[0]))
@@ -693,6 +694,7 @@ def _stage_attempt(plan: _Plan, attempt_i: int, keys: dict) -> tuple[dict, dict,
     if plan.family == "fear" and lead == plan.fear_index:
         if len(actors) > 1:
             keys.update(_role("L", keys_of[partner]))
+            keys.update(_role("P", keys_of[lead]))  # never "Mira gave Mira a smile"
             lead, partner = partner, lead
         else:
             keys.update(_role("L", companion))

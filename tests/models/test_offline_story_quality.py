@@ -202,3 +202,16 @@ def test_a_page_has_at_most_two_short_exclamations_and_never_ends_on_look():
             parts = whole_sentences(page["text"])
             assert sum(len(p.split()) <= 2 and p.endswith("!") for p in parts) <= MOST_EXCLAMATIONS, page["text"]
             assert parts[-1] != "Look!", page["text"]
+
+
+@pytest.mark.parametrize("band", ["3-5", "6-8", "9-12"])
+def test_nobody_gives_themselves_a_hug_in_a_fear_story(band):
+    import re
+
+    cast = (CharacterLook("Ember", "a green dragon with golden wings"), CharacterLook("Mira", "a little girl with a hat"),
+            CharacterLook("Pip", "a tiny grey cat"))
+    for count in (6, 10, 14):
+        for page in write_book(StoryBrief("The Dragon Who Was Afraid of the Dark", cast[: 2 + count % 2],
+                                          age_band=band, scene_count=count)):
+            for name in ("Ember", "Mira", "Pip"):
+                assert not re.search(rf"\b{name} \w+ {name}\b", page["text"]), page["text"]
