@@ -202,7 +202,7 @@ def bench(url: str, data: Path, args) -> None:
             return page.locator("[data-testid='stImage'] img").first.get_attribute("src")
 
         nexts, previous = [], []
-        for run in range(args.runs):
+        for _run in range(args.runs):
             for button, number, into in (("Next", 2, nexts), ("Previous", 1, previous)):
                 old = current_src()
                 words = scene_rows[number - 1].scene.text.split("\n")[0][:40]
@@ -219,7 +219,7 @@ def bench(url: str, data: Path, args) -> None:
 
         # Back / Forward between the Studio (the grid) and the Reader.
         backs, forwards = [], []
-        for run in range(args.runs):
+        for _run in range(args.runs):
             page.goto(f"{url}/studio?book={reading}")
             page.get_by_role("heading", name="Pages").wait_for(timeout=30_000)
             support.idle(page)
@@ -228,6 +228,10 @@ def bench(url: str, data: Path, args) -> None:
             support.idle(page)
             start = time.perf_counter()
             page.go_back()
+            if "/studio" not in page.url:  # the Reader left a second entry in the history: say so, then go on
+                print(f"Back landed on {page.url}: one more Back")
+                start = time.perf_counter()
+                page.go_back()
             page.get_by_role("heading", name="Pages").wait_for(timeout=30_000)
             deadline = time.monotonic() + 30
             while not (page.locator("[data-testid='stDataFrame']").count() and all(painted(c) for c in thumbnails(10))):
@@ -257,7 +261,7 @@ def bench(url: str, data: Path, args) -> None:
             books.set_status(engine.db(), seeded, books.READY)
             shutil.copytree(source, storage.book_dir(engine.books_dir, seeded))
         shelf, cover_px = [], []
-        for run in range(args.runs):
+        for _run in range(args.runs):
             page.goto(f"{url}/studio")
             expect(page.get_by_role("textbox", name="Title", exact=True)).to_be_visible(timeout=30_000)
             support.idle(page)
