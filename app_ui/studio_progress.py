@@ -19,11 +19,10 @@ from storymaker.services import review, studio
 from storymaker.accounts import User
 from storymaker.engine import Engine
 from storymaker.errors import NotFound
-from storymaker.files import StoredFile
 from app_ui import grid, render, session
 
 POLL_S = 0.2  # a fifth of a second: what the person sees follows the painter closely, at one small read a poll
-SEEN = "studio_progress_seen"  # (book id, making, mark, progress, thumbnails) as the fragment last read them
+SEEN = "studio_progress_seen"  # (book id, making, mark, progress, page cards) as the fragment last read them
 
 
 def is_making(now: studio.Progress) -> bool:
@@ -32,20 +31,21 @@ def is_making(now: studio.Progress) -> bool:
     return now.making
 
 
-def page_cards(now: studio.Progress, thumbs: dict[int, StoredFile]) -> None:
-    """While the whole book is being made: every page's status, with its thumbnail once drawn."""
-    cards = st.grid("auto", min_column_width=120, gap="small")
-    for row in now.scenes:
-        number = row.scene.scene
-        with cards.cell():
-            if number in thumbs:
-                render.picture(thumbs[number], width="stretch")
-            else:
-                st.html("<div style=\"aspect-ratio:1;background:#fbe9cf;border-radius:0.4rem;display:flex;"
-                        "align-items:center;justify-content:center;color:#8a6d5a;\">"
-                        f"{html.escape(grid.STATUS.get(row.status, row.status))}</div>")
-            st.caption(f"Page {number} · {grid.STATUS.get(row.status, row.status)}"
-                       + (f": {render.md_escape(row.error)}" if row.status == books.FAILED and row.error else ""))
+def page_cards(rows: list[review.GridRow]) -> None:
+    """While the whole book is being made: every page's status, with its thumbnail once drawn. One
+    element (thumbnails inline, a few KB each), so a poll that changes nothing redraws almost nothing."""
+    cards = []
+    for row in rows:
+        label = grid.STATUS.get(row.status, row.status)
+        caption = f"Page {row.scene} · {label}" + (f": {row.error}" if row.status == books.FAILED and row.error else "")
+        picture = (f'<img src="{html.escape(row.picture)}" alt="Page {row.scene}" style="width:100%;aspect-ratio:1;'
+                   'object-fit:cover;border-radius:0.4rem;display:block;">' if row.picture else
+                   '<div style="aspect-ratio:1;background:#fbe9cf;border-radius:0.4rem;display:flex;align-items:center;'
+                   f'justify-content:center;color:#8a6d5a;">{html.escape(label)}</div>')
+        cards.append(f'<figure style="margin:0;">{picture}<figcaption style="font-size:0.85rem;color:#8a6d5a;'
+                     f'margin-top:0.25rem;">{html.escape(caption)}</figcaption></figure>')
+    st.html('<div style="display:grid;grid-template-columns:repeat(auto-fill,minmax(120px,1fr));gap:0.75rem;">'
+            + "".join(cards) + "</div>")
 
 
 @session.fragment(run_every=POLL_S)
@@ -53,7 +53,7 @@ def live(engine: Engine, user: User, book_id: int, making: bool, shown: dict[int
     """Progress while jobs run; only this reruns every second, with the arguments of the last full run
     (`shown`: each page's image version and status as that run drew them)."""
     try:
-        now, thumbs = current(engine, user, book_id, making)
+        now, cards = current(engine, user, book_id, making)
     except NotFound:
         st.rerun()
     if not now.running:
@@ -82,7 +82,7 @@ def live(engine: Engine, user: User, book_id: int, making: bool, shown: dict[int
         if now.waiting:
             st.caption(f":material/hourglass_top: Waiting: {render.md_escape(now.waiting)}")
         if now.story not in jobs.ACTIVE and making and now.scenes:
-            page_cards(now, thumbs)
+            page_cards(cards)
         if st.button("Cancel", icon=":material/stop_circle:", key="studio_cancel",
                      help="Stop drawing. Pages already drawn are kept; Retry failed pages draws the rest."):
             studio.cancel(engine, user.id, book_id)
@@ -90,7 +90,7 @@ def live(engine: Engine, user: User, book_id: int, making: bool, shown: dict[int
             st.rerun()
 
 
-def current(engine: Engine, user: User, book_id: int, making: bool) -> tuple[studio.Progress, dict[int, StoredFile]]:
+def current(engine: Engine, user: User, book_id: int, making: bool) -> tuple[studio.Progress, list[review.GridRow]]:
     """The book's progress (and, while it is made, its pages' thumbnails), read again only when its
     mark moved since the last poll: most polls cost one small read."""
     mark = studio.progress_mark(engine, user.id, book_id)
@@ -98,9 +98,9 @@ def current(engine: Engine, user: User, book_id: int, making: bool) -> tuple[stu
     if seen is not None and seen[:3] == (book_id, making, mark):
         return seen[3], seen[4]
     now = studio.progress(engine, user.id, book_id)
-    thumbs = review.thumbnails(engine, user.id, book_id) if making else {}
-    st.session_state[SEEN] = (book_id, making, mark, now, thumbs)
-    return now, thumbs
+    cards = review.grid(engine, user.id, book_id) if making else []
+    st.session_state[SEEN] = (book_id, making, mark, now, cards)
+    return now, cards
 
 
 def show_progress(engine: Engine, user: User, book_id: int, now: studio.Progress, making: bool) -> None:
