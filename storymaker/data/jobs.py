@@ -407,9 +407,10 @@ def active_count(db: Database, book_id: int | None = None) -> int:
 
 
 # Whatever a screen shows of a book being made moves this: a job queued (its id), claimed (started_at),
-# requeued (retries, attempts) or ended (finished_at; the queued and running counts move with each), a page's status or picture
-# (its updated_at, the versions), the book's status. One indexed read, so a screen may ask every few
-# hundred milliseconds "changed since?" and read the book's progress only when it has.
+# requeued (retries, attempts) or ended (finished_at; the queued and running counts move with each), a
+# page's status or picture (its updated_at, the versions), the book's status. Two small indexed reads in
+# one snapshot, so a screen may ask every few hundred milliseconds "changed since?" and read the book's
+# progress only when it has.
 _QUEUED_JOBS, _RUNNING_JOBS = (func.coalesce(func.sum(case((jobs.c.status == status, 1), else_=0)), 0)
                                for status in (QUEUED, RUNNING))
 _SCENES_MARK = (select(func.count(), func.max(scenes.c.updated_at), func.coalesce(func.sum(scenes.c.image_version), 0))
