@@ -30,7 +30,7 @@ from ..status import ACTIVE, JobStatus
 from . import notify
 from .database import Database
 from .rows import from_row, from_rows
-from .schema import books, jobs
+from .schema import books, jobs, scenes
 
 QUEUED, RUNNING = str(JobStatus.QUEUED), str(JobStatus.RUNNING)
 _ACTIVE = [str(s) for s in ACTIVE]
@@ -404,6 +404,32 @@ def active_count(db: Database, book_id: int | None = None) -> int:
         if book_id is None:
             return int(conn.execute(_ACTIVE_COUNT).scalar_one())
         return int(conn.execute(_ACTIVE_COUNT_OF_BOOK, {"book_id": book_id}).scalar_one())
+
+
+# Whatever a screen shows of a book being made moves this: a job queued (its id), claimed (started_at),
+# requeued (retries, attempts) or ended (finished_at; the queued and running counts move with each), a
+# page's status or picture (its updated_at, the versions), the book's status. Two small indexed reads in
+# one snapshot, so a screen may ask every few hundred milliseconds "changed since?" and read the book's
+# progress only when it has.
+_QUEUED_JOBS, _RUNNING_JOBS = (func.coalesce(func.sum(case((jobs.c.status == status, 1), else_=0)), 0)
+                               for status in (QUEUED, RUNNING))
+_SCENES_MARK = (select(func.count(), func.max(scenes.c.updated_at), func.coalesce(func.sum(scenes.c.image_version), 0))
+                .where(scenes.c.book_id == bindparam("book_id")))
+_MARK = (select(books.c.status, books.c.updated_at, func.count(jobs.c.id), func.max(jobs.c.id),
+                func.max(jobs.c.started_at), func.max(jobs.c.finished_at),
+                func.coalesce(func.sum(jobs.c.attempts + jobs.c.retries), 0), _QUEUED_JOBS, _RUNNING_JOBS)
+         .select_from(books.outerjoin(jobs, jobs.c.book_id == books.c.id))
+         .where(books.c.id == bindparam("book_id"), books.c.user_id == bindparam("user_id"))
+         .group_by(books.c.id, books.c.status, books.c.updated_at))
+
+
+def progress_mark(db: Database, user_id: int, book_id: int) -> tuple | None:
+    """A value that differs whenever the user's book, its pages or its jobs changed (None: no such book of theirs)."""
+    with db.read() as conn:
+        book = conn.execute(_MARK, {"book_id": book_id, "user_id": user_id}).first()
+        if book is None:
+            return None
+        return tuple(book) + tuple(conn.execute(_SCENES_MARK, {"book_id": book_id}).one())
 
 
 _NEXT_DUE = select(func.min(jobs.c.not_before)).where(jobs.c.status == QUEUED)

@@ -11,6 +11,7 @@ from typing import Iterable, Sequence
 
 from .. import avatars, books, characters, illustrate, jobs, safety, status, storage, styles, takes
 from ..data import books as book_rows
+from ..data import jobs as job_rows
 from ..data import series as series_rows
 from ..books import Book, BookOptions, SceneRow
 from ..characters import Character
@@ -129,6 +130,15 @@ def progress(engine: Engine, user_id: int, book_id: int) -> Progress:
     db = engine.db()
     with db.read():  # one snapshot: the book, its jobs and its pages as they were at one moment
         return _progress(engine, db, user_id, book_id)
+
+
+def progress_mark(engine: Engine, user_id: int, book_id: int) -> tuple:
+    """Cheap to ask: differs from the last one whenever `progress` would show something else
+    (NotFound for anybody else's book)."""
+    mark = job_rows.progress_mark(engine.db(), user_id, book_id)
+    if mark is None:
+        raise NotFound(f"There is no book {book_id} in your library.")
+    return mark
 
 
 def _progress(engine: Engine, db: Database, user_id: int, book_id: int) -> Progress:

@@ -423,3 +423,20 @@ def test_the_page_preview_shows_what_the_picture_shows_without_prompt_boilerplat
     prompt = prompts.render("generate_chapter.md", scene=books.scene_rows(app_env.engine.db(), book_id)[1].scene,
                             book_title="The Moon Garden", age_band="6-8", style_prompt="crayon", characters=[])
     assert "no text" in prompt and "no letters" in prompt  # the picture still gets no writing
+
+
+def test_the_studio_polls_only_while_something_is_drawn(app_env, monkeypatch):
+    from app_ui import studio_progress
+
+    polled: list[int] = []
+    monkeypatch.setattr(studio_progress, "live", lambda engine, user, book_id, *rest: polled.append(book_id))
+    user = app_env.user()
+    book_id = app_env.ready_book(user)
+    at = app_env.app(user, to=PAGE, book=str(book_id))
+    assert not at.exception and at.data_editor and polled == []  # a made book, nothing drawn: no timer at all
+    studio.regenerate_page(app_env.engine, user.id, book_id, 2)  # queued, not run
+    at.run()
+    assert polled == [book_id]  # the polling fragment runs while the page is redrawn
+    Runner(app_env.engine).run_until_idle()
+    at.run()
+    assert polled == [book_id]  # and stops once it is drawn

@@ -376,3 +376,31 @@ def test_an_idle_runner_is_woken_by_notify_not_by_its_poll(postgres_database, tm
     finally:
         runner.stop()
     assert queue.active_count(db) == 0
+
+
+# ---------------------------------------------------------------------- what screens poll
+
+
+def test_the_progress_mark_moves_with_every_change_a_screen_shows_and_only_then(any_db, book):
+    owner = sql(any_db, "SELECT user_id FROM books WHERE id = :id", id=book)[0][0]
+    marks = [jobs.progress_mark(any_db, owner, book)]
+
+    def moved() -> None:
+        mark = jobs.progress_mark(any_db, owner, book)
+        assert mark is not None and mark not in marks
+        marks.append(mark)
+
+    job_id = queue_job(any_db, book)
+    moved()  # queued
+    job = take(any_db, "w")
+    moved()  # claimed: drawing
+    jobs.extend_leases(any_db, "w", [job_id], NOW + 60)
+    assert jobs.progress_mark(any_db, owner, book) == marks[-1]  # a heartbeat shows nothing new
+    jobs.retry_later(any_db, job_id, "Busy.", NOW, 1, NOW + 100, "the image service is busy")
+    moved()  # waiting to try again
+    job = take(any_db, "w")
+    moved()
+    assert jobs.finish(any_db, job, "succeeded", None, now_iso())
+    moved()  # done
+    assert jobs.progress_mark(any_db, owner, book) == marks[-1]  # nothing happened: the same mark
+    assert jobs.progress_mark(any_db, new_user(any_db, "bob"), book) is None  # nobody else's book

@@ -1,0 +1,324 @@
+"""What a person sees in Chromium: Generate -> every thumbnail painted in the grid (10 and 16
+pages), Regenerate -> the new thumbnail painted, Reader Next/Previous -> the new picture and words
+painted, Back/Forward between the Studio and the Reader, and My Books with 100 books painted.
+
+    python bench/browser.py [--runs 5]
+
+Starts the app on a free port with the offline models and a throw-away data folder (as the
+browser tests do), makes a fresh account and its books through the core, then drives the app
+through Playwright with Debian's Chromium. Every figure ends when the browser shows the change:
+the grid's thumbnail cells read from screenshot pixels, an <img> loaded (naturalWidth > 0), the
+page's words; never a fixed sleep. Beside each is the server's part: the jobs' time from the
+database, or the screen's script run (AppTest, same data folder). Prints medians of `--runs` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADER_PX, PICTURE_X, PICTURE_W = 36, 56 + 45, 90  # the grid's header row; the picture column's middle and width
+REGENERATE_X = 56 + 90 + 70 + 116 / 2
+USER, PASSWORD = "bench", "correct horse"
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--books", type=int, default=100)
+    parser.add_argument("--only", default="generate,regenerate,reader,history,shelf",
+                        help="which figures, comma-separated (default: all)")
+    args = parser.parse_args()
+    args.only = set(args.only.split(","))
+
+    tmp = Path(tempfile.mkdtemp(prefix="storymaker-bench-browser-"))
+    data = tmp / "data"
+    os.environ.update(STORYMAKER_DATA_DIR=str(data), STORYMAKER_PROVIDER="offline")
+    from tests.browser import support  # skips (exits) without Playwright or Chromium
+
+    server = support.serve(tmp)
+    url = next(server)
+    try:
+        bench(url, data, args)
+    finally:
+        next(server, None)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def seconds(iso: str) -> float:
+    return datetime.fromisoformat(iso).timestamp()
+
+
+def jobs_span(engine, book_id: int, since_id: int = 0) -> float:
+    """From the first of the book's jobs (after `since_id`) being queued to the last one finishing, in ms."""
+    from sqlalchemy import text
+
+    with engine.db().read() as conn:
+        rows = conn.execute(text("SELECT created_at, finished_at FROM jobs WHERE book_id = :b AND id > :i"),
+                            {"b": book_id, "i": since_id}).all()
+    return (max(seconds(r.finished_at) for r in rows) - min(seconds(r.created_at) for r in rows)) * 1000
+
+
+def job_done(engine, since_id: int) -> bool:
+    from sqlalchemy import text
+
+    with engine.db().read() as conn:
+        return bool(conn.execute(text("SELECT count(*) FROM jobs WHERE id > :i AND finished_at IS NOT NULL"),
+                                 {"i": since_id}).scalar_one())
+
+
+def last_job_id(engine) -> int:
+    from sqlalchemy import text
+
+    with engine.db().read() as conn:
+        return conn.execute(text("SELECT coalesce(max(id), 0) FROM jobs")).scalar_one()
+
+
+def bench(url: str, data: Path, args) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from storymaker import accounts, books, characters, storage
+    from storymaker.books import BookOptions, CharacterLook
+    from storymaker.config import Settings
+    from storymaker.engine import Engine
+    from storymaker.runner import Runner
+    from storymaker.services import studio
+    from tests.browser import support
+
+    engine = Engine(Settings(provider="offline", data_dir=data))
+    user = accounts.sign_up(engine.db(), USER, PASSWORD)
+    cast = [characters.create(engine.db(), user.id, "Mia", "a curious girl with red boots").id,
+            characters.create(engine.db(), user.id, "Pip", "a tiny grey cat with a white tail").id]
+    model = {n: studio.start_book(engine, user.id, BookOptions(f"Model {n}", scene_count=n), cast) for n in (10, 16)}
+    Runner(engine).run_until_idle()
+    results: list[tuple[str, list[float], list[float], str]] = []
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=support.CHROMIUM, args=support.ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.goto(url)
+        support.fill(page, "Username", USER)
+        support.fill(page, "Password", PASSWORD)
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        expect(page.get_by_role("heading", name="My Books")).to_be_visible(timeout=30_000)
+        support.idle(page)
+
+        def grid_box():
+            return page.locator("[data-testid='stDataFrame']").bounding_box()
+
+        def thumbnails(rows: int) -> list[bytes]:
+            """The middle of each row's picture cell as pixels (one screenshot of the picture column): only
+            the picture is there, not the cell's background, which a selected or hovered row tints."""
+            from PIL import Image
+
+            box = grid_box()
+            row_h = 68
+            shot = page.screenshot(clip={"x": box["x"] + PICTURE_X - 14, "y": box["y"] + HEADER_PX,
+                                         "width": 28, "height": row_h * rows})
+            image = Image.open(io.BytesIO(shot)).convert("RGB")
+            scale = image.height / (row_h * rows)
+            return [image.crop((0, int((r * row_h + 20) * scale), image.width, int(((r + 1) * row_h - 20) * scale)))
+                    .tobytes() for r in range(rows)]
+
+        def painted(cell: bytes) -> bool:
+            return len(set(cell[i:i + 3] for i in range(0, len(cell), 3))) > 30  # a picture, not a flat cell
+
+        reading = model[10]  # the book the Reader, Back/Forward and My Books figures use
+        if "generate" in args.only:
+            # Generate -> all thumbnails painted in the grid.
+            for n in (10, 16):
+                screen, server = [], []
+                page.set_viewport_size({"width": 1280, "height": 400 + 68 * n + HEADER_PX + 400})
+                for run in range(args.runs):
+                    page.goto(f"{url}/studio?after={model[n]}")
+                    title = page.get_by_role("textbox", name="Title", exact=True)
+                    expect(title).to_be_visible(timeout=30_000)
+                    support.idle(page)
+                    support.fill(page, "Title", f"Bench {n} {run}")
+                    support.idle(page)
+                    start = time.perf_counter()
+                    page.get_by_role("button", name="Generate").click()
+                    page.get_by_role("heading", name="Pages").wait_for(timeout=120_000)
+                    deadline = time.monotonic() + 120
+                    while not (page.locator("[data-testid='stDataFrame']").count()
+                               and all(painted(c) for c in thumbnails(n))):
+                        assert time.monotonic() < deadline, "the grid's thumbnails were not painted"
+                        page.wait_for_timeout(20)
+                    screen.append((time.perf_counter() - start) * 1000)
+                    book_id = int(page.url.split("book=")[1].split("&")[0])
+                    server.append(jobs_span(engine, book_id))
+                    support.idle(page)
+                results.append((f"Generate -> all {n} thumbnails painted", screen, server, "jobs, queued to last done"))
+                page.set_viewport_size({"width": 1280, "height": 1400})
+
+        if "regenerate" in args.only:
+            # Regenerate -> the new thumbnail painted (a 10-page book, rows 2, 5, 8, ... in turn).
+            page.goto(f"{url}/studio?book={model[10]}")
+            page.get_by_role("heading", name="Pages").wait_for(timeout=30_000)
+            support.idle(page)
+            screen, server = [], []
+            for run in range(args.runs):
+                row = (2, 5, 8, 3, 6, 9, 4, 7)[run % 8]
+                deadline = time.monotonic() + 30
+                while not painted(before := thumbnails(10)[row - 1]):
+                    assert time.monotonic() < deadline
+                    page.wait_for_timeout(20)
+                since = last_job_id(engine)
+                box = grid_box()
+                start = time.perf_counter()
+                page.mouse.click(box["x"] + REGENERATE_X, box["y"] + HEADER_PX + 68 * (row - 0.5))
+                page.mouse.move(2, 2)
+                deadline = time.monotonic() + 60
+                # The new thumbnail cannot be on screen before its job is done: that guard keeps a cell
+                # redrawn for another reason (the row selected by the click) from counting.
+                while (now := thumbnails(10)[row - 1]) == before or not painted(now) or not job_done(engine, since):
+                    assert time.monotonic() < deadline, "the redrawn thumbnail was not painted"
+                    page.wait_for_timeout(10)
+                screen.append((time.perf_counter() - start) * 1000)
+                server.append(jobs_span(engine, model[10], since))
+                expect(page.get_by_text("Redrawing page").and_(page.locator("p"))).to_have_count(0, timeout=60_000)
+                support.idle(page)
+            results.append(("Regenerate -> new thumbnail painted", screen, server, "the job, queued to done"))
+
+        if "reader" in args.only:
+            # Reader: Next / Previous -> the new page's picture and words painted.
+            page.goto(f"{url}/reader?book={reading}&page=1")
+            expect(page.get_by_text("Page 1 of 10")).to_be_visible(timeout=30_000)
+            support.idle(page)
+            scene_rows = books.scene_rows(engine.db(), reading)
+
+            def picture_shown(old_src: str | None) -> None:
+                page.wait_for_function(
+                    """old => [...document.querySelectorAll("[data-testid='stImage'] img")].some(
+                         i => i.src !== old && i.complete && i.naturalWidth > 0)""", arg=old_src, timeout=30_000)
+
+            def current_src() -> str | None:
+                return page.locator("[data-testid='stImage'] img").first.get_attribute("src")
+
+            nexts, previous = [], []
+            for _run in range(args.runs):
+                for button, number, into in (("Next", 2, nexts), ("Previous", 1, previous)):
+                    old = current_src()
+                    words = scene_rows[number - 1].scene.text.split("\n")[0][:40]
+                    start = time.perf_counter()
+                    page.get_by_role("button", name=button).click()
+                    page.get_by_text(f"Page {number} of 10").wait_for(timeout=30_000)
+                    page.get_by_text(words, exact=False).first.wait_for(timeout=30_000)
+                    picture_shown(old)
+                    into.append((time.perf_counter() - start) * 1000)
+                    support.idle(page)
+            run_ms = script_runs(data, user, "app_pages/reader.py", {"book": str(reading), "page": "2"}, args.runs)
+            results.append(("Reader Next -> picture and words painted", nexts, run_ms, "Reader script run"))
+            results.append(("Reader Previous -> picture and words painted", previous, run_ms, "Reader script run"))
+
+        if "history" in args.only:
+            # Back / Forward between the Studio (the grid) and the Reader.
+            backs, forwards = [], []
+            for _run in range(args.runs):
+                page.goto(f"{url}/studio?book={reading}")
+                page.get_by_role("heading", name="Pages").wait_for(timeout=30_000)
+                support.idle(page)
+                page.get_by_role("link", name="Read it").click()
+                expect(page.get_by_text("Cover", exact=True).last).to_be_visible(timeout=30_000)
+                support.idle(page)
+                start = time.perf_counter()
+                page.go_back()
+                if "/studio" not in page.url:  # the Reader left a second entry in the history: say so, then go on
+                    print(f"Back landed on {page.url}: one more Back")
+                    start = time.perf_counter()
+                    page.go_back()
+                page.get_by_role("heading", name="Pages").wait_for(timeout=30_000)
+                deadline = time.monotonic() + 30
+                while not (page.locator("[data-testid='stDataFrame']").count() and all(painted(c) for c in thumbnails(10))):
+                    assert time.monotonic() < deadline
+                    page.wait_for_timeout(10)
+                backs.append((time.perf_counter() - start) * 1000)
+                support.idle(page)
+                start = time.perf_counter()
+                page.go_forward()
+                page.get_by_text("Cover", exact=True).last.wait_for(timeout=30_000)
+                page.wait_for_function("""[...document.querySelectorAll("[data-testid='stImage'] img")].some(
+                                            i => i.complete && i.naturalWidth > 0)""", timeout=30_000)
+                forwards.append((time.perf_counter() - start) * 1000)
+                support.idle(page)
+            results.append(("Back (Reader -> Studio grid painted)", backs,
+                            script_runs(data, user, "app_pages/studio.py", {"book": str(reading)}, args.runs),
+                            "Studio script run"))
+            results.append(("Forward (Studio -> Reader painted)", forwards,
+                            script_runs(data, user, "app_pages/reader.py", {"book": str(reading)}, args.runs),
+                            "Reader script run"))
+
+        if "shelf" in args.only:
+            # My Books with 100 books: seeded through the core (copies of a made book's folder), then opened.
+            source = storage.book_dir(engine.books_dir, reading)
+            for n in range(args.books - len(books.list_for(engine.db(), user.id, limit=1000))):
+                seeded = books.create(engine.db(), user.id, BookOptions(f"Shelf book {n:03d}"),
+                                      [(None, CharacterLook("Mia"), None)])
+                books.set_status(engine.db(), seeded, books.READY)
+                shutil.copytree(source, storage.book_dir(engine.books_dir, seeded))
+            shelf, cover_px = [], []
+            for _run in range(args.runs):
+                page.goto(f"{url}/studio")
+                expect(page.get_by_role("textbox", name="Title", exact=True)).to_be_visible(timeout=30_000)
+                support.idle(page)
+                start = time.perf_counter()
+                page.get_by_role("link", name="My Books").first.click()
+                page.get_by_role("heading", name="My Books").wait_for(timeout=30_000)
+                page.wait_for_function("""[...document.querySelectorAll("[data-testid='stImage'] img")].some(
+                                            i => i.complete && i.naturalWidth > 0)""", timeout=30_000)
+                shelf.append((time.perf_counter() - start) * 1000)
+                support.idle(page)
+                cover_px.append(page.evaluate("""Math.max(0, ...[...document.querySelectorAll("[data-testid='stImage'] img")]
+                                                 .map(i => i.naturalWidth))"""))
+            results.append((f"My Books, {args.books} books: first cover painted", shelf,
+                            script_runs(data, user, "app_pages/my_books.py", {}, args.runs),
+                            f"My Books script run; covers sent {max(cover_px)} px wide"))
+        browser.close()
+
+    print(f"\nMedians of {args.runs} runs (ms): on screen | server side")
+    for label, screen, server, what in results:
+        print(f"{label:<48} {statistics.median(screen):7.0f} | {statistics.median(server):7.0f}  ({what}; "
+              f"screen min {min(screen):.0f}, max {max(screen):.0f})")
+
+
+def script_runs(data: Path, user, screen: str, query: dict[str, str], runs: int) -> list[float]:
+    """The screen's script run on the server (AppTest over the same data folder, inline jobs off)."""
+    from streamlit.testing.v1 import AppTest
+
+    from storymaker.services import sessions
+    from storymaker.config import Settings
+    from storymaker.engine import Engine
+
+    engine = Engine(Settings(provider="offline", data_dir=data))
+    sign_in, _ticket = sessions.begin(engine, user, "bench")
+    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=120)
+    at.session_state["user"] = user
+    at.session_state["session_id"] = sign_in
+    at.run()
+    at.switch_page(screen)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()  # warm: caches, imports
+    assert not at.exception, at.exception
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+if __name__ == "__main__":
+    main()
