@@ -66,8 +66,8 @@ class CastMember:
     name: str
     look: str = ""
     personality: str = ""
-    pronoun: str = ""  # he, she, they or name; "" when the story reads it from the look
     avatar_path: str | None = None  # the avatar's key in the picture store
+    pronoun: str = ""  # he, she, they or name; "" when the story reads it from the look
 
 
 @dataclass(frozen=True)
