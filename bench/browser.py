@@ -295,23 +295,14 @@ def bench(url: str, data: Path, args) -> None:
 
 def script_runs(data: Path, user, screen: str, query: dict[str, str], runs: int) -> list[float]:
     """The screen's script run on the server (AppTest over the same data folder, inline jobs off)."""
-    from streamlit.testing.v1 import AppTest
-
+    from bench.ui import screen_app
     from storymaker.services import sessions
     from storymaker.config import Settings
     from storymaker.engine import Engine
 
     engine = Engine(Settings(provider="offline", data_dir=data))
     sign_in, _ticket = sessions.begin(engine, user, "bench")
-    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=120)
-    at.session_state["user"] = user
-    at.session_state["session_id"] = sign_in
-    at.run()
-    at.switch_page(screen)
-    for name, value in query.items():
-        at.query_params[name] = value
-    at.run()  # warm: caches, imports
-    assert not at.exception, at.exception
+    at = screen_app(user, sign_in, screen, query)
     times = []
     for _ in range(runs):
         start = time.perf_counter()

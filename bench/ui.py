@@ -36,7 +36,6 @@ def main() -> None:
 
     data = Path(tempfile.mkdtemp(prefix="storymaker-bench-ui-"))
     os.environ.update(STORYMAKER_DATA_DIR=str(data), STORYMAKER_INLINE_JOBS="1", STORYMAKER_PROVIDER="offline")
-    from streamlit.testing.v1 import AppTest
 
     from storymaker import accounts, books, storage
     from storymaker.books import BookOptions, CharacterLook
@@ -58,15 +57,7 @@ def main() -> None:
     sign_in, _ticket = sessions.begin(engine, user, "bench")
 
     def timed(screen: str, query: dict[str, str]) -> list[float]:
-        at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=120)
-        at.session_state["user"] = user
-        at.session_state["session_id"] = sign_in
-        at.run()
-        at.switch_page(screen)
-        for name, value in query.items():
-            at.query_params[name] = value
-        at.run()  # warm: caches, imports
-        assert not at.exception, at.exception
+        at = screen_app(user, sign_in, screen, query)
         if screen.endswith("studio.py"):  # the grid is there, with a row per page
             assert len(at.data_editor[0].value) == (10 if query["book"] == str(ten) else 40)
         times = []
@@ -100,6 +91,22 @@ def main() -> None:
     for line in takes_times(engine, user, sign_in, args.runs):
         print(line)
     shutil.rmtree(data, ignore_errors=True)
+
+
+def screen_app(user, sign_in: int, screen: str, query: dict[str, str]):
+    """An AppTest of `screen` (a file under app_pages/) signed in as `user`, run once to warm it."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "router.py"), default_timeout=120)
+    at.session_state["user"] = user
+    at.session_state["session_id"] = sign_in
+    at.run()
+    at.switch_page(screen)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()  # warm: caches, imports
+    assert not at.exception, at.exception
+    return at
 
 
 def studio_books(engine, user_id: int) -> tuple[int, int]:
