@@ -178,8 +178,7 @@ def restyle(engine: Engine, book_id: int, style: str) -> Plan:
         book_rows.clear_notes(db, book_id)  # notes were for the next take in the old style, like Regenerate all's
         book = books.get_any(db, book_id)
         assert book is not None  # held by this unit
-        for picture in _pictures(book, books.scene_rows(db, book_id)):
-            _stamp(engine, book_id, picture)
+        _stamp(engine, book_id, _pictures(book, books.scene_rows(db, book_id)))
         done = _on_file(engine, _plan(engine, book, style))
         settled = jobs.settle_all(db, book_id, [picture.target for picture, _ in done.reuse])
         for (picture, take), job_id in zip(done.reuse, settled, strict=True):
@@ -199,10 +198,11 @@ def _on_file(engine: Engine, planned: Plan) -> Plan:
     return Plan(planned.style, planned.draw + gone, tuple(there), planned.kept)
 
 
-def _stamp(engine: Engine, book_id: int, picture: Picture) -> None:
-    """A current take from before fits were kept is taken to fit the page's words now: stamp it so,
-    before a restyle makes another take current and it would no longer count."""
+def _stamp(engine: Engine, book_id: int, pictures: list[Picture]) -> None:
+    """A current take from before fits were kept is taken to fit its page's words now: stamp it so,
+    before a restyle makes another take current and it would no longer count. One read for the book."""
     db = engine.db()
-    for take in take_rows.of_page(db, book_id, picture.page.scene_id):
-        if take.current and take.fit is None:
-            take_rows.set_fit(db, book_id, take.id, picture.fit)
+    fit_of = {picture.page.scene_id: picture.fit for picture in pictures}
+    for take in take_rows.of_book(db, book_id):
+        if take.current and take.fit is None and take.scene_id in fit_of:
+            take_rows.set_fit(db, book_id, take.id, fit_of[take.scene_id])
