@@ -1,5 +1,5 @@
 """One page's words from the text model: a page rewritten on request, or a new page written from its
-neighbours and the book's arc (issue 14).
+neighbours and the book's arc.
 
 The request carries the rendered prompt (`rewrite_page.md`, `write_page.md`; user text only as
 variables) for a remote model and a `PageTask` (the book's pages, the page, the instruction, the
@@ -20,7 +20,7 @@ from .engine import Engine
 from .errors import StorymakerError
 from .models.base import Message, PageTask, TextRequest
 from .models.errors import ModelError
-from .scenes import Scene, SceneError, parse_page
+from .scenes import Scene, SceneError, page_schema, parse_page
 
 MAX_ASKS = 2  # the first ask and one re-ask with the problems listed
 REWRITTEN = ("title", "text")
@@ -82,23 +82,10 @@ def _book_facts(book: Book, scenes: Sequence[Scene]) -> dict[str, Any]:
     )
 
 
-def _schema(fields: Sequence[str], names: Sequence[str]) -> dict[str, Any]:
-    """Structured output for one page: `fields` only (a rewrite asks for the title and the words)."""
-    name_schema: dict[str, Any] = {"type": "string"}
-    if names:
-        name_schema["enum"] = list(names)
-    properties: dict[str, Any] = {
-        "title": {"type": "string"}, "text": {"type": "string"}, "illustration": {"type": "string"},
-        "characters": {"type": "array", "items": name_schema},
-    }
-    return {"type": "object", "additionalProperties": False, "required": list(fields),
-            "properties": {name: properties[name] for name in fields}}
-
-
 def _ask(engine: Engine, book: Book, messages: tuple[Message, ...], task: PageTask, fields: Sequence[str],
          keep: dict[str, Any], number: int, same_as: Callable[[Scene], bool]) -> Scene:
     model = engine.text_model
-    schema = _schema(fields, book.names) if model.supports_schema else None
+    schema = page_schema(book.names, fields) if model.supports_schema else None
     problems: list[str] = []
     for _ in range(MAX_ASKS):
         try:

@@ -91,33 +91,29 @@ class _Problems:
 
 def json_schema(scene_count: int, names: Sequence[str]) -> dict[str, Any]:
     """The structured-output schema for a story answer of exactly `scene_count` scenes."""
-    name_schema: dict[str, Any] = {"type": "string"}
-    if names:
-        name_schema["enum"] = list(names)
     return {
         "type": "object",
         "additionalProperties": False,
         "required": ["scenes"],
         "properties": {
-            "scenes": {
-                "type": "array",
-                "minItems": scene_count,
-                "maxItems": scene_count,
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": list(COLUMNS),
-                    "properties": {
-                        "scene": {"type": "integer"},
-                        "title": {"type": "string"},
-                        "text": {"type": "string"},
-                        "illustration": {"type": "string"},
-                        "characters": {"type": "array", "items": name_schema},
-                    },
-                },
-            }
+            "scenes": {"type": "array", "minItems": scene_count, "maxItems": scene_count,
+                       "items": page_schema(names)},
         },
     }
+
+
+def page_schema(names: Sequence[str], fields: Sequence[str] = COLUMNS) -> dict[str, Any]:
+    """The structured-output schema of one page with `fields` (a rewrite asks for the title and text only);
+    the characters limited to the book's `names`."""
+    name_schema: dict[str, Any] = {"type": "string"}
+    if names:
+        name_schema["enum"] = list(names)
+    properties: dict[str, Any] = {
+        "scene": {"type": "integer"}, "title": {"type": "string"}, "text": {"type": "string"},
+        "illustration": {"type": "string"}, "characters": {"type": "array", "items": name_schema},
+    }
+    return {"type": "object", "additionalProperties": False, "required": list(fields),
+            "properties": {name: properties[name] for name in fields}}
 
 
 # ---------------------------------------------------------------- model answers
