@@ -1,4 +1,4 @@
-"""Studio: new words for one page, in its preview dialog (issue 14).
+"""Studio: new words for one page, in its preview dialog.
 
 An instruction ("shorter", "make it rhyme") and **Propose new words** ask the text model; the page's
 words and the proposed ones then sit side by side (stacked on a phone) with **Use the new words**,

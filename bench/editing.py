@@ -1,4 +1,4 @@
-"""The author's edits of issue 14 on a 15-page book with 10 takes a page, as the Studio calls them
+"""An author's edits on a 15-page book with 10 takes a page, as the Studio calls them
 (services, SQLite and a local folder, offline models):
 
     python bench/editing.py [--runs 7]

@@ -1,4 +1,4 @@
-"""Kid-safe by default: what people type and what the models make is checked (issue 15).
+"""Kid-safe by default: what people type and what the models make is checked.
 
 The one way in for any input is `require_safe(engine, {field: text}, user_id=..., book_id=...)`
 (or `check_inputs` for the verdict without raising); the story handler calls `check_pages`, the

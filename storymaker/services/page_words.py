@@ -1,4 +1,4 @@
-"""A page's words rewritten on request, and the words of a new page (issue 14), for the Studio.
+"""A page's words rewritten on request, and the words of a new page, for the Studio.
 
 `propose` asks the text model for new words for one page, following an instruction ("shorter", "make it
 rhyme"); nothing changes until `accept`, which stores them the way a grid edit is saved (the same

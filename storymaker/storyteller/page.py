@@ -1,4 +1,4 @@
-"""One page of an offline book written again, or a new page for a place in its arc (issue 14).
+"""One page of an offline book written again, or a new page for a place in its arc.
 
 Both start from the book the pages were written from: the brief's plan (its world, cast, beats), found
 again from the brief. Which beat a page is comes from its words (the written page they match best), or,
