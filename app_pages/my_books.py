@@ -5,7 +5,7 @@ from itertools import groupby
 
 import streamlit as st
 
-from storymaker import books
+from storymaker import books, storage
 from storymaker.services import library, samples, studio
 from storymaker.services import books as book_service
 from storymaker.books import BookError
@@ -53,8 +53,8 @@ def confirm_delete(book: books.Book) -> None:
 
 def book_card(item: library.ShelfBook) -> None:
     book = item.book
-    if item.cover:
-        render.picture(item.cover, width="stretch")
+    if item.cover:  # 24 to a shelf page: the browser fetches only the covers in view
+        render.lazy_picture(engine, item.cover, f"Cover of {book.title}", storage.THUMB_PX)
     else:
         st.html("<div style=\"aspect-ratio:1;background:#fbe9cf;border-radius:0.5rem;display:flex;"
                 "align-items:center;justify-content:center;font-size:3rem;\">📖</div>")

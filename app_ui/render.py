@@ -13,6 +13,7 @@ from PIL import Image
 from storymaker import books
 from storymaker.engine import Engine
 from storymaker.files import StoredFile
+from app_web import pictures
 
 STATUS_BADGES: dict[str, tuple[str, str, str]] = {
     books.DRAFT: ("Draft", "gray", ":material/edit_note:"),
@@ -149,6 +150,17 @@ def picture(file: StoredFile, as_stored: bool = False, **image_args) -> None:
     except (_Gone, OSError):  # deleted meanwhile, or not a picture
         return
     st.image(jpeg, output_format="JPEG", **image_args)
+
+
+def lazy_picture(engine: Engine, file: StoredFile, alt: str, px: int) -> None:
+    """A picture the browser loads only as it nears the screen (`loading="lazy"`), from the bucket's
+    presigned address or, from the folder, the app's signed one (app_web.pictures). `px`: its
+    stored width, so the space is kept before it loads and nothing below it jumps."""
+    url = _browser_url(file.store.name, file.key, file.version, file) or pictures.address(
+        file, engine.settings.data_dir)
+    st.html(f'<img src="{html.escape(url)}" alt="{html.escape(alt)}" loading="lazy" decoding="async" '
+            f'width="{px}" height="{px}" style="width:100%;height:auto;aspect-ratio:1;object-fit:cover;'
+            'border-radius:0.5rem;display:block;">')
 
 
 def delete_or_keep(noun: str, dialog_state: str, delete: Callable[[], object], done: str) -> None:

@@ -22,9 +22,11 @@ from storymaker.errors import NotFound
 from app_ui import grid, render, session
 
 POLL_S = 0.2  # a fifth of a second: what the person sees follows the painter closely, at one small read a poll
-# While a whole book is made, its painter has most of the work to do in this process: a calmer poll leaves
-# it the processor (five polls a second made a 16-page book 2-3 times slower on two busy cores).
-MAKING_POLL_S = 0.5
+# While a whole book is made, its painter has most of the work to do in this process: a slightly calmer
+# poll leaves it the processor (bench/browser.py: 0.25 s shows a 10-page book about 0.35 s sooner than
+# 0.5 s, and a 16-page one as soon; each poll is one small read now that no run ends in a full garbage
+# collection, see .streamlit/config.toml).
+MAKING_POLL_S = 0.25
 SEEN = "studio_progress_seen"  # (book id, making, mark, progress, page cards) as the fragment last read them
 
 

@@ -19,6 +19,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from storymaker import books
+from storymaker.status import JobStatus
 from storymaker.services import drafts, review, studio
 from storymaker.accounts import User
 from storymaker.engine import Engine
@@ -29,6 +30,10 @@ from app_ui import (downloads, grid, narration, render, session, studio_pages, s
 from app_ui.studio_common import notice
 
 PREVIEW, REWRITING = "studio_preview", "studio_rewriting"
+# A redraw that ends this soon (the offline painter's, on a machine that is not busy) is shown by the
+# click's own run: no "drawing" step, no poll, no second run. A slower one costs this much more before
+# its progress shows, which nobody notices next to a remote model's seconds.
+SHOWN_WITHIN_S = 0.4
 
 
 def keys(book_id: int) -> dict[str, str]:
@@ -106,12 +111,24 @@ def on_regenerate(engine: Engine, user: User, book_id: int) -> None:
     if scene is None or not save_first(engine, user, book_id, [scene]):
         return
     try:
-        studio.regenerate_page(engine, user.id, book_id, scene)
+        job_id = studio.regenerate_page(engine, user.id, book_id, scene)
     except StorymakerError as error:
         notice("error", render.md_escape(error))
         return
+    redrawn(engine, scene, job_id, later="Its picture updates in the grid when it is done.")
+
+
+def redrawn(engine: Engine, scene: int, job_id: int, *, later: str) -> None:
+    """Run the redraw just queued, wait for it a moment, and say how it went (or, `later`, when it shows)."""
     session.run_queued_jobs()
-    render.flash(f"Redrawing page {scene}. Its picture updates in the grid when it is done.")
+    ended = studio.wait_for(engine, [job_id], SHOWN_WITHIN_S)
+    status = None if ended is None else ended.get(job_id)
+    if status is None:
+        render.flash(f"Redrawing page {scene}. {later}")
+    elif status == JobStatus.SUCCEEDED:
+        render.flash(f"Page {scene} redrawn: the new picture is its newest take.")
+    elif status == JobStatus.FAILED:
+        render.flash(f"Page {scene} could not be redrawn: its row says why.")
 
 
 def on_open(book_id: int) -> None:
@@ -159,12 +176,11 @@ def redraw_with_note(engine: Engine, user: User, book_id: int, scene: int) -> No
     if not save_first(engine, user, book_id, [scene]):
         st.rerun()  # the notice says what to fix
     try:
-        studio.regenerate_page(engine, user.id, book_id, scene, note)
+        job_id = studio.regenerate_page(engine, user.id, book_id, scene, note)
     except StorymakerError as error:
         st.error(render.md_escape(error))
         return
-    session.run_queued_jobs()
-    render.flash(f"Redrawing page {scene}. The new take appears here and in the grid when it is done.")
+    redrawn(engine, scene, job_id, later="The new take appears here and in the grid when it is done.")
     st.rerun()
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from time import gmtime, strftime
@@ -64,6 +65,25 @@ def wake() -> None:
     with work_arrived:
         _generation += 1
         work_arrived.notify_all()
+
+
+def wait(db: Database, job_ids: Sequence[int], within: float, poll_s: float = 0.05) -> dict[int, str] | None:
+    """Wait up to `within` seconds for these jobs to end: their statuses by id once they all have
+    (a deleted book's jobs are left out), None when some still run. A runner of this process wakes
+    the wait the moment it ends a job (every status change bumps the generation); a job another
+    process runs is looked for every `poll_s`."""
+    deadline = time.monotonic() + within
+    while True:
+        seen = _generation
+        found = rows.statuses(db, job_ids)
+        if all(status not in ACTIVE for status in found.values()):
+            return found
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        with work_arrived:
+            if _generation == seen:
+                work_arrived.wait(min(left, poll_s))
 
 
 def listen(db: Database) -> Listener:

@@ -399,6 +399,13 @@ _ACTIVE_COUNT = select(func.count()).select_from(jobs).where(jobs.c.status.in_(_
 _ACTIVE_COUNT_OF_BOOK = _ACTIVE_COUNT.where(jobs.c.book_id == bindparam("book_id"))
 
 
+def statuses(db: Database, job_ids: Sequence[int]) -> dict[int, str]:
+    """These jobs' statuses, by id (a deleted book's jobs are missing)."""
+    with db.read() as conn:
+        return {row.id: row.status for row in conn.execute(
+            select(jobs.c.id, jobs.c.status).where(jobs.c.id.in_(list(job_ids))))}
+
+
 def active_count(db: Database, book_id: int | None = None) -> int:
     with db.read() as conn:
         if book_id is None:

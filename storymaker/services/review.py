@@ -101,17 +101,6 @@ def preview(engine: Engine, user_id: int, book_id: int, scene: int) -> PagePrevi
     raise NotFound(f"Book {book_id} has no page {scene}.")
 
 
-def thumbnails(engine: Engine, user_id: int, book_id: int) -> dict[int, StoredFile]:
-    """scene number -> thumbnail, for the user's pages drawn so far (keys built from stored ids only)."""
-    _book(engine, user_id, book_id)
-    found = {}
-    for row in books.scene_rows(engine.db(), book_id):
-        thumb = engine.store.stat(layout.thumb_key(book_id, layout.scene_name(row.scene.scene)))
-        if row.image_version and thumb is not None:
-            found[row.scene.scene] = thumb
-    return found
-
-
 class WordsChanged(StorymakerError):
     """A page's words are no longer those the edit was made from (changed in another tab, say): nothing saved."""
 

@@ -141,6 +141,12 @@ def progress_mark(engine: Engine, user_id: int, book_id: int) -> tuple:
     return mark
 
 
+def wait_for(engine: Engine, job_ids: Sequence[int], within: float) -> dict[int, str] | None:
+    """Wait up to `within` seconds for jobs just queued to end: their statuses once all have, None
+    while some still run (a quick redraw is then shown by the same run, with no progress step)."""
+    return jobs.wait(engine.db(), job_ids, within)
+
+
 def _progress(engine: Engine, db: Database, user_id: int, book_id: int) -> Progress:
     book = _own_book(engine, user_id, book_id)
     latest = jobs.latest(db, book_id)

@@ -3,6 +3,7 @@ fetches from the bucket itself, through short-lived presigned addresses."""
 
 from __future__ import annotations
 
+import html
 import urllib.request
 
 import pytest
@@ -41,6 +42,19 @@ def test_the_reader_shows_the_cover_from_the_bucket(bucket_env, seaweed_server, 
         assert answer.read().startswith(b"\x89PNG")
     folder = tmp_path / "data"
     assert all(path.name.startswith("storymaker.db") for path in folder.rglob("*") if path.is_file())
+
+
+def test_my_books_covers_load_lazily_from_the_bucket(bucket_env, seaweed_server):
+    user = bucket_env.user()
+    bucket_env.ready_book(user, scenes=4)
+    at = bucket_env.app(user)
+    assert not at.exception
+    [cover] = [h.proto.body for h in at.get("html") if "<img" in h.proto.body]
+    url = html.unescape(cover.split('src="', 1)[1].split('"', 1)[0])
+    assert 'loading="lazy"' in cover and url.startswith(f"{seaweed_server.endpoint}/{SEAWEED_BUCKET}/")
+    assert "X-Amz-Signature=" in url and "/thumbs/cover.webp?" in url and seaweed_server.secret_key not in url
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        assert answer.read()[:4] == b"RIFF"  # the thumbnail, straight from the bucket
 
 
 def test_the_studio_grid_and_preview_read_the_bucket(bucket_env, seaweed_server):

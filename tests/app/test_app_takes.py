@@ -42,7 +42,8 @@ def test_regenerate_with_a_note_from_the_preview(app_env):
     at.text_input(key=f"studio_note_text_{book_id}_3").set_value("at night")
     at = click(at, "Regenerate")
     assert not at.exception
-    Runner(app_env.engine).run_until_idle()
+    # Jobs run inline here, so the click's own run has the new take and says so.
+    assert "Page 3 redrawn: the new picture is its newest take." in [t.value for t in at.toast]
     found = take_service.of_page(app_env.engine, user.id, book_id, 3)
     assert [(t.number, t.note, t.current) for t in found] == [(1, None, False), (2, "at night", True)]
 

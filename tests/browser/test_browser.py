@@ -48,7 +48,9 @@ def journey(page, avatar: Path) -> None:
     page.get_by_role("link", name="My Books").first.click()
     page.get_by_role("button", name="Make a sample book").click()
     expect(page.get_by_text("Ready")).to_be_visible(timeout=120_000)  # the fragment polls
-    expect(page.locator("[data-testid='stImage']")).to_have_count(1)  # the cover
+    cover = page.locator("[data-testid='stMain'] img[loading='lazy']")  # fetched as it nears the screen
+    expect(cover).to_have_count(1)
+    expect(cover).to_have_js_property("naturalWidth", 256)  # loaded: the thumbnail, not the whole picture
     looked_at("3-my-books")
 
     idle(page)  # "Ready" is drawn by the run that also stops the shelf's polling: let it finish

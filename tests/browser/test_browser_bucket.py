@@ -22,7 +22,7 @@ def bucket_server(tmp_path, seaweed_server):
 
 def loaded_from(page, endpoint: str) -> list[str]:
     """The addresses of the pictures shown, after checking each one really loaded."""
-    images = page.locator("[data-testid='stImage'] img")
+    images = page.locator("[data-testid='stImage'] img, [data-testid='stMain'] img[loading='lazy']")
     expect(images.first).to_be_visible(timeout=30_000)
     found = images.evaluate_all("imgs => imgs.map(i => [i.src, i.complete && i.naturalWidth])")
     assert found and all(width and width > 0 for _, width in found), found

@@ -175,7 +175,9 @@ def studio_journey(page, data) -> None:
     idle(page)
     before = picture(3)
     page.mouse.click(*cell("regenerate", 3))
-    expect(page.get_by_text("Redrawing page 3").first).to_be_visible(timeout=30_000)
+    # The offline painter is quick: the click's own run shows the new take ("Page 3 redrawn"); on a busy
+    # machine the job may outlast the click's wait, and the progress shows instead ("Redrawing page 3").
+    expect(page.get_by_text(re.compile("Page 3 redrawn|Redrawing page 3")).first).to_be_visible(timeout=30_000)
     deadline = time.monotonic() + 60
     while books.scene_rows(connection, book_id)[2].image_version < 2:
         assert time.monotonic() < deadline, "page 3 was not redrawn"
@@ -204,7 +206,7 @@ def studio_journey(page, data) -> None:
     page.get_by_role("link", name="My Books").first.click()
     expect(page.get_by_text("The Moon Garden")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Ready").first).to_be_visible()
-    expect(page.locator("[data-testid='stImage']")).to_have_count(1)  # the cover
+    expect(page.locator("[data-testid='stMain'] img[loading='lazy']")).to_have_count(1)  # the cover
     looked_at("7-my-books")
     page.get_by_role("link", name="Read", exact=True).click()
     expect(page.get_by_text("Cover", exact=True).last).to_be_visible(timeout=30_000)
@@ -238,14 +240,20 @@ def grid_and_upload(page, story) -> None:
     editor = page.locator("[data-testid='stDataFrame']")
     top = editor.bounding_box()["y"]
 
-    # A row's Regenerate: the redraw's message and progress appear and go without moving the grid.
+    # A row's Regenerate: its message comes and goes without moving the grid.
     box = editor.bounding_box()
     page.mouse.click(box["x"] + column_x("regenerate"), box["y"] + HEADER_PX + grid_ui.ROW_HEIGHT * 1.5)
-    redrawing = page.get_by_text("Redrawing page 2", exact=False)
-    expect(redrawing.first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(re.compile("Page 2 redrawn|Redrawing page 2")).first).to_be_visible(timeout=30_000)
+    assert editor.bounding_box()["y"] == top
+    expect(page.get_by_text("Redrawing page 2").and_(page.locator("p"))).to_have_count(0, timeout=60_000)
+    idle(page)
+
+    # Every page redrawn: the progress appears under the grid and goes, without moving it either.
+    page.get_by_role("button", name="Regenerate all pictures").click()
+    expect(page.get_by_text("Redrawing pages", exact=False).first).to_be_visible(timeout=30_000)
     during = editor.bounding_box()["y"]
     page.screenshot(path=SHOTS / "studio-steady-redrawing.png", full_page=True)
-    expect(page.get_by_text("Redrawing page 2").and_(page.locator("p"))).to_have_count(0, timeout=60_000)
+    expect(page.get_by_text("Redrawing pages").and_(page.locator("p"))).to_have_count(0, timeout=60_000)
     idle(page)
     after = editor.bounding_box()["y"]
     assert (during, after) == (top, top), f"the grid moved: {top} -> {during} -> {after} px"
