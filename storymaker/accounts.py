@@ -243,10 +243,12 @@ def _reserve_attempt(db: Database, canon: str, client: str) -> None:
     turn: the attempt that goes through is undone by `_attempt_succeeded`. The rows are
     locked first, so on PostgreSQL too a parallel attempt sees this one's count.
     """
-    now = _clock()
     keys = _throttle_keys(canon, client)
     with db.write():
         counted = sign_ins.lock(db, list(keys))
+        # The time once the rows are ours: read before, a parallel attempt counted meanwhile would be
+        # "later than now", a wait of a few milliseconds that refused a free try.
+        now = _clock()
         wait = max(
             (row.last_at + _wait_s(row.failures, *keys[key]) - now
              for key, row in counted.items() if row.last_at > now - FORGET_S),

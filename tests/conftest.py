@@ -153,6 +153,18 @@ def book_id(mock_engine, user):
     return make_book(mock_engine, user.id)
 
 
+def routes_client(routes, settings: Settings, monkeypatch):
+    """Starlette's TestClient over some of app_web's routes, which read the app's settings from the
+    environment: pointed at the settings the test's engine uses (its data folder and database)."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    monkeypatch.setenv("STORYMAKER_DATA_DIR", str(settings.data_dir))
+    if settings.database_url:
+        monkeypatch.setenv("STORYMAKER_DATABASE_URL", settings.database_url)
+    return TestClient(Starlette(routes=routes))
+
+
 def wait_until(condition, timeout: float = 10.0, what: str = "the condition", interval: float = 0.02):
     """Poll `condition` until it returns something truthy; fail with `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout

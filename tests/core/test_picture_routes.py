@@ -7,20 +7,16 @@ from __future__ import annotations
 import time
 
 import pytest
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from app_web import pictures
 from storymaker.files import layout
-from tests.conftest import make_book
+from tests.conftest import make_book, routes_client
 
 
 @pytest.fixture
 def client(settings, monkeypatch):
-    monkeypatch.setenv("STORYMAKER_DATA_DIR", str(settings.data_dir))
-    if settings.database_url:
-        monkeypatch.setenv("STORYMAKER_DATABASE_URL", settings.database_url)
-    return TestClient(Starlette(routes=pictures.routes))
+    """The routes, reading the same settings (a temporary data folder) the test's engine uses."""
+    return routes_client(pictures.routes, settings, monkeypatch)
 
 
 @pytest.fixture

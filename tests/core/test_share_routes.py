@@ -12,13 +12,11 @@ import re
 
 import pytest
 from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
 
 from app_web import share
 from storymaker import accounts, books
 from storymaker.services import sharing
-from tests.conftest import make_book
+from tests.conftest import make_book, routes_client
 from tests.peek import sql
 
 EVIL = '<script>alert("x")</script> & Co'
@@ -35,10 +33,7 @@ def clock(monkeypatch):
 @pytest.fixture
 def client(settings, monkeypatch):
     """The routes, reading the same settings (a temporary data folder) the test's engine uses."""
-    monkeypatch.setenv("STORYMAKER_DATA_DIR", str(settings.data_dir))
-    if settings.database_url:
-        monkeypatch.setenv("STORYMAKER_DATABASE_URL", settings.database_url)
-    return TestClient(Starlette(routes=share.routes))
+    return routes_client(share.routes, settings, monkeypatch)
 
 
 @pytest.fixture

@@ -175,3 +175,36 @@ def test_two_parallel_failed_sign_ins_are_both_counted(any_db):
         thread.join()
     assert sign_ins.find(any_db, "user:grace").failures == 2
     assert [sign_ins.find(any_db, f"client:10.0.0.{n}").failures for n in range(2)] == [1, 1]
+
+
+def test_an_attempt_that_waited_for_anothers_lock_is_not_refused_for_it(any_db, monkeypatch):
+    # The second attempt starts first but reaches the throttle's rows only once the first has counted
+    # its failure: the time it compares with is the time it got them, so a free try stays free.
+    accounts.sign_up(any_db, "grace", "correct horse")
+    first_done = threading.Event()
+    keys_of = accounts._throttle_keys
+
+    def slow_second(canon, client):
+        if threading.current_thread().name == "second":
+            first_done.wait(10)
+        return keys_of(canon, client)
+
+    monkeypatch.setattr(accounts, "_throttle_keys", slow_second)
+    failures = []
+
+    def guess(n):
+        try:
+            accounts.sign_in(any_db, "grace", f"guess {n}", client=f"10.0.0.{n}")
+        except accounts.AccountError as error:
+            failures.append(str(error))
+        finally:
+            if n == 0:
+                first_done.set()
+
+    second = threading.Thread(target=guess, args=(1,), name="second")
+    second.start()
+    time.sleep(0.05)  # the second attempt is under way, waiting to lock, before the first begins
+    guess(0)
+    second.join()
+    assert failures == [accounts.WRONG_CREDENTIALS] * 2
+    assert sign_ins.find(any_db, "user:grace").failures == 2
