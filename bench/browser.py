@@ -93,8 +93,9 @@ def last_job_id(engine) -> int:
 # A drawn thumbnail has many colours there; an empty cell, one or two.
 CELLS = """([rows, x, top, rowH]) => {
   const canvas = document.querySelector("[data-testid='data-grid-canvas']");
-  if (!canvas) return null;
-  const box = canvas.getBoundingClientRect(), scale = canvas.width / box.width, ctx = canvas.getContext("2d");
+  const box = canvas && canvas.getBoundingClientRect();
+  if (!box || !box.width || !canvas.width) return null;  // not laid out yet
+  const scale = canvas.width / box.width, ctx = canvas.getContext("2d");
   const cells = [];
   for (let row = 0; row < rows; row++) {
     const d = ctx.getImageData((x - 10) * scale, (top + rowH * row + rowH / 2 - 10) * scale, 20 * scale, 20 * scale).data;

@@ -13,27 +13,14 @@ from storymaker.engine import Engine
 from storymaker.services import books as book_service
 from storymaker.services import sharing
 
-from tests.fakes.openai_server import FakeOpenAI, error_body
+from tests.fakes.openai_server import error_body
 
-from .support import SHOTS, data_dir, idle, opened, serve, sign_up  # skips without Chromium
+from .support import SHOTS, data_dir, idle, opened, sign_up  # skips without Chromium
 from .test_browser_read_aloud import STUB, spoken
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 from playwright.sync_api import expect  # noqa: E402
-
-
-@pytest.fixture
-def fake():
-    with FakeOpenAI(image_size=(256, 256)) as server:
-        yield server
-
-
-@pytest.fixture
-def compatible_server(tmp_path, fake):
-    """The app with every model on the fake OpenAI-compatible server."""
-    yield from serve(tmp_path, {"STORYMAKER_PROVIDER": "openai", "OPENAI_BASE_URL": fake.base_url,
-                                "OPENAI_API_KEY": "test-key"})
 
 
 def lit_word_moves(page) -> None:
