@@ -167,8 +167,7 @@ def regenerate_times(engine, user_id: int, book_id: int, pages=(2, 5, 8)) -> str
         runner.stop()
     return (f"Regenerate to new thumbnail stored (background runner, {engine.image_model.model_id}): median "
             f"{statistics.median(times):.0f} ms (min {min(times):.0f}, max {max(times):.0f}, {len(times)} pages); "
-            f"the Studio's fragment polls every 0.2 s while pages are redrawn, so on screen add up to 0.2 s and "
-            f"one page run (bench/browser.py measures it in Chromium)")
+            f"the click waits up to 0.4 s for it, so one page run shows it (bench/browser.py measures it in Chromium)")
 
 
 def takes_times(engine, user, sign_in: int, runs: int, pages: int = 16, takes: int = 10) -> list[str]:
