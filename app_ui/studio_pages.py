@@ -19,7 +19,8 @@ from storymaker.errors import NotFound, StorymakerError
 from storymaker.pages import TOO_FEW, TOO_MANY
 from storymaker.scenes import MAX_FIELD_CHARS, Scene, SceneError
 from storymaker.services import books as book_service
-from storymaker.services import page_words, pages, review
+from storymaker.services import page_words, pages, review, studio
+from storymaker.status import JobStatus
 from app_ui import render, session, studio_review
 
 ADDING, REMOVING, UNDO = "studio_adding", "studio_removing", "studio_undo"
@@ -166,7 +167,11 @@ def write_it_myself(engine: Engine, user: User, book: books.Book, after: int) ->
     _end_adding()
     studio_review.fresh_editor(book.id)
     session.run_queued_jobs()
-    render.flash(f"Added page {number}. Its picture appears in the grid when it is drawn.")
+    drawn = studio.wait_for_page(engine, user.id, book.id, number, studio_review.SHOWN_WITHIN_S)
+    render.flash(f"Added page {number}." + (
+        "" if drawn == JobStatus.SUCCEEDED else
+        " Its picture could not be drawn: its row says why." if drawn == JobStatus.FAILED else
+        " Its picture appears in the grid when it is drawn."))
     st.rerun()
 
 

@@ -399,6 +399,14 @@ _ACTIVE_COUNT = select(func.count()).select_from(jobs).where(jobs.c.status.in_(_
 _ACTIVE_COUNT_OF_BOOK = _ACTIVE_COUNT.where(jobs.c.book_id == bindparam("book_id"))
 
 
+def newest_id(db: Database, book_id: int, kind: str, scene: int | None) -> int | None:
+    """The id of the newest job for one target of the book (a page, the cover), or None."""
+    target = jobs.c.scene.is_(None) if scene is None else jobs.c.scene == scene
+    with db.read() as conn:
+        return conn.execute(select(func.max(jobs.c.id)).where(
+            jobs.c.book_id == book_id, jobs.c.kind == str(kind), target)).scalar()
+
+
 def statuses(db: Database, job_ids: Sequence[int]) -> dict[int, str]:
     """These jobs' statuses, by id (a deleted book's jobs are missing)."""
     with db.read() as conn:

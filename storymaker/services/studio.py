@@ -147,6 +147,15 @@ def wait_for(engine: Engine, job_ids: Sequence[int], within: float) -> dict[int,
     return jobs.wait(engine.db(), job_ids, within)
 
 
+def wait_for_page(engine: Engine, user_id: int, book_id: int, scene: int, within: float) -> str | None:
+    """`wait_for` the newest picture job of one of the user's pages (one just added, say): its status
+    once it ended, None while it runs or when the page has none."""
+    _own_book(engine, user_id, book_id)
+    job_id = job_rows.newest_id(engine.db(), book_id, Kind.PAGE, int(scene))
+    ended = None if job_id is None else wait_for(engine, [job_id], within)
+    return None if ended is None or job_id is None else ended.get(job_id)
+
+
 def _progress(engine: Engine, db: Database, user_id: int, book_id: int) -> Progress:
     book = _own_book(engine, user_id, book_id)
     latest = jobs.latest(db, book_id)

@@ -5,12 +5,16 @@ process ended by looking again every `poll_s`."""
 import threading
 import time
 
-from storymaker import jobs
+import pytest
+
+from storymaker import accounts, jobs
 from storymaker.data import jobs as job_rows
 from storymaker.data import now_iso
 from storymaker.jobs import Kind, JobStatus
 from storymaker.runner import Runner
-from storymaker.services import studio
+from storymaker.errors import NotFound
+from storymaker.scenes import Scene
+from storymaker.services import pages, studio
 from storymaker.models.errors import RefusedError
 
 from tests.conftest import make_book
@@ -75,3 +79,19 @@ def test_a_job_ended_by_another_process_is_found_by_looking_again(mock_engine, u
         assert jobs.wait(db, [job_id], 30, poll_s=0.05) == {job_id: JobStatus.FAILED}
     finally:
         worker.join()
+
+
+def test_a_pages_newest_picture_job_is_waited_for_by_its_number(mock_engine, user):
+    book_id = make_book(mock_engine, user.id)
+    number = pages.add_page(mock_engine, user.id, book_id, 1, Scene(0, "A shell", "Pip finds a shell.",
+                                                                    "Pip with a shell on the sand", ()))
+    assert studio.wait_for_page(mock_engine, user.id, book_id, number, 0) is None  # queued, nobody runs it
+    Runner(mock_engine).run_until_idle()
+    assert studio.wait_for_page(mock_engine, user.id, book_id, number, 0) == JobStatus.SUCCEEDED
+    mock_engine.image_model.fail["3"] = [RefusedError("The picture was refused: safety system.")]
+    redraw(mock_engine, user, book_id, 3)  # the newest of page 3's jobs is the one that counts
+    Runner(mock_engine).run_until_idle()
+    assert studio.wait_for_page(mock_engine, user.id, book_id, 3, 0) == JobStatus.FAILED
+    mallory = accounts.get_or_create(mock_engine.db(), "mallory")
+    with pytest.raises(NotFound):
+        studio.wait_for_page(mock_engine, mallory.id, book_id, 3, 0)
