@@ -111,18 +111,17 @@ def on_regenerate(engine: Engine, user: User, book_id: int) -> None:
     if scene is None or not save_first(engine, user, book_id, [scene]):
         return
     try:
-        job_id = studio.regenerate_page(engine, user.id, book_id, scene)
+        studio.regenerate_page(engine, user.id, book_id, scene)
     except StorymakerError as error:
         notice("error", render.md_escape(error))
         return
-    redrawn(engine, scene, job_id, later="Its picture updates in the grid when it is done.")
+    redrawn(engine, user, book_id, scene, later="Its picture updates in the grid when it is done.")
 
 
-def redrawn(engine: Engine, scene: int, job_id: int, *, later: str) -> None:
+def redrawn(engine: Engine, user: User, book_id: int, scene: int, *, later: str) -> None:
     """Run the redraw just queued, wait for it a moment, and say how it went (or, `later`, when it shows)."""
     session.run_queued_jobs()
-    ended = studio.wait_for(engine, [job_id], SHOWN_WITHIN_S)
-    status = None if ended is None else ended.get(job_id)
+    status = studio.wait_for_page(engine, user.id, book_id, scene, SHOWN_WITHIN_S)
     if status is None:
         render.flash(f"Redrawing page {scene}. {later}")
     elif status == JobStatus.SUCCEEDED:
@@ -176,11 +175,11 @@ def redraw_with_note(engine: Engine, user: User, book_id: int, scene: int) -> No
     if not save_first(engine, user, book_id, [scene]):
         st.rerun()  # the notice says what to fix
     try:
-        job_id = studio.regenerate_page(engine, user.id, book_id, scene, note)
+        studio.regenerate_page(engine, user.id, book_id, scene, note)
     except StorymakerError as error:
         st.error(render.md_escape(error))
         return
-    redrawn(engine, scene, job_id, later="The new take appears here and in the grid when it is done.")
+    redrawn(engine, user, book_id, scene, later="The new take appears here and in the grid when it is done.")
     st.rerun()
 
 

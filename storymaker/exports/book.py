@@ -72,11 +72,6 @@ def slug(title: str, book_id: int) -> str:
     return "-".join(words)[:60] or f"book-{book_id}"
 
 
-def author_line(engine: Engine, book: books.Book) -> str:
-    """The title page's "by ..." name (`books.author_line`)."""
-    return books.author_line(engine.db(), book)
-
-
 NO_PICTURE = "Page {} has no picture yet. Draw it in the Studio, then export again."
 NO_COVER = "The cover is not drawn yet. Draw it in the Studio, then export again."
 
@@ -119,7 +114,7 @@ def snapshot(engine: Engine, user_id: int, book_id: int | str | None) -> BookToE
     cover = engine.store.get(layout.cover_key(book.id))
     if cover is None:
         raise NotReady(NO_COVER)
-    author = author_line(engine, book)
+    author = books.author_line(engine.db(), book)
     redraw, redraw_inputs = _painter_redraw(engine, book, rows)
     narrated = narration.load_all(engine, book, rows)
     identity = {

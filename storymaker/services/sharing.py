@@ -19,7 +19,6 @@ from PIL import Image
 from .. import books, narration, sharing
 from ..engine import Engine
 from ..errors import Invalid, StorymakerError
-from ..exports.book import author_line
 from ..data.narrations import NarrationRow
 from ..files import Store, layout
 from ..sharing import EXPIRIES, ShareLink
@@ -140,7 +139,7 @@ def page(engine: Engine, token: object, number: object) -> PublicPage:
         sharing.count_open(engine.db(), token, _clock())
     cover = engine.store.version(layout.cover_key(book.id))
     narrated = narration.current(engine, book, rows)
-    return _public_page(engine, book, rows, current, author_line(engine, book), cover, narrated)
+    return _public_page(engine, book, rows, current, books.author_line(engine.db(), book), cover, narrated)
 
 
 def pages(engine: Engine, token: object) -> list[PublicPage]:
@@ -148,7 +147,7 @@ def pages(engine: Engine, token: object) -> list[PublicPage]:
     navigation. The same single lookup as `page`; nothing is counted."""
     book = _live_book(engine, token)
     rows = books.scene_rows(engine.db(), book.id)
-    author = author_line(engine, book)
+    author = books.author_line(engine.db(), book)
     cover = engine.store.version(layout.cover_key(book.id))
     narrated = narration.current(engine, book, rows)  # once for the book, not once a page
     return [_public_page(engine, book, rows, number, author, cover, narrated) for number in range(len(rows) + 1)]

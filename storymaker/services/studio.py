@@ -141,19 +141,16 @@ def progress_mark(engine: Engine, user_id: int, book_id: int) -> tuple:
     return mark
 
 
-def wait_for(engine: Engine, job_ids: Sequence[int], within: float) -> dict[int, str] | None:
-    """Wait up to `within` seconds for jobs just queued to end: their statuses once all have, None
-    while some still run (a quick redraw is then shown by the same run, with no progress step)."""
-    return jobs.wait(engine.db(), job_ids, within)
-
-
 def wait_for_page(engine: Engine, user_id: int, book_id: int, scene: int, within: float) -> str | None:
-    """`wait_for` the newest picture job of one of the user's pages (one just added, say): its status
-    once it ended, None while it runs or when the page has none."""
+    """Wait up to `within` seconds for the newest picture job of one of the user's pages (one just
+    redrawn or added): its status once it ended, None while it runs or when the page has none. A quick
+    picture is then shown by the same run, with no progress step."""
     _own_book(engine, user_id, book_id)
     job_id = job_rows.newest_id(engine.db(), book_id, Kind.PAGE, int(scene))
-    ended = None if job_id is None else wait_for(engine, [job_id], within)
-    return None if ended is None or job_id is None else ended.get(job_id)
+    if job_id is None:
+        return None
+    ended = jobs.wait(engine.db(), [job_id], within)
+    return None if ended is None else ended.get(job_id)
 
 
 def _progress(engine: Engine, db: Database, user_id: int, book_id: int) -> Progress:

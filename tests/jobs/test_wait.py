@@ -38,7 +38,7 @@ def test_a_job_nobody_runs_is_waited_for_the_whole_time_then_none(mock_engine, u
     started = time.monotonic()
     assert jobs.wait(mock_engine.db(), [job_id], 0.3) is None
     assert time.monotonic() - started >= 0.3  # not given up early
-    assert studio.wait_for(mock_engine, [job_id], 0) is None
+    assert studio.wait_for_page(mock_engine, user.id, book_id, 2, 0) is None
 
 
 def test_a_runner_of_this_process_wakes_the_wait_the_moment_it_ends_the_job(mock_engine, user):
@@ -59,7 +59,7 @@ def test_a_failed_job_is_reported_as_failed(mock_engine, user):
     mock_engine.image_model.fail["2"] = [RefusedError("The picture was refused: safety system.")]
     job_id = redraw(mock_engine, user, book_id)
     Runner(mock_engine).run_until_idle()
-    assert studio.wait_for(mock_engine, [job_id], 0) == {job_id: JobStatus.FAILED}
+    assert jobs.wait(mock_engine.db(), [job_id], 0) == {job_id: JobStatus.FAILED}
 
 
 def test_a_job_ended_by_another_process_is_found_by_looking_again(mock_engine, user):
